@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// RoadSense: a plugin-based task host for real-time race analytics.
+// Layout: see ../shared/design/ARCHITECTURE.md and README.md.
+import PackageDescription
+
+let package = Package(
+    name: "RoadSense",
+    products: [
+        .executable(name: "roadsense", targets: ["RoadSenseCLI"]),
+        .executable(name: "roadsense-telemetry", targets: ["TelemetryPlugin"]),
+        .executable(name: "roadsense-strategy", targets: ["StrategyPlugin"]),
+        .executable(name: "roadsense-alerts", targets: ["AlertsPlugin"]),
+    ],
+    targets: [
+        // C libraries from Debian, wrapped as system modules.
+        .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ", pkgConfig: "libzmq"),
+        .systemLibrary(name: "CProtobufC", path: "Sources/Protocol/CProtobufC", pkgConfig: "libprotobuf-c"),
+        .systemLibrary(name: "CSQLite", path: "Sources/Store/CSQLite", pkgConfig: "sqlite3"),
+
+        // protoc-c output for proto/roadsense.proto (regenerate with `make proto`).
+        .target(
+            name: "RoadSenseWireC",
+            dependencies: ["CProtobufC"],
+            path: "Sources/Protocol/WireC",
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+
+        // Race data and analytics: no sockets, no processes, no database.
+        .target(name: "RaceDomain", path: "Sources/Domain"),
+
+        // Swift message types over the generated code, the ZeroMQ wrapper and the peer framing.
+        .target(
+            name: "RoadSenseProtocol",
+            dependencies: ["RaceDomain", "RoadSenseWireC", "CProtobufC", "CZeroMQ"],
+            path: "Sources/Protocol/Swift"
+        ),
+
+        // The store: SQLite (default).
+        .target(name: "RoadSenseStore", dependencies: ["RaceDomain", "CSQLite"], path: "Sources/Store/Swift"),
+
+        // The host: scheduler, queue, dispatcher, supervisor, broadcaster, replay feed, CLI commands.
+        .target(
+            name: "RoadSenseHost",
+            dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore"],
+            path: "Sources/Host/Library"
+        ),
+        .executableTarget(name: "RoadSenseCLI", dependencies: ["RoadSenseHost"], path: "Sources/Host/CLI"),
+
+        // Plugins: a shared runtime and one executable per plugin.
+        .target(
+            name: "PluginRuntime",
+            dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore"],
+            path: "Sources/Plugins/Runtime"
+        ),
+        .executableTarget(name: "TelemetryPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Telemetry"),
+        .executableTarget(name: "StrategyPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Strategy"),
+        .executableTarget(name: "AlertsPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Alerts"),
+
+        .testTarget(name: "DomainTests", dependencies: ["RaceDomain"], path: "Tests/DomainTests"),
+        .testTarget(
+            name: "ProtocolTests",
+            dependencies: ["RoadSenseProtocol", "RaceDomain"],
+            path: "Tests/ProtocolTests"
+        ),
+        .testTarget(
+            name: "HostTests",
+            dependencies: ["RoadSenseHost", "RoadSenseStore", "RoadSenseProtocol", "RaceDomain"],
+            path: "Tests/HostTests"
+        ),
+    ]
+)
