@@ -19,13 +19,15 @@ public struct CarFrame: Sendable, Equatable {
     public var steeringDeg: Double?
     public var latitudeDeg: Double?
     public var longitudeDeg: Double?
+    /// The car's own clock for this frame; frames are stored by (vehicleID, ecuTimeMs).
+    public var ecuTimeMs: Int64?
 
     public init(
         vehicleID: String, carNumber: Int? = nil, timeMs: Int64, lap: Int = 0, lapDistanceM: Double? = nil,
         speedKph: Double? = nil, throttlePct: Double? = nil, brakeFrontBar: Double? = nil,
         brakeRearBar: Double? = nil, gear: Int? = nil, rpm: Double? = nil, accelLongG: Double? = nil,
         accelLatG: Double? = nil, steeringDeg: Double? = nil, latitudeDeg: Double? = nil,
-        longitudeDeg: Double? = nil
+        longitudeDeg: Double? = nil, ecuTimeMs: Int64? = nil
     ) {
         self.vehicleID = vehicleID
         self.carNumber = carNumber
@@ -43,5 +45,6 @@ public struct CarFrame: Sendable, Equatable {
         self.steeringDeg = steeringDeg
         self.latitudeDeg = latitudeDeg
         self.longitudeDeg = longitudeDeg
+        self.ecuTimeMs = ecuTimeMs
     }
 }

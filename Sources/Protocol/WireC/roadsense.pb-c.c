@@ -2063,7 +2063,7 @@ const ProtobufCMessageDescriptor roadsense__v1__telemetry_sample__descriptor =
   (ProtobufCMessageInit) roadsense__v1__telemetry_sample__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__telemetry_batch__field_descriptors[3] =
+static const ProtobufCFieldDescriptor roadsense__v1__telemetry_batch__field_descriptors[4] =
 {
   {
     "samples",
@@ -2101,8 +2101,21 @@ static const ProtobufCFieldDescriptor roadsense__v1__telemetry_batch__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "laps",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__TelemetryBatch, n_laps),
+    offsetof(Roadsense__V1__TelemetryBatch, laps),
+    &roadsense__v1__lap_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__telemetry_batch__field_indices_by_name[] = {
+  3,   /* field[3] = laps */
   0,   /* field[0] = samples */
   2,   /* field[2] = window_end_ms */
   1,   /* field[1] = window_start_ms */
@@ -2110,7 +2123,7 @@ static const unsigned roadsense__v1__telemetry_batch__field_indices_by_name[] = 
 static const ProtobufCIntRange roadsense__v1__telemetry_batch__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__telemetry_batch__descriptor =
 {
@@ -2120,14 +2133,14 @@ const ProtobufCMessageDescriptor roadsense__v1__telemetry_batch__descriptor =
   "Roadsense__V1__TelemetryBatch",
   "roadsense.v1",
   sizeof(Roadsense__V1__TelemetryBatch),
-  3,
+  4,
   roadsense__v1__telemetry_batch__field_descriptors,
   roadsense__v1__telemetry_batch__field_indices_by_name,
   1,  roadsense__v1__telemetry_batch__number_ranges,
   (ProtobufCMessageInit) roadsense__v1__telemetry_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__car_frame__field_descriptors[16] =
+static const ProtobufCFieldDescriptor roadsense__v1__car_frame__field_descriptors[17] =
 {
   {
     "vehicle_id",
@@ -2321,6 +2334,18 @@ static const ProtobufCFieldDescriptor roadsense__v1__car_frame__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "ecu_time_ms",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarFrame, ecu_time_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__car_frame__field_indices_by_name[] = {
   12,   /* field[12] = accel_lat_g */
@@ -2328,6 +2353,7 @@ static const unsigned roadsense__v1__car_frame__field_indices_by_name[] = {
   7,   /* field[7] = brake_front_bar */
   8,   /* field[8] = brake_rear_bar */
   1,   /* field[1] = car_number */
+  16,   /* field[16] = ecu_time_ms */
   9,   /* field[9] = gear */
   3,   /* field[3] = lap */
   4,   /* field[4] = lap_distance_m */
@@ -2343,7 +2369,7 @@ static const unsigned roadsense__v1__car_frame__field_indices_by_name[] = {
 static const ProtobufCIntRange roadsense__v1__car_frame__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__car_frame__descriptor =
 {
@@ -2353,7 +2379,7 @@ const ProtobufCMessageDescriptor roadsense__v1__car_frame__descriptor =
   "Roadsense__V1__CarFrame",
   "roadsense.v1",
   sizeof(Roadsense__V1__CarFrame),
-  16,
+  17,
   roadsense__v1__car_frame__field_descriptors,
   roadsense__v1__car_frame__field_indices_by_name,
   1,  roadsense__v1__car_frame__number_ranges,

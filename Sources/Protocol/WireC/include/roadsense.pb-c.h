@@ -325,10 +325,15 @@ struct  Roadsense__V1__TelemetryBatch
   Roadsense__V1__TelemetrySample **samples;
   int64_t window_start_ms;
   int64_t window_end_ms;
+  /*
+   * every lap so far, for last/best lap, laps completed and position
+   */
+  size_t n_laps;
+  Roadsense__V1__LapRecord **laps;
 };
 #define ROADSENSE__V1__TELEMETRY_BATCH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__telemetry_batch__descriptor) \
-    , 0,NULL, 0, 0 }
+    , 0,NULL, 0, 0, 0,NULL }
 
 
 /*
@@ -365,10 +370,14 @@ struct  Roadsense__V1__CarFrame
   double steering_deg;
   double latitude_deg;
   double longitude_deg;
+  /*
+   * car clock of the frame; 0 = unknown. Frames are keyed by (vehicle_id, ecu_time_ms)
+   */
+  int64_t ecu_time_ms;
 };
 #define ROADSENSE__V1__CAR_FRAME__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__car_frame__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
