@@ -1,0 +1,41 @@
+import RaceDomain
+
+/// The store interface the host and the plugins use. Every write is an upsert by natural key, so a
+/// redelivered call never duplicates a stored result. Implementations are confined to one thread.
+public protocol RaceStore: AnyObject {
+    var location: StoreLocation { get }
+    /// Rows inserted or updated through this handle since it was opened.
+    var rowsWritten: Int { get }
+
+    func upsertFrames(_ frames: [CarFrame]) throws
+    func upsertCarStates(_ states: [CarState]) throws
+    func upsertLaps(_ laps: [LapRecord]) throws
+    func upsertWeather(_ samples: [WeatherSample]) throws
+    func upsertPredictions(_ predictions: [StrategyPrediction]) throws
+    func upsertAlerts(_ alerts: [Alert]) throws
+    func recordCall(_ call: CallRecord) throws
+
+    func count(_ table: StoreTable) throws -> Int
+    func laps(carKey: String) throws -> [LapRecord]
+    func latestCarStates() throws -> [CarState]
+    func latestPredictions() throws -> [StrategyPrediction]
+    func alerts() throws -> [Alert]
+    func calls(state: CallRecord.State?) throws -> [CallRecord]
+}
+
+public enum StoreTable: String, CaseIterable, Sendable {
+    case carFrames = "car_frames"
+    case carStates = "car_states"
+    case laps
+    case weather
+    case predictions
+    case alerts
+    case calls
+}
+
+/// Opens the store named by `location`, applying migrations.
+public func openStore(_ location: StoreLocation) throws -> RaceStore {
+    switch location {
+    case .sqlite(let path): try SQLiteRaceStore(path: path)
+    }
+}

@@ -1,0 +1,97 @@
+import CSQLite
+import Foundation
+
+/// Owns one `sqlite3*` handle. Confined to the thread that uses it (not Sendable): every call blocks in
+/// `sqlite3_step`, so callers run it on their own thread, never on Swift's cooperative pool.
+public final class SQLiteConnection {
+    private var handle: OpaquePointer?
+    public let path: String
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout, so that several
+    /// processes can write: SQLite serialises writers, and a writer that finds the lock taken waits up to
+    /// `busyTimeoutMs` instead of failing with "database is locked".
+    public init(path: String, busyTimeoutMs: Int32 = 10_000) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let text = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw StoreError(
+                code: .cannotOpen, reason: "cannot open (\(text)); check the directory exists and is writable",
+                location: path)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, busyTimeoutMs)
+        try execute("PRAGMA journal_mode=WAL", name: "pragma_wal")
+        try execute("PRAGMA synchronous=NORMAL", name: "pragma_synchronous")
+        try execute("PRAGMA foreign_keys=ON", name: "pragma_foreign_keys")
+    }
+
+    deinit { close() }
+
+    public func close() {
+        statements.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    /// Runs SQL that returns no rows (DDL, pragmas, several statements separated by `;`).
+    public func execute(_ sql: String, name: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        if rc != SQLITE_OK && rc != SQLITE_ROW {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            throw error(rc, text, query: name)
+        }
+    }
+
+    /// A prepared statement, cached by its name for the life of the connection.
+    public func statement(_ name: String, _ sql: String) throws -> SQLiteStatement {
+        if let cached = statements[name] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else {
+            throw error(rc, String(cString: sqlite3_errmsg(handle)), query: name)
+        }
+        let statement = SQLiteStatement(raw: raw, name: name, connection: self)
+        statements[name] = statement
+        return statement
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction (takes the write lock up front, so two writers never
+    /// deadlock upgrading a read lock), committing on success and rolling back on a throw.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE", name: "begin")
+        do {
+            let value = try body()
+            try execute("COMMIT", name: "commit")
+            return value
+        } catch {
+            try? execute("ROLLBACK", name: "rollback")
+            throw error
+        }
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    func error(_ rc: Int32, _ text: String, query: String?) -> StoreError {
+        let primary = rc & 0xff
+        let code: StoreError.Code = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? .busy : .queryFailed
+        return StoreError(code: code, reason: text, location: path, query: query)
+    }
+
+    func lastError(_ rc: Int32, query: String) -> StoreError {
+        error(rc, String(cString: sqlite3_errmsg(handle)), query: query)
+    }
+}
