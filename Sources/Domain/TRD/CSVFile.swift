@@ -1,0 +1,229 @@
+import Foundation
+
+/// A streaming CSV reader for the TRD files: reads a file of any size in constant memory.
+///
+/// The file is read in 64 KiB chunks through `FileHandle`; only the current line is held as a
+/// `String`. It handles a UTF-8 byte-order mark, CRLF or LF line ends, `,` or `;` as delimiter
+/// (whichever appears more often in the header line), double-quoted fields (`""` inside quotes is
+/// one quote; a quoted field cannot span lines), a trailing separator on every line (the empty
+/// last header column is dropped) and spaces around header names (trimmed).
+///
+/// Row numbers: `CSVRecord.line` is the 1-based **file line number** (header = line 1), so it
+/// matches what `sed -n Np` or an editor shows. Blank lines are skipped but still counted.
+public final class CSVFile: Sequence, IteratorProtocol {
+    /// Path as given, used in errors and the ledger.
+    public let path: String
+    /// File name only, e.g. `R1_barber_lap_end.csv`.
+    public let fileName: String
+    public let delimiter: UInt8
+    /// Header names, trimmed, without quotes or BOM.
+    public let header: [String]
+    /// Set when a read failed mid-file; iteration stops there.
+    public private(set) var readError: TRDError?
+
+    private let source: LineSource
+    private var lineNumber = 0
+    private let headerFieldCount: Int
+    private let trailingSeparator: Bool
+
+    /// Opens `url` and reads its header line.
+    /// - Throws: `TRDError` `.fileMissing`, `.unreadable`, or `.badHeader` (empty file).
+    public init(url: URL) throws {
+        path = url.path
+        fileName = url.lastPathComponent
+
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw TRDError(
+                code: .fileMissing, reason: "file not found", file: url.path,
+                remedy: "check the data directory path and the file name")
+        }
+        do {
+            source = LineSource(handle: try FileHandle(forReadingFrom: url))
+        } catch {
+            throw TRDError(
+                code: .unreadable, reason: "cannot open file (\(error.localizedDescription))", file: url.path,
+                remedy: "check file permissions")
+        }
+
+        // Header: the first non-empty line, BOM stripped, delimiter guessed from it.
+        var rawHeader: [UInt8]?
+        while rawHeader == nil, let line = source.nextLine() {
+            lineNumber += 1
+            if !line.isEmpty { rawHeader = line }
+        }
+        guard var headerBytes = rawHeader else {
+            source.close()
+            throw TRDError(
+                code: source.error == nil ? .badHeader : .unreadable,
+                reason: source.error.map { "cannot read header (\($0))" } ?? "file is empty (no header line)",
+                file: url.path, row: 1, remedy: "re-copy the file from the source listed in SOURCES.md")
+        }
+        if headerBytes.starts(with: [0xEF, 0xBB, 0xBF]) { headerBytes.removeFirst(3) }
+
+        let semicolons = headerBytes.lazy.filter { $0 == UInt8(ascii: ";") }.count
+        let commas = headerBytes.lazy.filter { $0 == UInt8(ascii: ",") }.count
+        delimiter = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+
+        var names = CSVFile.split(headerBytes[...], delimiter: delimiter).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        trailingSeparator = names.count > 1 && names.last == ""
+        if trailingSeparator { names.removeLast() }
+        header = names
+        headerFieldCount = names.count
+    }
+
+    /// Releases the file handle; later `next()` calls return nil.
+    public func close() { source.close() }
+
+    /// Index of a header column by name (case-insensitive, spaces trimmed).
+    public func column(_ name: String) -> Int? {
+        let wanted = name.lowercased()
+        return header.firstIndex { $0.lowercased() == wanted }
+    }
+
+    /// Index of the first of several alternative column names that exists.
+    public func column(anyOf names: [String]) -> Int? {
+        for name in names {
+            if let index = column(name) { return index }
+        }
+        return nil
+    }
+
+    /// Index of a column that must exist.
+    /// - Throws: `TRDError.badHeader` naming the missing column and the header found.
+    public func requireColumn(_ name: String, alternatives: [String] = []) throws -> Int {
+        if let index = column(anyOf: [name] + alternatives) { return index }
+        throw TRDError(
+            code: .badHeader, reason: "header lacks column '\(name)' (found: \(header.joined(separator: ",")))",
+            file: path, row: 1, field: name,
+            remedy: "is this the right kind of file? compare with SOURCES.md item 1 / 28-35")
+    }
+
+    /// The next non-empty data row, or nil at end of file (or after a read error, see `readError`).
+    public func next() -> CSVRecord? {
+        while let line = source.nextLine() {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            var fields = CSVFile.split(line[...], delimiter: delimiter)
+            if trailingSeparator, fields.count > headerFieldCount, fields.last == "" { fields.removeLast() }
+            return CSVRecord(line: lineNumber, fields: fields)
+        }
+        if readError == nil, let error = source.error {
+            readError = TRDError(
+                code: .unreadable, reason: "read failed after line \(lineNumber) (\(error))", file: path,
+                row: lineNumber + 1, remedy: "check the disk and re-copy the file")
+        }
+        return nil
+    }
+
+    // MARK: - Byte handling
+
+    /// Owns the file handle and a chunk buffer; hands out lines without their CR/LF.
+    private final class LineSource {
+        private static let chunkSize = 64 * 1024
+
+        private let handle: FileHandle
+        private var buffer: [UInt8] = []
+        private var start = 0
+        private var atEOF = false
+        private var closed = false
+        /// Text of the read error that ended the file early, if any.
+        private(set) var error: String?
+
+        init(handle: FileHandle) { self.handle = handle }
+
+        deinit { close() }
+
+        func close() {
+            guard !closed else { return }
+            closed = true
+            atEOF = true
+            buffer = []
+            start = 0
+            try? handle.close()
+        }
+
+        /// The next line without CR/LF; nil at end of file.
+        func nextLine() -> [UInt8]? {
+            var searchFrom = start
+            while true {
+                if let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+                    var end = newline
+                    if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    let line = Array(buffer[start..<end])
+                    start = newline + 1
+                    return line
+                }
+                if atEOF {
+                    guard start < buffer.count else { return nil }
+                    var end = buffer.count
+                    if buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    let line = Array(buffer[start..<end])
+                    start = buffer.count
+                    return line
+                }
+
+                // Drop the consumed prefix, then append one more chunk.
+                if start > 0 {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
+                searchFrom = buffer.count
+                do {
+                    if let chunk = try handle.read(upToCount: LineSource.chunkSize), !chunk.isEmpty {
+                        buffer.append(contentsOf: chunk)
+                    } else {
+                        atEOF = true
+                    }
+                } catch {
+                    self.error = "\(error)"
+                    atEOF = true
+                }
+            }
+        }
+    }
+
+    /// Splits one line into fields, honouring double quotes.
+    static func split(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> [String] {
+        var fields: [String] = []
+        fields.reserveCapacity(16)
+        let quote = UInt8(ascii: "\"")
+        var index = line.startIndex
+        let end = line.endIndex
+
+        while true {
+            if index < end, line[index] == quote {
+                // Quoted field: read to the closing quote, `""` is an escaped quote.
+                var bytes: [UInt8] = []
+                index += 1
+                while index < end {
+                    if line[index] == quote {
+                        if index + 1 < end, line[index + 1] == quote {
+                            bytes.append(quote)
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
+                    }
+                    bytes.append(line[index])
+                    index += 1
+                }
+                // Anything between the closing quote and the delimiter is kept verbatim.
+                let tailStart = index
+                while index < end, line[index] != delimiter { index += 1 }
+                bytes.append(contentsOf: line[tailStart..<index])
+                fields.append(String(decoding: bytes, as: UTF8.self))
+            } else {
+                let fieldStart = index
+                while index < end, line[index] != delimiter { index += 1 }
+                fields.append(String(decoding: line[fieldStart..<index], as: UTF8.self))
+            }
+            if index >= end { break }
+            index += 1  // skip the delimiter
+        }
+        return fields
+    }
+}

@@ -1,0 +1,109 @@
+/// Fast parsers for the time notations in the TRD files; none allocates or uses `DateFormatter`.
+public enum TRDTime {
+    public static let dayMs: Int64 = 86_400_000
+
+    /// ISO-8601 UTC instant `2025-09-06T18:40:41.926Z` (fraction of any length, optional; `Z`,
+    /// `+00:00` or nothing) → ms since the Unix epoch. Nil when malformed.
+    public static func parseISO(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { parseISO(bytes: $0) }
+    }
+
+    static func parseISO(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let count = bytes.count
+        guard count >= 19 else { return nil }
+
+        func digits(_ from: Int, _ length: Int) -> Int? {
+            var value = 0
+            for index in from..<(from + length) {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+
+        // Fraction: first three digits are milliseconds, the rest is ignored.
+        var millis = 0
+        var index = 19
+        if index < count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 100
+            while index < count, bytes[index] >= 48, bytes[index] <= 57 {
+                millis += Int(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        let suffix = count - index
+        guard suffix == 0 || (suffix == 1 && bytes[index] == UInt8(ascii: "Z"))
+            || (suffix == 6 && bytes[index] == UInt8(ascii: "+") && digits(index + 1, 2) == 0
+                && digits(index + 4, 2) == 0)
+        else { return nil }
+
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return seconds * 1000 + Int64(millis)
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let shiftedMonth = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Al Kamel durations and clock times → ms: `33.413`, `1:54.168`, `12:21.996`, `0:00:42.522`,
+    /// `13:42:35.322` (as ms since midnight). Nil for empty or malformed text.
+    public static func parseDuration(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 3 else { return nil }
+
+        // Seconds with an optional fraction, in the last part.
+        guard let secondsMs = parseSecondsMs(parts[parts.count - 1]) else { return nil }
+        var total = secondsMs
+        var unit: Int64 = 60_000
+        for part in parts.dropLast().reversed() {
+            guard !part.isEmpty, part.allSatisfy(isDigit), let value = Int64(part) else { return nil }
+            total += value * unit
+            unit *= 60
+        }
+        if parts.count > 1, secondsMs >= 60_000 { return nil }
+        return total
+    }
+
+    private static func parseSecondsMs(_ text: Substring) -> Int64? {
+        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard pieces.count <= 2, !pieces[0].isEmpty, pieces[0].allSatisfy(isDigit),
+            let whole = Int64(pieces[0])
+        else { return nil }
+        var millis: Int64 = 0
+        if pieces.count == 2 {
+            let fraction = pieces[1]
+            guard fraction.allSatisfy(isDigit) else { return nil }
+            var scale: Int64 = 100
+            for character in fraction.prefix(3) {
+                millis += Int64(character.asciiValue! - 48) * scale
+                scale /= 10
+            }
+        }
+        return whole * 1000 + millis
+    }
+
+    private static func isDigit(_ character: Character) -> Bool {
+        character.asciiValue.map { $0 >= 48 && $0 <= 57 } ?? false
+    }
+}
