@@ -1,0 +1,147 @@
+import Foundation
+
+/// The pit-wall alert rules: telemetry thresholds, lap-time drop, stale feed, caution.
+///
+/// Every alert has a natural-key `alertID` (`rule/car/subject`) so evaluating the same situation
+/// again yields the same id and the consumer can de-duplicate. The car part is the race number
+/// when known, else the vehicle id.
+public struct AlertRules: Sendable {
+    /// Rule limits. Telemetry defaults come from the barber heads (`R1_barber_telemetry_data_sample.csv`,
+    /// `R2_sample_telemetry.csv`, car GR86-002-000): `nmot` 4862–7220 rpm, `pbrake_f` 0–37.7 bar,
+    /// `speed` 67.8–136.8 km/h; barber R1 green laps sit within ~2 % of each car's best lap.
+    public struct Thresholds: Sendable, Equatable {
+        /// Above the 7220 rpm peak seen in the data (the car's shift point); critical near the limiter.
+        public var rpmWarning: Double = 7_300
+        public var rpmCritical: Double = 7_500
+        /// Front brake pressure: the heads peak at 37.7 bar; 60 bar is well past normal use.
+        public var brakeWarningBar: Double = 60
+        public var brakeCriticalBar: Double = 80
+        /// Latest green lap slower than the car's best green lap by more than this fraction.
+        public var lapDropWarning: Double = 0.03
+        public var lapDropCritical: Double = 0.06
+        /// No sample from a car for this long (the data's largest gap between samples is 1.34 s).
+        public var staleWarningMs: Int64 = 5_000
+        public var staleCriticalMs: Int64 = 15_000
+
+        public init() {}
+    }
+
+    public var thresholds: Thresholds
+
+    public init(thresholds: Thresholds = Thresholds()) {
+        self.thresholds = thresholds
+    }
+
+    /// Evaluates all rules; alerts come sorted by severity (highest first), then id.
+    public func evaluate(states: [CarState], laps: [LapRecord], feeds: [FeedStatus], nowMs: Int64) -> [Alert] {
+        var alerts: [Alert] = []
+        for state in states { alerts += thresholdAlerts(state, nowMs: nowMs) }
+        alerts += lapTimeDropAlerts(laps, nowMs: nowMs)
+        alerts += staleFeedAlerts(feeds, nowMs: nowMs)
+        alerts += cautionAlerts(laps, nowMs: nowMs)
+        return alerts.sorted { ($1.severity, $0.alertID) < ($0.severity, $1.alertID) }
+    }
+
+    // MARK: - Rules
+
+    /// (a) rpm and front/rear brake pressure over their limits.
+    func thresholdAlerts(_ state: CarState, nowMs: Int64) -> [Alert] {
+        let frame = state.frame
+        let checks: [(channel: String, value: Double?, warning: Double, critical: Double, unit: String)] = [
+            ("nmot", frame.rpm, thresholds.rpmWarning, thresholds.rpmCritical, "rpm"),
+            ("pbrake_f", frame.brakeFrontBar, thresholds.brakeWarningBar, thresholds.brakeCriticalBar, "bar"),
+            ("pbrake_r", frame.brakeRearBar, thresholds.brakeWarningBar, thresholds.brakeCriticalBar, "bar"),
+        ]
+        let car = AlertRules.carKey(vehicleID: frame.vehicleID, carNumber: frame.carNumber)
+        return checks.compactMap { check in
+            guard let value = check.value, value > check.warning else { return nil }
+            let severity: Severity = value > check.critical ? .critical : .warning
+            let limit = severity == .critical ? check.critical : check.warning
+            return Alert(
+                alertID: "threshold/\(car)/\(check.channel)/lap-\(frame.lap)", vehicleID: frame.vehicleID,
+                carNumber: frame.carNumber, rule: "threshold", severity: severity,
+                message: "car \(car): \(check.channel) \(AlertRules.format(value)) \(check.unit) over the "
+                    + "\(severity.name) limit \(AlertRules.format(limit)) \(check.unit) on lap \(frame.lap)",
+                raisedMs: nowMs, lap: frame.lap, value: value, threshold: limit, channel: check.channel)
+        }
+    }
+
+    /// (b) the car's latest green lap slower than its best green lap (FCY and pit laps ignored).
+    func lapTimeDropAlerts(_ laps: [LapRecord], nowMs: Int64) -> [Alert] {
+        let byCar = Dictionary(grouping: laps.filter(\.isGreen)) {
+            AlertRules.carKey(vehicleID: $0.vehicleID, carNumber: $0.carNumber)
+        }
+        return byCar.keys.sorted().compactMap { car in
+            let green = (byCar[car] ?? []).filter { ($0.lapTimeMs ?? 0) > 0 }
+            guard green.count >= 2, let latest = green.max(by: { $0.lap < $1.lap }),
+                let best = green.compactMap(\.lapTimeMs).min(), let latestTime = latest.lapTimeMs
+            else { return nil }
+            let drop = Double(latestTime - best) / Double(best)
+            guard drop > thresholds.lapDropWarning else { return nil }
+            let severity: Severity = drop > thresholds.lapDropCritical ? .critical : .warning
+            let limit = severity == .critical ? thresholds.lapDropCritical : thresholds.lapDropWarning
+            return Alert(
+                alertID: "lap_time_drop/\(car)/lap-\(latest.lap)", vehicleID: latest.vehicleID,
+                carNumber: latest.carNumber, rule: "lap_time_drop", severity: severity,
+                message: "car \(car): lap \(latest.lap) \(AlertRules.lapText(latestTime)) is "
+                    + "\(AlertRules.format(drop * 100))% off its best green lap \(AlertRules.lapText(best))",
+                raisedMs: nowMs, lap: latest.lap, value: drop * 100, threshold: limit * 100, channel: "lap_time")
+        }
+    }
+
+    /// (c) no sample from a car for too long.
+    func staleFeedAlerts(_ feeds: [FeedStatus], nowMs: Int64) -> [Alert] {
+        feeds.compactMap { feed in
+            let silence = nowMs - feed.lastSampleMs
+            guard silence > thresholds.staleWarningMs else { return nil }
+            let severity: Severity = silence > thresholds.staleCriticalMs ? .critical : .warning
+            let limit = severity == .critical ? thresholds.staleCriticalMs : thresholds.staleWarningMs
+            let car = AlertRules.carKey(vehicleID: feed.vehicleID, carNumber: feed.carNumber)
+            return Alert(
+                alertID: "stale_feed/\(car)/since-\(feed.lastSampleMs)", vehicleID: feed.vehicleID,
+                carNumber: feed.carNumber, rule: "stale_feed", severity: severity,
+                message: "car \(car): no telemetry for \(AlertRules.format(Double(silence) / 1000)) s "
+                    + "(\(severity.name) after \(AlertRules.format(Double(limit) / 1000)) s)",
+                raisedMs: nowMs, lap: 0, value: Double(silence) / 1000, threshold: Double(limit) / 1000,
+                channel: "feed")
+        }
+    }
+
+    /// (d) INFO while the most recent crossings are under full-course yellow.
+    func cautionAlerts(_ laps: [LapRecord], nowMs: Int64) -> [Alert] {
+        var latestByCar: [String: LapRecord] = [:]
+        for lap in laps {
+            let car = AlertRules.carKey(vehicleID: lap.vehicleID, carNumber: lap.carNumber)
+            if let known = latestByCar[car], known.crossedMs >= lap.crossedMs { continue }
+            latestByCar[car] = lap
+        }
+        guard let leader = latestByCar.values.max(by: { ($0.lap, -$0.crossedMs) < ($1.lap, -$1.crossedMs) }),
+            leader.flag == "FCY"
+        else { return [] }
+        let underCaution = latestByCar.values.filter { $0.flag == "FCY" }.count
+        return [
+            Alert(
+                alertID: "caution/race/lap-\(leader.lap)", vehicleID: "", carNumber: nil, rule: "caution",
+                severity: .info,
+                message: "full-course yellow: leader's lap \(leader.lap) crossed under FCY "
+                    + "(\(underCaution) of \(latestByCar.count) cars' latest laps)",
+                raisedMs: nowMs, lap: leader.lap, value: Double(underCaution), threshold: nil, channel: "flag")
+        ]
+    }
+
+    // MARK: - Formatting
+
+    static func carKey(vehicleID: String, carNumber: Int?) -> String {
+        if let carNumber { return String(carNumber) }
+        return vehicleID.isEmpty ? "unknown" : vehicleID
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// `97428` → `1:37.428`.
+    static func lapText(_ ms: Int64) -> String {
+        String(format: "%ld:%06.3f", ms / 60_000, Double(ms % 60_000) / 1000)
+    }
+}
