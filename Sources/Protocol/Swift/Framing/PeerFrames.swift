@@ -1,0 +1,24 @@
+/// The framing of host/plugin messages: two frames, the protocol tag `RS1` and one encoded ``PeerMessage``.
+///
+/// The host's ROUTER socket sees the peer identity in front; strip it before calling ``decode(_:)``.
+public enum PeerFrames {
+    public static let tag: [UInt8] = Array("RS1".utf8)
+
+    public static func encode(_ message: PeerMessage) -> [[UInt8]] {
+        [tag, message.encoded()]
+    }
+
+    /// Throws ``WireError`` (`badFrameCount`, `badProtocolTag`, or the body's decoding error); never traps,
+    /// whatever a peer sends.
+    public static func decode(_ frames: [[UInt8]]) throws -> PeerMessage {
+        guard frames.count == 2 else {
+            throw WireError(
+                .badFrameCount, "expected 2 frames (tag, body), got \(frames.count)", messageType: "PeerFrames")
+        }
+        guard frames[0] == tag else {
+            let shown = frames[0].prefix(16).map { String($0, radix: 16) }.joined(separator: " ")
+            throw WireError(.badProtocolTag, "frame 0 is not \"RS1\" but [\(shown)]", messageType: "PeerFrames")
+        }
+        return try PeerMessage(wire: frames[1])
+    }
+}

@@ -1,0 +1,102 @@
+import RaceDomain
+import RoadSenseProtocol
+
+/// Non-trivial values of every wire type: unicode, empty strings, missing (nil) measurements and extremes.
+enum WireFixtures {
+    static let fullFrame = CarFrame(
+        vehicleID: "GR86-002-000", carNumber: 2, timeMs: 1_714_000_000_123, lap: 17, lapDistanceM: 1234.5,
+        speedKph: 187.25, throttlePct: 99.5, brakeFrontBar: 0, brakeRearBar: 0.25, gear: 0, rpm: 7100,
+        accelLongG: -1.5, accelLatG: 2.25, steeringDeg: -12.5, latitudeDeg: 33.5319, longitudeDeg: -86.6193)
+
+    /// Nothing seen yet: every optional is nil and must stay nil through NaN / -1 on the wire.
+    static let emptyFrame = CarFrame(vehicleID: "", timeMs: 0)
+
+    static let state = CarState(
+        frame: fullFrame, samples: 4_321, lastLapMs: 98_765, bestLapMs: 97_001, position: 3, lapsCompleted: 16,
+        maxSpeedKph: 201.5)
+
+    static let bareState = CarState(frame: emptyFrame, samples: 0)
+
+    static let lap = LapRecord(
+        vehicleID: "GR86-013-055", carNumber: 55, lap: 9, lapTimeMs: 99_123, crossedMs: 1_714_000_100_000,
+        s1Ms: 30_100, s2Ms: 35_200, s3Ms: 33_823, topSpeedKph: 205.75, avgSpeedKph: 140.125,
+        elapsedMs: 901_234, flag: "FCY", pitIn: true, pitTimeMs: 45_000, source: .lapEnd)
+
+    static let bareLap = LapRecord(carNumber: nil, lap: 1, lapTimeMs: nil, crossedMs: 5, source: .analysis)
+
+    static let weather = WeatherSample(
+        timeMs: 1_714_000_000_000, airTempC: 24.5, trackTempC: nil, humidityPct: 61, pressureHPa: 1013.25,
+        windSpeedKph: nil, windDirectionDeg: 270, rain: true)
+
+    static let prediction = StrategyPrediction(
+        vehicleID: "GR86-002-000", carNumber: 2, computedMs: 1_714_000_200_000, lapsCompleted: 20, lapsRemaining: 25,
+        degradationMsPerLap: 42.5, degradationStderr: nil, predictedNextLapMs: 99_500.25, pitWindowOpenLap: 28,
+        pitWindowCloseLap: nil, confidence: 0.75, cleanLaps: 2, model: "linear-stint v1",
+        rationale: "Reifen bauen ab — Δ 42 ms/Runde 🏁")
+
+    static let alert = Alert(
+        alertID: "threshold/2/pbrake_f", vehicleID: "GR86-002-000", carNumber: nil, rule: "threshold",
+        severity: .critical, message: "front brake pressure 150 bar > 140", raisedMs: 1_714_000_300_000, lap: 21,
+        value: 150.5, threshold: nil, channel: "pbrake_f")
+
+    static let performance = CarPerformance(
+        vehicleID: "GR86-002-000", carNumber: 2, lapsCompleted: 45, bestLapMs: 97_001, bestLapNumber: 12,
+        theoreticalBestMs: nil, topSpeedKph: nil, medianGreenLapMs: 98_400, position: nil)
+
+    static let report = AnalyticsReport(
+        kind: "performance", generatedMs: 1_714_000_400_000,
+        cars: [
+            performance,
+            CarPerformance(
+                vehicleID: "", carNumber: nil, lapsCompleted: 0, bestLapMs: nil, bestLapNumber: nil,
+                theoreticalBestMs: nil, topSpeedKph: nil, medianGreenLapMs: nil, position: nil),
+        ],
+        weather: weather, summary: "2 cars; 车 2 leads")
+
+    static let summary = RunSummary(
+        cars: 20, laps: 900, samples: 12_000_000, callsDispatched: 5_000, callsFailed: 3, predictions: 400,
+        alertsInfo: 10, alertsWarning: 5, alertsCritical: 1, rowsStored: 11_999_000,
+        badRows: [
+            BadRowCount(file: "R1_telemetry.csv", kind: "telemetry", reason: "lap 32768", count: 1_234),
+            BadRowCount(file: "", kind: "weather", reason: "", count: 0),
+        ], wallSeconds: 12.5)
+
+    static let feed = FeedStatus(vehicleID: "GR86-004-078", carNumber: nil, lastSampleMs: 1_714_000_000_999)
+
+    static func samples(_ count: Int) -> [TelemetrySample] {
+        (0..<count).map { index in
+            TelemetrySample(
+                vehicleID: "GR86-\(index % 20)", lap: index % 40, metaTimeMs: 1_714_000_000_000 + Int64(index),
+                ecuTimeMs: 1_713_000_000_000 - Int64(index), channel: index.isMultiple(of: 2) ? "speed" : "pbrake_f",
+                value: Double(index) * 0.5)
+        }
+    }
+
+    static let call = Call(
+        callID: "call-00042", method: "telemetry.ProcessLive", deadlineMs: 1_714_000_000_500, attempt: 3,
+        metadata: ["trace.id": "abc", "ключ": "значение", "empty": ""], payload: [0, 1, 2, 255, 0],
+        priority: .high)
+
+    static let reply = Reply(
+        callID: "call-00042", status: .deadlineExceeded, message: "took 2 s", payload: [],
+        metadata: ["worker.pid": "4242"], attempt: 3)
+
+    static let hello = Hello(
+        plugin: "telemetry", instanceID: "telemetry-7f3a", pid: 4_242,
+        methods: ["telemetry.ProcessLive", "telemetry.Backfill", ""], credits: 8, version: "1.0.0+ünï")
+
+    static let peerMessages: [PeerMessage] = [
+        .hello(hello),
+        .welcome(Welcome(hostID: "host-1", heartbeatIntervalMs: 1_000, liveness: 3)),
+        .heartbeat(Heartbeat(sentMs: 1_714_000_000_000, inFlight: 2)),
+        .call(call),
+        .reply(reply),
+        .cancel(Cancel(callID: "call-00042", reason: "deadline")),
+        .goodbye(Goodbye(reason: "")),
+    ]
+
+    static let updateBodies: [Update.Body] = [
+        .carState(state), .prediction(prediction), .alert(alert), .lap(lap), .weather(weather), .report(report),
+        .summary(summary),
+    ]
+}
