@@ -131,7 +131,9 @@ public struct StrategyEngine: Sendable {
 
     /// Least-squares line through `points`; nil under 2 points or when all x are equal.
     /// `stderr` is the slope's standard error, nil under 3 points.
-    public static func linearFit(_ points: [(x: Double, y: Double)]) -> (slope: Double, intercept: Double, stderr: Double?)? {
+    public static func linearFit(_ points: [(x: Double, y: Double)]) -> (
+        slope: Double, intercept: Double, stderr: Double?
+    )? {
         let n = Double(points.count)
         guard points.count >= 2 else { return nil }
         let meanX = points.map(\.x).reduce(0, +) / n

@@ -31,7 +31,8 @@ public enum AnalysisReader {
         let flagColumn = file.column("FLAG_AT_FL")
 
         func bad(_ reason: String, _ row: Int, _ field: String, _ value: String) {
-            ledger.record(file: name, kind: kind, reason: reason, row: row, field: field, detail: "'\(value)' \(reason)")
+            ledger.record(
+                file: name, kind: kind, reason: reason, row: row, field: field, detail: "'\(value)' \(reason)")
         }
         /// An optional field: empty → nil silently, unparseable → nil and counted.
         func optional<T>(_ column: Int?, _ field: String, _ record: CSVRecord, _ parse: (String) -> T?) -> T? {

@@ -102,7 +102,9 @@ public enum LapEventReader {
             }
             let key = "\(event.vehicleID)#\(event.lap)"
             guard seenKeys.insert(key).inserted else {
-                bad("duplicate (vehicle_id, lap)", event.row, "lap", "lap \(event.lap) of \(event.vehicleID) seen before")
+                bad(
+                    "duplicate (vehicle_id, lap)", event.row, "lap",
+                    "lap \(event.lap) of \(event.vehicleID) seen before")
                 continue
             }
             lastKept[event.vehicleID] = event.timestampMs

@@ -30,8 +30,9 @@ public struct RaceData: Sendable {
     ///
     /// The analysis file's `HOUR` is local time without a date. The UTC offset is the whole quarter
     /// hour (−12 h … +14 h) under which the most analysis crossings fall within 3 s of a lap_end
-    /// timestamp; without lap_end events, the offset that best centres the crossings on the weather
-    /// window is used. The UTC date of each crossing is the one closest to the reference times.
+    /// timestamp; without lap_end events, the offset that puts most crossings inside the weather window
+    /// (ties: first crossing nearest the first weather sample) is used. The UTC date of each crossing
+    /// is the one closest to the reference times.
     /// - Throws: `TRDError` when a present file cannot be read, or `.noTimeReference` when the
     ///   analysis file exists but neither lap_end nor weather times do.
     public static func load(_ files: RaceFiles, ledger: RowIssueLedger) throws -> RaceData {
@@ -66,10 +67,13 @@ public struct RaceData: Sendable {
         } else {
             throw TRDError(
                 code: .noTimeReference,
-                reason: "analysis HOUR is local time without a date and there is no lap_end or weather file to anchor it",
+                reason:
+                    "analysis HOUR is local time without a date and there is no lap_end or weather file to anchor it",
                 file: directory, remedy: "add the race's lap_end or 26_Weather file to the folder")
         }
-        let anchor = references.isEmpty ? data.weather.map(\.timeMs).sorted()[data.weather.count / 2]
+        let anchor =
+            references.isEmpty
+            ? data.weather.map(\.timeMs).sorted()[data.weather.count / 2]
             : references[references.count / 2]
 
         data.laps = data.analysisLaps.map { lap in
@@ -119,17 +123,25 @@ public struct RaceData: Sendable {
         return best.offset
     }
 
-    /// The quarter-hour offset that best centres the crossings on the weather window.
+    /// The quarter-hour offset that puts the most crossings inside the weather window (±2 min);
+    /// ties go to the offset whose first crossing is closest to the first weather sample (the
+    /// station starts logging as the session starts).
     static func weatherOffset(hours: [Int64], weather: [Int64]) -> Int64 {
         let quarter: Int64 = 15 * 60_000
+        let pad: Int64 = 2 * 60_000
+        guard let start = weather.min(), let end = weather.max() else { return 0 }
         let sortedHours = hours.sorted()
-        let sortedWeather = weather.sorted()
-        let hourMid = sortedHours[sortedHours.count / 2]
-        let weatherMid = ((sortedWeather[sortedWeather.count / 2] % TRDTime.dayMs) + TRDTime.dayMs) % TRDTime.dayMs
-        var difference = hourMid - weatherMid
-        if difference > TRDTime.dayMs / 2 { difference -= TRDTime.dayMs }
-        if difference < -TRDTime.dayMs / 2 { difference += TRDTime.dayMs }
-        return Int64((Double(difference) / Double(quarter)).rounded()) * quarter
+        var best: (score: Int, distance: Int64, offset: Int64) = (-1, .max, 0)
+        for step in Int64(-48)...Int64(56) {
+            let offset = step * quarter
+            let instants = sortedHours.map { utcInstant(hourOfDayMs: $0, offsetMs: offset, near: start) }
+            let score = instants.filter { $0 >= start - pad && $0 <= end + pad }.count
+            let distance = abs((instants.min() ?? 0) - start)
+            if score > best.score || (score == best.score && distance < best.distance) {
+                best = (score, distance, offset)
+            }
+        }
+        return best.offset
     }
 
     /// Cyclic (24 h) distance from `value` to the nearest element of sorted `values`.
@@ -149,8 +161,11 @@ public struct RaceData: Sendable {
     }
 
     /// Maps vehicles without a number (`GR86-002-000`) to the analysis car whose crossings match
-    /// their lap_end timestamps within 1.5 s most often — only when at least half of the vehicle's
-    /// crossings match and the car has no numbered vehicle of its own. Recorded in `matchedByCrossing`.
+    /// their lap_end timestamps within 1.5 s most often — only when the car has no numbered vehicle
+    /// of its own, at least half of the vehicle's crossings match and no other car matches as often.
+    /// Otherwise the vehicle stays unmapped. In barber R1 `GR86-002-000` runs in a pack with cars 2, 47
+    /// and 98 (26 of 27 crossings within 1.5 s of each), all of which have numbered vehicles, so it
+    /// stays unmapped. Matches are recorded in `matchedByCrossing`.
     private mutating func matchUnnumberedVehicles() {
         let unnumbered = Dictionary(grouping: lapEnds.filter { $0.carNumber == nil }, by: \.vehicleID)
         guard !unnumbered.isEmpty else { return }
@@ -159,12 +174,20 @@ public struct RaceData: Sendable {
 
         for (vehicleID, events) in unnumbered.sorted(by: { $0.key < $1.key }) {
             var best: (car: Int, hits: Int) = (-1, 0)
-            for (car, crossings) in crossingsByCar where car >= 0 && vehiclesByCar[car] == nil {
+            var runnerUpHits = 0
+            for (car, crossings) in crossingsByCar.sorted(by: { $0.key < $1.key })
+            where car >= 0 && vehiclesByCar[car] == nil {
                 let hits = events.filter { event in
                     crossings.contains { abs($0 - event.timestampMs) <= 1_500 }
                 }.count
-                if hits > best.hits { best = (car, hits) }
+                if hits > best.hits {
+                    runnerUpHits = best.hits
+                    best = (car, hits)
+                } else if hits > runnerUpHits {
+                    runnerUpHits = hits
+                }
             }
+            guard best.hits > runnerUpHits else { continue }
             guard best.car >= 0, best.hits * 2 >= events.count else { continue }
             matchedByCrossing[vehicleID] = best.car
             vehiclesByCar[best.car, default: []].append(vehicleID)

@@ -23,7 +23,8 @@ public enum ResultsReader {
         let bestNumberColumn = file.column(anyOf: ["FL_LAPNUM", "BEST_LAP_NUM"])
 
         func bad(_ reason: String, _ row: Int, _ field: String, _ value: String) {
-            ledger.record(file: name, kind: kind, reason: reason, row: row, field: field, detail: "'\(value)' \(reason)")
+            ledger.record(
+                file: name, kind: kind, reason: reason, row: row, field: field, detail: "'\(value)' \(reason)")
         }
 
         var rows: [ResultRow] = []

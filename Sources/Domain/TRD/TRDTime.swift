@@ -43,9 +43,10 @@ public enum TRDTime {
             }
         }
         let suffix = count - index
-        guard suffix == 0 || (suffix == 1 && bytes[index] == UInt8(ascii: "Z"))
-            || (suffix == 6 && bytes[index] == UInt8(ascii: "+") && digits(index + 1, 2) == 0
-                && digits(index + 4, 2) == 0)
+        guard
+            suffix == 0 || (suffix == 1 && bytes[index] == UInt8(ascii: "Z"))
+                || (suffix == 6 && bytes[index] == UInt8(ascii: "+") && digits(index + 1, 2) == 0
+                    && digits(index + 4, 2) == 0)
         else { return nil }
 
         let days = daysFromCivil(year: year, month: month, day: day)

@@ -82,7 +82,8 @@ public struct TelemetryReader: Sequence {
         private mutating func sample(from record: CSVRecord) -> TelemetrySample? {
             let row = record.line
             func bad(_ reason: String, _ field: String?, _ detail: String? = nil) -> TelemetrySample? {
-                ledger.record(file: name, kind: TelemetryReader.kind, reason: reason, row: row, field: field, detail: detail)
+                ledger.record(
+                    file: name, kind: TelemetryReader.kind, reason: reason, row: row, field: field, detail: detail)
                 return nil
             }
 
@@ -116,7 +117,8 @@ public struct TelemetryReader: Sequence {
                 lap = 0
             }
             return TelemetrySample(
-                vehicleID: vehicleID, lap: lap, metaTimeMs: metaTime, ecuTimeMs: ecuTime, channel: channel, value: value)
+                vehicleID: vehicleID, lap: lap, metaTimeMs: metaTime, ecuTimeMs: ecuTime, channel: channel, value: value
+            )
         }
 
         /// True when `fields` equals one of the last `duplicateWindow` rows; remembers it otherwise.
