@@ -93,8 +93,12 @@ struct MessageRoundTripTests {
 
     @Test("method messages round-trip, a 10k-sample batch included")
     func methodMessagesRoundTrip() throws {
-        let batch = TelemetryBatch(samples: WireFixtures.samples(10_000), windowStartMs: 10, windowEndMs: 20)
-        #expect(try roundTrip(batch).samples.count == 10_000)
+        let batch = TelemetryBatch(
+            samples: WireFixtures.samples(10_000), windowStartMs: 10, windowEndMs: 20,
+            laps: [WireFixtures.lap, WireFixtures.bareLap])
+        let decodedBatch = try roundTrip(batch)
+        #expect(decodedBatch.samples.count == 10_000)
+        #expect(decodedBatch.laps.count == 2)
 
         try roundTrip(
             TelemetryResult(

@@ -6,7 +6,8 @@ enum WireFixtures {
     static let fullFrame = CarFrame(
         vehicleID: "GR86-002-000", carNumber: 2, timeMs: 1_714_000_000_123, lap: 17, lapDistanceM: 1234.5,
         speedKph: 187.25, throttlePct: 99.5, brakeFrontBar: 0, brakeRearBar: 0.25, gear: 0, rpm: 7100,
-        accelLongG: -1.5, accelLatG: 2.25, steeringDeg: -12.5, latitudeDeg: 33.5319, longitudeDeg: -86.6193)
+        accelLongG: -1.5, accelLatG: 2.25, steeringDeg: -12.5, latitudeDeg: 33.5319, longitudeDeg: -86.6193,
+        ecuTimeMs: 1_713_000_000_456)
 
     /// Nothing seen yet: every optional is nil and must stay nil through NaN / -1 on the wire.
     static let emptyFrame = CarFrame(vehicleID: "", timeMs: 0)

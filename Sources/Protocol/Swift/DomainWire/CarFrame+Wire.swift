@@ -1,7 +1,8 @@
 import RaceDomain
 import RoadSenseWireC
 
-/// `CarFrame` on the wire: unknown car number and gear are -1, channels not seen yet are NaN.
+/// `CarFrame` on the wire: unknown car number and gear are -1, channels not seen yet are NaN, an unknown ECU
+/// time 0.
 extension CarFrame: CWireMessage {
     static var wireCodec: CMessageCodec<Roadsense__V1__CarFrame> {
         CMessageCodec(
@@ -26,6 +27,7 @@ extension CarFrame: CWireMessage {
         message.steering_deg = WireScalar.double(steeringDeg)
         message.latitude_deg = WireScalar.double(latitudeDeg)
         message.longitude_deg = WireScalar.double(longitudeDeg)
+        message.ecu_time_ms = WireScalar.int64(ecuTimeMs)
     }
 
     init(unpacked message: Roadsense__V1__CarFrame) throws {
@@ -41,6 +43,7 @@ extension CarFrame: CWireMessage {
             rpm: WireScalar.optional(message.rpm), accelLongG: WireScalar.optional(message.accel_long_g),
             accelLatG: WireScalar.optional(message.accel_lat_g), steeringDeg: WireScalar.optional(message.steering_deg),
             latitudeDeg: WireScalar.optional(message.latitude_deg),
-            longitudeDeg: WireScalar.optional(message.longitude_deg))
+            longitudeDeg: WireScalar.optional(message.longitude_deg),
+            ecuTimeMs: WireScalar.optional(message.ecu_time_ms))
     }
 }

@@ -1,5 +1,5 @@
 /// The outcome of a call: the gRPC canonical status codes, with the same numbers as `roadsense.v1.StatusCode`.
-public enum StatusCode: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum StatusCode: Int, Sendable, CaseIterable {
     case ok = 0
     case cancelled = 1
     case unknown = 2
@@ -31,7 +31,8 @@ public enum StatusCode: Int, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// The proto name, e.g. `DEADLINE_EXCEEDED`.
+    /// The proto name, e.g. `DEADLINE_EXCEEDED`. (Derived from the case name, so the type must not become
+    /// `CustomStringConvertible` by way of `name`.)
     public var name: String {
         String(describing: self).reduce(into: "") { name, character in
             if character.isUppercase { name.append("_") }
@@ -39,5 +40,4 @@ public enum StatusCode: Int, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    public var description: String { name }
 }
