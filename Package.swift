@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ", pkgConfig: "libzmq"),
         .systemLibrary(name: "CProtobufC", path: "Sources/Protocol/CProtobufC", pkgConfig: "libprotobuf-c"),
         .systemLibrary(name: "CSQLite", path: "Sources/Store/CSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CProcessShims", path: "Sources/Plugins/CProcessShims"),
 
         // protoc-c output for proto/roadsense.proto (regenerate with `make proto`).
         .target(
@@ -49,7 +50,7 @@ let package = Package(
         // Plugins: a shared runtime and one executable per plugin.
         .target(
             name: "PluginRuntime",
-            dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore"],
+            dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore", "CProcessShims"],
             path: "Sources/Plugins/Runtime"
         ),
         .executableTarget(name: "TelemetryPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Telemetry"),

@@ -1,1 +1,4 @@
-print("not yet built")
+import PluginRuntime
+
+// roadsense-alerts: threshold, lap-time-drop, stale-feed and caution rules with severities.
+PluginWorker.main(service: AlertsService())

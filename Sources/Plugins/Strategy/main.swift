@@ -1,1 +1,4 @@
-print("not yet built")
+import PluginRuntime
+
+// roadsense-strategy: tyre-degradation slope, next-lap forecast and pit window per car.
+PluginWorker.main(service: StrategyService())

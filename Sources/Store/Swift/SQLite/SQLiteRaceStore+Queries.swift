@@ -35,9 +35,9 @@ extension SQLiteRaceStore {
               s.brake_front_bar, s.brake_rear_bar, s.gear, s.rpm, s.accel_long_g, s.accel_lat_g, s.samples,
               s.last_lap_ms, s.best_lap_ms, s.position, s.laps_completed, s.max_speed_kph
             FROM car_states s
-            JOIN (SELECT vehicle_id, max(time_ms) AS t FROM car_states GROUP BY vehicle_id) m
-              ON m.vehicle_id = s.vehicle_id AND m.t = s.time_ms
-            ORDER BY s.vehicle_id
+            JOIN (SELECT car_key, max(time_ms) AS t FROM car_states GROUP BY car_key) m
+              ON m.car_key = s.car_key AND m.t = s.time_ms
+            ORDER BY s.car_key
             """
         try db.statement("latest_car_states", sql).query { r in
             let frame = CarFrame(

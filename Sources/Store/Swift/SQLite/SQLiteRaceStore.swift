@@ -84,15 +84,15 @@ public final class SQLiteRaceStore: RaceStore {
         try upsert(
             states, name: "upsert_car_state",
             sql: """
-                INSERT OR REPLACE INTO car_states (vehicle_id, time_ms, car_number, lap, lap_distance_m, speed_kph,
+                INSERT OR REPLACE INTO car_states (car_key, vehicle_id, time_ms, car_number, lap, lap_distance_m, speed_kph,
                   throttle_pct, brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, samples,
                   last_lap_ms, best_lap_ms, position, laps_completed, max_speed_kph)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """
         ) { s in
             let f = s.frame
             return [
-                .text(f.vehicleID), .integer(f.timeMs), .int(f.carNumber), .integer(Int64(f.lap)),
+                .text(CarKey.of(vehicleID: f.vehicleID, carNumber: f.carNumber)), .text(f.vehicleID), .integer(f.timeMs), .int(f.carNumber), .integer(Int64(f.lap)),
                 .double(f.lapDistanceM), .double(f.speedKph), .double(f.throttlePct), .double(f.brakeFrontBar),
                 .double(f.brakeRearBar), .int(f.gear), .double(f.rpm), .double(f.accelLongG), .double(f.accelLatG),
                 .integer(Int64(s.samples)), .int64(s.lastLapMs), .int64(s.bestLapMs), .int(s.position),

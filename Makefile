@@ -1,0 +1,47 @@
+# RoadSense — the two commands a newcomer needs are `make demo` and `make test`.
+# Both install what is missing first (Debian packages; needs root or sudo), then build.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+DEMO_SPEED ?= 30
+DEMO_DIR := $(shell if [ -d ../shared/data/trd/barber ]; then echo ../shared/data/trd/barber; else echo Tests/Fixtures/barber-r1-excerpt; fi)
+DEMO_RUNTIME := $(CURDIR)/.build/demo-runtime
+DEMO_STORE := sqlite:$(CURDIR)/.build/demo/roadsense.sqlite
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
+
+.PHONY: demo test deps build release proto check-proto lint clean
+
+## demo: install, build (release) and replay a real GR Cup race (Barber, race 1) through the whole system.
+demo: deps release
+	@rm -rf .build/demo && mkdir -p .build/demo
+	"$(RELEASE_BIN)/roadsense" run --replay "$(DEMO_DIR)" --race 1 --speed $(DEMO_SPEED) \
+	    --store "$(DEMO_STORE)" --runtime-dir "$(DEMO_RUNTIME)" --log-level warning \
+	    --watch telemetry.,alert.,strategy.13,lap.13,weather
+
+## test: install, check the generated protobuf code, build and run every test.
+test: deps check-proto
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+deps:
+	@scripts/install-deps.sh
+
+release:
+	$(SWIFT) build -c release
+
+build:
+	$(SWIFT) build
+
+## proto: regenerate Sources/Protocol/WireC from proto/roadsense.proto.
+proto:
+	scripts/gen-proto.sh
+
+## check-proto: fail if the committed protobuf-c code does not match proto/.
+check-proto:
+	@scripts/check-proto.sh
+
+lint:
+	$(SWIFT) format lint --recursive --configuration .swift-format Sources Tests
+
+clean:
+	rm -rf .build

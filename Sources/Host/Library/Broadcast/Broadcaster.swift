@@ -1,0 +1,30 @@
+import RaceDomain
+import RoadSenseProtocol
+
+/// Owns the PUB socket. Every update gets the next sequence number (from 1, no gaps), so a subscriber
+/// can tell when it missed messages. Confined to the host loop thread.
+final class Broadcaster {
+    private let socket: ZMQSocket
+    private(set) var sequence: UInt64 = 0
+    let endpoint: String
+
+    init(context: ZMQContext, endpoint: String) throws {
+        socket = try ZMQSocket(context: context, kind: .pub)
+        // A replay publishes in bursts; keep a deep queue so a slow subscriber is not silently dropped.
+        try socket.setHighWaterMarks(send: 200_000, receive: 1000)
+        try socket.bind(endpoint)
+        self.endpoint = endpoint
+    }
+
+    func publish(topic: String, body: Update.Body, atMs: Int64) {
+        sequence += 1
+        let update = Update(seq: sequence, publishedMs: atMs, topic: topic, body: body)
+        _ = try? socket.send(BroadcastFrames.encode(update), dontWait: true)
+    }
+
+    func close() { socket.close() }
+
+    static func topic(_ prefix: String, vehicleID: String, carNumber: Int?) -> String {
+        "\(prefix).\(CarKey.of(vehicleID: vehicleID, carNumber: carNumber))"
+    }
+}

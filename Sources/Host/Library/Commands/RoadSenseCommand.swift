@@ -1,0 +1,57 @@
+import Foundation
+import RoadSenseProtocol
+import RoadSenseStore
+
+/// The `roadsense` command line.
+public enum RoadSenseCommand {
+    public static let usage = """
+        roadsense — real-time race analytics host
+
+        usage:
+          roadsense run [--replay DIR [--race N] [--speed N]] [--watch [PREFIXES]] [options]
+              Start the host and its plugins. With --replay, feed one race's organiser files from DIR
+              (telemetry, lap start/end/time, weather, 23_ analysis) at N× real time (default 30) and exit
+              with a summary when the race is over: 0 if every call succeeded, 1 if any failed, 2 on bad input.
+              --race N          which race of a folder holding two (default 1)
+              --watch PREFIXES  also print broadcast updates, e.g. --watch telemetry.,alert.,strategy.
+              --config FILE     JSON configuration overriding the built-in defaults (see README)
+              --store URL       sqlite:PATH (default $ROADSENSE_HOME/roadsense.sqlite)
+              --runtime-dir DIR where the ipc sockets and host lock live (default /tmp/roadsense-UID)
+              --log-level L     debug, info, warning, error (default info)
+          roadsense watch [PREFIX...] [--endpoint E] [--until-summary] [--runtime-dir DIR]
+              Subscribe to the host's PUB socket and print each update as one line.
+          roadsense version
+          roadsense help
+        """
+
+    /// Runs the command and returns the process exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        var cursor = ArgumentCursor(arguments)
+        let command = cursor.next() ?? "help"
+        do {
+            switch command {
+            case "run": return try RunCommand.parse(&cursor).execute()
+            case "watch": return try WatchCommand.parse(&cursor).execute()
+            case "version", "--version":
+                print("roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))")
+                return 0
+            case "help", "-h", "--help":
+                print(usage)
+                return 0
+            default:
+                throw HostError(.usage, "unknown command '\(command)'")
+            }
+        } catch let error as HostError {
+            FileHandle.standardError.write(Data("roadsense: \(error.description)\n".utf8))
+            if error.code == .usage { FileHandle.standardError.write(Data("\n\(usage)\n".utf8)) }
+            return error.exitCode
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("roadsense: \(error.description)\n".utf8))
+            return 2
+        } catch {
+            FileHandle.standardError.write(Data("roadsense: \(error)\n".utf8))
+            return 1
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import RoadSenseProtocol
+
+/// `roadsense run`.
+struct RunCommand {
+    var config: HostConfiguration
+    var replay: ReplayOptions?
+    var watchPrefixes: [String]?
+
+    static func parse(_ cursor: inout ArgumentCursor) throws -> RunCommand {
+        var configFile: String?
+        var replayDirectory: String?
+        var race = 1
+        var speed = 30.0
+        var store: String?
+        var runtime: String?
+        var level: String?
+        var watch: [String]?
+        while let argument = cursor.next() {
+            switch argument {
+            case "--replay": replayDirectory = try cursor.value(for: argument)
+            case "--race": race = Int(try cursor.number(for: argument, minimum: 1))
+            case "--speed": speed = try cursor.number(for: argument, minimum: 0.01)
+            case "--config": configFile = try cursor.value(for: argument)
+            case "--store": store = try cursor.value(for: argument)
+            case "--runtime-dir": runtime = try cursor.value(for: argument)
+            case "--log-level": level = try cursor.value(for: argument)
+            case "--watch":
+                watch = try cursor.value(for: argument).split(separator: ",").map(String.init)
+            default: throw HostError(.usage, "unknown option '\(argument)' for run")
+            }
+        }
+
+        var config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
+        if let runtime { config.useRuntimeDirectory(runtime) }
+        if let store { config.store = store }
+        if let level {
+            guard Logger.Level(name: level) != nil else { throw HostError(.usage, "--log-level: unknown level '\(level)'") }
+            config.logLevel = level
+        }
+        let replay = replayDirectory.map {
+            ReplayOptions(directory: URL(fileURLWithPath: $0, isDirectory: true), race: race, speed: speed)
+        }
+        return RunCommand(config: config, replay: replay, watchPrefixes: watch)
+    }
+
+    func execute() throws -> Int32 {
+        let logger = Logger(component: "host", minimum: Logger.Level(name: config.logLevel) ?? .info)
+        let output = HostOutput()
+        var subscriber: UpdateSubscriber?
+        if let watchPrefixes {
+            subscriber = UpdateSubscriber(endpoint: config.publishEndpoint, prefixes: watchPrefixes, output: output)
+        }
+        let host = try Host(config: config, replay: replay, logger: logger, output: output)
+        host.onReady = { try subscriber?.start() }
+        let summary = try host.run()
+        subscriber?.finish(timeoutMs: 3000)
+        output.clearLine()
+        if subscriber == nil || subscriber?.sawSummary == false { print(UpdateFormatter.summary(summary)) }
+        return host.anythingFailed ? 1 : 0
+    }
+}

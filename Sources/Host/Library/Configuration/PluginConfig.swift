@@ -1,0 +1,28 @@
+/// A plugin the host starts and supervises.
+public struct PluginConfig: Codable, Sendable, Equatable {
+    public var name: String
+    /// Executable name or path; a bare name is looked up next to the `roadsense` binary.
+    public var executable: String
+    public var arguments: [String]
+    public var methods: [String]
+    /// Processes to run; 0 = none started by the host (e.g. the plugin runs on another machine).
+    public var replicas: Int
+    /// Calls each process may hold at once.
+    public var credits: Int
+
+    public init(name: String, executable: String, arguments: [String] = [], methods: [String], replicas: Int = 1,
+                credits: Int = 1) {
+        self.name = name
+        self.executable = executable
+        self.arguments = arguments
+        self.methods = methods
+        self.replicas = replicas
+        self.credits = credits
+    }
+
+    public static let defaults: [PluginConfig] = [
+        PluginConfig(name: "telemetry", executable: "roadsense-telemetry", methods: ["telemetry.ProcessLive"]),
+        PluginConfig(name: "strategy", executable: "roadsense-strategy", methods: ["strategy.UpdatePredictions"]),
+        PluginConfig(name: "alerts", executable: "roadsense-alerts", methods: ["alerts.CheckConditions"]),
+    ]
+}

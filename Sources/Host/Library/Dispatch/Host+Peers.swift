@@ -1,0 +1,129 @@
+import Foundation
+import RaceDomain
+import RoadSenseProtocol
+
+extension Host {
+    /// Waits for plugin messages or a wakeup, and handles everything that arrived.
+    func pollOnce(timeoutMs: Int) throws {
+        let ready = try ZMQPoller.poll(sockets: [router], fds: [wakeup.fd], timeoutMs: timeoutMs)
+        if ready.fds.first == true { wakeup.drain() }
+        guard ready.sockets.first == true else { return }
+        while let frames = try router.receive(dontWait: true) {
+            guard frames.count >= 2 else { continue }
+            let identity = frames[0]
+            let message: PeerMessage
+            do {
+                message = try PeerFrames.decode(Array(frames.dropFirst()))
+            } catch {
+                statistics.badFrames += 1
+                logger.warning(
+                    "dropped a malformed frame from a peer", ["peer": Self.printable(identity), "error": error])
+                continue
+            }
+            handle(message, from: identity)
+        }
+    }
+
+    func handle(_ message: PeerMessage, from identity: [UInt8]) {
+        let now = wallNowMs()
+        workers.heard(identity, nowMs: now)
+        switch message {
+        case .hello(let hello):
+            if workers[identity] != nil { workerLost(identity, reason: "registered again") }
+            workers.register(identity, hello: hello, nowMs: now)
+            let welcome = Welcome(
+                hostID: hostID, heartbeatIntervalMs: UInt32(config.heartbeatIntervalMs),
+                liveness: UInt32(config.liveness))
+            _ = try? router.send([identity] + PeerFrames.encode(.welcome(welcome)), dontWait: true)
+            logger.info(
+                "worker registered",
+                ["plugin": hello.plugin, "worker.pid": hello.pid, "credits": hello.credits,
+                 "methods": hello.methods.joined(separator: ",")])
+        case .heartbeat:
+            if workers[identity] == nil { askToRegister(identity) }
+        case .reply(let reply):
+            guard workers[identity] != nil else { return askToRegister(identity) }
+            complete(reply, from: identity)
+        case .goodbye(let goodbye):
+            workerLost(identity, reason: "said goodbye: \(goodbye.reason)")
+        case .welcome, .call, .cancel:
+            statistics.badFrames += 1
+            logger.warning("a plugin sent a host-only message; ignored", ["peer": Self.printable(identity)])
+        }
+    }
+
+    /// A worker the host does not know (the host restarted) is told to register again.
+    func askToRegister(_ identity: [UInt8]) {
+        _ = try? router.send(
+            [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "unknown worker; send Hello"))), dontWait: true)
+    }
+
+    func complete(_ reply: Reply, from identity: [UInt8]) {
+        workers[identity]?.inFlight.remove(reply.callID)
+        guard let pending = inFlight.removeValue(forKey: reply.callID) else {
+            logger.debug("late reply for a call already settled; ignored", ["call.id": reply.callID])
+            return
+        }
+        guard reply.status == .ok else {
+            workers[identity]?.failed += 1
+            return attemptFailed(pending, status: reply.status, message: reply.message)
+        }
+        do {
+            try apply(result: reply.payload, of: pending.call.method)
+            workers[identity]?.done += 1
+            record(pending, state: .succeeded, status: StatusCode.ok.name)
+        } catch {
+            workers[identity]?.failed += 1
+            attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
+        }
+    }
+
+    /// Heartbeats the workers, and declares dead those silent past the liveness window; calls running
+    /// past their deadline are cancelled and retried.
+    func checkWorkers() {
+        let now = wallNowMs()
+        if now - lastHeartbeatWallMs >= Int64(config.heartbeatIntervalMs) {
+            lastHeartbeatWallMs = now
+            let beat = PeerFrames.encode(.heartbeat(Heartbeat(sentMs: now, inFlight: UInt32(inFlight.count))))
+            for identity in workers.workers.keys { _ = try? router.send([identity] + beat, dontWait: true) }
+        }
+        let limit = Int64(config.heartbeatIntervalMs * config.liveness)
+        for identity in workers.silent(nowMs: now, limitMs: limit) {
+            workerLost(identity, reason: "silent for more than \(limit) ms")
+        }
+        for (callID, pending) in inFlight where now > pending.call.deadlineMs + 1000 {
+            inFlight[callID] = nil
+            if let worker = pending.worker {
+                workers[worker]?.inFlight.remove(callID)
+                let cancel = Cancel(callID: callID, reason: "deadline exceeded")
+                _ = try? router.send([worker] + PeerFrames.encode(.cancel(cancel)), dontWait: true)
+            }
+            attemptFailed(pending, status: .deadlineExceeded, message: "no reply within \(pending.attemptTimeoutMs) ms")
+        }
+    }
+
+    /// Forgets a worker and sends its in-flight calls back to the queue at once (as their next attempt).
+    func workerLost(_ identity: [UInt8], reason: String) {
+        guard let worker = workers.remove(identity) else { return }
+        logger.warning(
+            "worker lost; its calls go back to the queue",
+            ["worker": worker.label, "reason": reason, "calls": worker.inFlight.count])
+        for callID in worker.inFlight {
+            guard let pending = inFlight.removeValue(forKey: callID) else { continue }
+            attemptFailed(pending, status: .unavailable, message: "worker \(worker.label) lost: \(reason)")
+        }
+    }
+
+    /// Process exits seen by the supervisor: the matching workers are lost now, not after the liveness window.
+    func handleExits() {
+        for pid in supervisor.collectExits(nowMs: wallNowMs()) {
+            for (identity, worker) in workers.workers where worker.hello.pid == UInt32(pid) {
+                workerLost(identity, reason: "process \(pid) exited")
+            }
+        }
+    }
+
+    static func printable(_ identity: [UInt8]) -> String {
+        String(decoding: identity, as: UTF8.self).filter { $0.isASCII && !$0.isNewline }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import RaceDomain
+import RoadSenseProtocol
+import RoadSenseStore
+
+/// The host process: binds the plugin ROUTER and the PUB socket, starts and supervises the plugins, runs
+/// the beat schedule, queues and dispatches calls, stores results and publishes them.
+///
+/// Everything runs on the thread that calls `run()`: the sockets, the store and all state are confined
+/// to it; other threads (process exits, signals) only enqueue and signal `wakeup`, which the poll watches.
+public final class Host {
+    let config: HostConfiguration
+    let replay: ReplayOptions?
+    let logger: Logger
+    let hostID = "host-\(getpid())"
+    let ledger = RowIssueLedger()
+    let wakeup: EventFD
+    let stopRequested = LockedFlag()
+    var output: HostOutput
+
+    var store: RaceStore!
+    var context: ZMQContext!
+    var router: ZMQSocket!
+    var broadcaster: Broadcaster!
+    var supervisor: PluginSupervisor!
+    var feed: ReplayFeed?
+    var clock: ReplayClock?
+    var schedule: BeatSchedule!
+    var tracker = RaceTracker()
+    var queue = CallQueue()
+    var workers = WorkerTable()
+    var inFlight: [String: PendingCall] = [:]
+    var statistics = HostStatistics()
+    var alertSeverities: [String: Severity] = [:]
+    /// Laps and position last published per car (states without news are not re-published).
+    var publishedStates: [String: [Int]] = [:]
+    /// Laps completed at each car's last published prediction.
+    var publishedPredictions: [String: Int] = [:]
+    var lastHeartbeatWallMs: Int64 = 0
+    var runtimeLock: RuntimeLock?
+    /// Called once the sockets are bound, before plugins start (e.g. to connect a watcher).
+    public var onReady: (() throws -> Void)?
+
+    public init(config: HostConfiguration, replay: ReplayOptions?, logger: Logger, output: HostOutput) throws {
+        self.config = config
+        self.replay = replay
+        self.logger = logger
+        self.output = output
+        wakeup = try EventFD()
+    }
+
+    /// Runs until the replay is done or SIGINT/SIGTERM; returns the summary.
+    public func run() throws -> RunSummary {
+        let wallStart = Date()
+        try prepare()
+        defer { shutdown() }
+        let signals = installSignalHandlers()
+        defer { signals.forEach { $0.cancel() } }
+
+        try awaitPlugins()
+        if let feed, let replay {
+            clock = ReplayClock(raceStartMs: feed.startMs, speed: replay.speed)
+            logger.info(
+                "replay started",
+                ["race.start": Self.iso(feed.startMs), "race.end": Self.iso(feed.endMs), "speed": replay.speed])
+        }
+        schedule = BeatSchedule(config: config.schedule, startMs: raceNowMs())
+        try loop()
+        statistics.wallSeconds = Date().timeIntervalSince(wallStart)
+        return try summary()
+    }
+
+    /// Validates and binds everything before any plugin starts, so an operator error fails at once.
+    func prepare() throws {
+        try config.validate()
+        runtimeLock = try RuntimeLock.acquire(directory: config.runtimeDirectory)
+        if let replay {
+            do {
+                feed = try ReplayFeed(directory: replay.directory, race: replay.race, ledger: ledger)
+            } catch let error as TRDError {
+                throw HostError(.badInput, error.description)
+            }
+            tracker.raceLaps = feed?.raceLaps ?? 0
+        }
+        store = try openStore(StoreLocation.parse(config.store))
+
+        context = try ZMQContext()
+        router = try ZMQSocket(context: context, kind: .router)
+        try router.setRouterMandatory(true)
+        do {
+            try router.bind(config.pluginEndpoint)
+            broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint)
+        } catch {
+            throw HostError(.socket, "cannot bind \(config.pluginEndpoint) / \(config.publishEndpoint): \(error)")
+        }
+
+        supervisor = PluginSupervisor(
+            plugins: config.plugins, endpoint: config.pluginEndpoint, store: config.store, logLevel: config.logLevel,
+            binDirectory: Self.binDirectory(), wakeup: wakeup, logger: logger.child("supervisor"))
+        try supervisor.verifyExecutables()
+        logger.info(
+            "host ready",
+            ["plugins": config.pluginEndpoint, "updates": config.publishEndpoint, "store": config.store])
+        try onReady?()
+    }
+
+    /// Starts the plugins and waits (up to 15 s) until every configured plugin has a registered worker.
+    func awaitPlugins() throws {
+        supervisor.startDue(nowMs: wallNowMs())
+        let expected = Set(config.plugins.filter { $0.replicas > 0 }.map(\.name))
+        let deadline = wallNowMs() + 15_000
+        while wallNowMs() < deadline && !stopRequested.isSet {
+            let registered = Set(workers.workers.values.map(\.hello.plugin))
+            if expected.isSubset(of: registered) { return }
+            try pollOnce(timeoutMs: 50)
+            _ = supervisor.collectExits(nowMs: wallNowMs())
+            supervisor.startDue(nowMs: wallNowMs())
+        }
+        let missing = expected.subtracting(workers.workers.values.map(\.hello.plugin)).sorted()
+        if !missing.isEmpty {
+            logger.warning(
+                "plugins not registered after 15 s; their calls will queue until they connect",
+                ["plugins": missing.joined(separator: ",")])
+        }
+    }
+
+    /// The main loop: feed, schedule, dispatch, receive, supervise — until the replay is over.
+    func loop() throws {
+        var finalRound = false
+        var drainDeadline: Int64 = .max
+        while !stopRequested.isSet {
+            let now = raceNowMs()
+            handleExits()
+            supervisor.startDue(nowMs: wallNowMs())
+            releaseFeed(upTo: now)
+            fireSchedule(at: now, force: false)
+            dispatch()
+
+            try pollOnce(timeoutMs: pollTimeoutMs())
+            checkWorkers()
+            output.progress(self)
+
+            // A replay ends after the last event: one final round of every job, then drain.
+            if let feed, feed.isExhausted, now >= feed.endMs {
+                if !finalRound {
+                    finalRound = true
+                    fireSchedule(at: now, force: true)
+                    drainDeadline = wallNowMs() + 30_000
+                } else if (queue.count == 0 && inFlight.isEmpty) || wallNowMs() > drainDeadline {
+                    if wallNowMs() > drainDeadline {
+                        logger.error(
+                            "replay finished but calls were still pending after 30 s; counting them as failed",
+                            ["queued": queue.count, "in_flight": inFlight.count])
+                        statistics.callsFailed += queue.count + inFlight.count
+                    }
+                    return
+                }
+            }
+        }
+    }
+
+    func pollTimeoutMs() -> Int {
+        var timeout: Int64 = 100
+        if let next = schedule.nextDueMs {
+            let wait = clock.map { $0.wallMs(until: next) } ?? (next - wallNowMs())
+            timeout = min(timeout, max(wait, 0))
+        }
+        if clock != nil { timeout = min(timeout, 20) }
+        return Int(max(timeout, 1))
+    }
+
+    func raceNowMs() -> Int64 { clock?.nowMs ?? wallNowMs() }
+    func wallNowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Where `roadsense` lives; the plugin executables are built next to it.
+    static func binDirectory() -> String {
+        let exe = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        return (URL(fileURLWithPath: exe).resolvingSymlinksInPath().path as NSString).deletingLastPathComponent
+    }
+
+    static func iso(_ ms: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+
+    private func installSignalHandlers() -> [DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let flag = stopRequested
+            let wakeup = self.wakeup
+            let logger = self.logger
+            source.setEventHandler {
+                logger.info("stop requested by signal; shutting down", ["signal": number])
+                flag.set()
+                wakeup.signal()
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Says goodbye to the workers, stops the plugins and closes the sockets (linger is short, so this
+    /// never hangs on undelivered messages).
+    func shutdown() {
+        for identity in workers.workers.keys {
+            _ = try? router?.send([identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "host stopping"))), dontWait: true)
+        }
+        supervisor?.stopAll(graceMs: 3000)
+        router?.close()
+        broadcaster?.close()
+        context?.terminate()
+        runtimeLock = nil
+    }
+}

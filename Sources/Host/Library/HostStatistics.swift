@@ -1,0 +1,11 @@
+/// Counters the host keeps for the summary and `ctl status`.
+struct HostStatistics {
+    var callsDispatched = 0
+    var callsFailed = 0
+    var retries = 0
+    var predictions = 0
+    var framesStored = 0
+    var badFrames = 0
+    var storeErrors = 0
+    var wallSeconds = 0.0
+}

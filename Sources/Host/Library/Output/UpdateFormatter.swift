@@ -1,0 +1,96 @@
+import Foundation
+import RaceDomain
+import RoadSenseProtocol
+
+/// One readable line per broadcast update, for `roadsense watch` and `run --watch`.
+public enum UpdateFormatter {
+    public static func line(_ update: Update) -> String {
+        let topic = update.topic.padding(toLength: max(update.topic.count + 2, 24), withPad: " ", startingAt: 0)
+        switch update.body {
+        case .carState(let s): return topic + carState(s)
+        case .prediction(let p): return topic + prediction(p)
+        case .alert(let a): return topic + alert(a)
+        case .lap(let l): return topic + lap(l)
+        case .weather(let w): return topic + weather(w)
+        case .report(let r): return topic + "\(r.kind) report: \(r.summary)"
+        case .summary(let s): return summary(s)
+        }
+    }
+
+    static func carState(_ s: CarState) -> String {
+        let f = s.frame
+        var parts = ["lap \(f.lap)"]
+        if let p = s.position { parts.append("P\(p)") }
+        if let d = f.lapDistanceM { parts.append("\(Int(d)) m") }
+        if let v = f.speedKph { parts.append(String(format: "%.1f km/h", v)) }
+        if let t = f.throttlePct { parts.append(String(format: "thr %.0f%%", t)) }
+        if f.brakeFrontBar != nil || f.brakeRearBar != nil {
+            parts.append(String(format: "brk %.1f/%.1f bar", f.brakeFrontBar ?? .nan, f.brakeRearBar ?? .nan))
+        }
+        if let g = f.gear { parts.append("gear \(g)") }
+        if let r = f.rpm { parts.append("\(Int(r)) rpm") }
+        if let b = s.bestLapMs { parts.append("best \(lapTime(b))") }
+        parts.append("\(s.samples) samples")
+        return parts.joined(separator: "  ")
+    }
+
+    static func prediction(_ p: StrategyPrediction) -> String {
+        let stderr = p.degradationStderr.map { String(format: " ±%.0f", $0) } ?? ""
+        let window: String
+        if let open = p.pitWindowOpenLap, let close = p.pitWindowCloseLap {
+            window = "pit laps \(open)-\(close)"
+        } else {
+            window = "no stop"
+        }
+        return String(
+            format: "lap %d/%d  deg %+.0f%@ ms/lap  next %@  %@  conf %.2f", p.lapsCompleted,
+            p.lapsCompleted + p.lapsRemaining, p.degradationMsPerLap, stderr, lapTime(Int64(p.predictedNextLapMs)),
+            window, p.confidence)
+    }
+
+    static func alert(_ a: Alert) -> String {
+        let subject =
+            a.vehicleID.isEmpty && a.carNumber == nil ? "race" : "car \(CarKey.of(vehicleID: a.vehicleID, carNumber: a.carNumber))"
+        return "\(subject)  \(a.rule)  \(a.message)"
+    }
+
+    static func lap(_ l: LapRecord) -> String {
+        var parts = ["lap \(l.lap)", l.lapTimeMs.map(lapTime) ?? "—"]
+        if !l.flag.isEmpty { parts.append(l.flag) }
+        if l.pitIn { parts.append("in pit") }
+        if let v = l.topSpeedKph { parts.append(String(format: "top %.1f km/h", v)) }
+        return parts.joined(separator: "  ")
+    }
+
+    static func weather(_ w: WeatherSample) -> String {
+        func value(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "—" }
+        return "air \(value(w.airTempC, "%.1f °C"))  track \(value(w.trackTempC, "%.1f °C"))  "
+            + "humidity \(value(w.humidityPct, "%.0f%%"))  wind \(value(w.windSpeedKph, "%.1f km/h"))  "
+            + (w.rain ? "RAIN" : "dry")
+    }
+
+    public static func summary(_ s: RunSummary) -> String {
+        var lines = [
+            "── summary " + String(repeating: "─", count: 50),
+            "cars \(s.cars)  laps \(s.laps)  telemetry samples \(s.samples)",
+            "calls dispatched \(s.callsDispatched)  failed \(s.callsFailed)  predictions \(s.predictions)",
+            "alerts  info \(s.alertsInfo)  warning \(s.alertsWarning)  critical \(s.alertsCritical)",
+            "rows stored \(s.rowsStored)  wall time \(String(format: "%.1f", s.wallSeconds)) s",
+        ]
+        if s.badRows.isEmpty {
+            lines.append("bad rows: none")
+        } else {
+            lines.append("bad or repaired rows:")
+            for row in s.badRows {
+                lines.append("  \(row.count)\t\(row.kind)\t\(row.file): \(row.reason)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `1:37.428`
+    public static func lapTime(_ ms: Int64) -> String {
+        guard ms > 0 else { return "—" }
+        return String(format: "%d:%06.3f", ms / 60_000, Double(ms % 60_000) / 1000)
+    }
+}

@@ -1,0 +1,7 @@
+// Process helpers whose C declarations Swift cannot import (variadic prctl, W* macros).
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <signal.h>
+
+/// Ask the kernel to send `sig` to this process when its parent dies, so no plugin outlives its host.
+static inline int rs_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }

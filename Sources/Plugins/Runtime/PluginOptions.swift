@@ -1,0 +1,66 @@
+import Foundation
+import RoadSenseStore
+
+/// A plugin's command line: `--connect ENDPOINT --store URL [--credits N] [--log-level LEVEL]`.
+/// The host passes these when it starts the plugin; a remote plugin is started by hand with them.
+public struct PluginOptions: Sendable {
+    public var endpoint: String
+    public var store: StoreLocation
+    public var credits: UInt32
+    public var logLevel: String
+    public var heartbeatIntervalMs: Int
+    public var liveness: Int
+
+    public init(
+        endpoint: String, store: StoreLocation, credits: UInt32 = 1, logLevel: String = "info",
+        heartbeatIntervalMs: Int = 1000, liveness: Int = 3
+    ) {
+        self.endpoint = endpoint
+        self.store = store
+        self.credits = credits
+        self.logLevel = logLevel
+        self.heartbeatIntervalMs = heartbeatIntervalMs
+        self.liveness = liveness
+    }
+
+    public static let usage = """
+        usage: PLUGIN --connect ENDPOINT [--store URL] [--credits N] [--log-level debug|info|warning|error]
+          ENDPOINT  the host's plugin socket, e.g. ipc:///tmp/roadsense-0/plugins.ipc or tcp://host:5555
+                    (default: $ROADSENSE_PLUGIN_ENDPOINT)
+          URL       sqlite:PATH (default: $ROADSENSE_STORE, else the default store path)
+        """
+
+    /// Parses `arguments` (without the program name); throws a one-line message on a bad option.
+    public static func parse(_ arguments: [String], environment: [String: String]) throws -> PluginOptions {
+        var endpoint = environment["ROADSENSE_PLUGIN_ENDPOINT"]
+        var store = environment["ROADSENSE_STORE"]
+        var credits: UInt32 = 1
+        var level = environment["ROADSENSE_LOG_LEVEL"] ?? "info"
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            func value() throws -> String {
+                guard let next = iterator.next() else { throw PluginUsageError("\(argument) needs a value") }
+                return next
+            }
+            switch argument {
+            case "--connect": endpoint = try value()
+            case "--store": store = try value()
+            case "--credits":
+                let text = try value()
+                guard let n = UInt32(text), n >= 1 else { throw PluginUsageError("--credits must be ≥ 1, got \(text)") }
+                credits = n
+            case "--log-level": level = try value()
+            case "-h", "--help": throw PluginUsageError(usage)
+            default: throw PluginUsageError("unknown option \(argument)\n\(usage)")
+            }
+        }
+        guard let endpoint else { throw PluginUsageError("no host endpoint: pass --connect ENDPOINT\n\(usage)") }
+        let location = try store.map { try StoreLocation.parse($0) } ?? StoreLocation.defaultLocation(environment: environment)
+        return PluginOptions(endpoint: endpoint, store: location, credits: credits, logLevel: level)
+    }
+}
+
+public struct PluginUsageError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

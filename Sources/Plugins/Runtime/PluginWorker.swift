@@ -1,0 +1,271 @@
+import CProcessShims
+import Foundation
+import RoadSenseProtocol
+
+/// Runs one plugin process: connects a DEALER to the host, registers with Hello, heartbeats, runs calls
+/// on a dedicated work thread and sends their replies, and reconnects with backoff when the host goes
+/// quiet. The socket lives on the loop thread (the caller's); handlers run on `workQueue`, and hand
+/// their replies back through `outbox` plus an eventfd that wakes the loop's poll.
+public final class PluginWorker {
+    let service: PluginService
+    let options: PluginOptions
+    let logger: Logger
+    let instanceID = UUID().uuidString.lowercased()
+    private let workQueue = DispatchQueue(label: "roadsense.plugin.work")
+    private let outbox = Outbox()
+    private let wakeup: EventFD
+    private let context: ZMQContext
+    private var socket: ZMQSocket?
+    private var cancellations: [String: LockedFlag] = [:]
+    private var inFlight = 0
+    private var heartbeatIntervalMs: Int64
+    private var liveness: Int64
+    private var lastHeardMs: Int64 = 0
+    private var lastSentMs: Int64 = 0
+    private var reconnectDelayMs: Int64 = 250
+    private var stopping: LockedFlag
+
+    public init(service: PluginService, options: PluginOptions, logger: Logger) throws {
+        self.service = service
+        self.options = options
+        self.logger = logger
+        heartbeatIntervalMs = Int64(options.heartbeatIntervalMs)
+        liveness = Int64(options.liveness)
+        wakeup = try EventFD()
+        context = try ZMQContext()
+        stopping = LockedFlag()
+    }
+
+    /// Entry point of every plugin executable: parses the command line, runs until SIGTERM/SIGINT or a
+    /// Goodbye from the host, and exits with 0 (clean), 2 (bad usage) or 1 (fatal error).
+    public static func main(service: PluginService) -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        _ = rs_set_parent_death_signal(SIGTERM)
+        let environment = ProcessInfo.processInfo.environment
+        let options: PluginOptions
+        do {
+            options = try PluginOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("roadsense-\(service.name): \(error)\n".utf8))
+            exit(2)
+        }
+        let level = Logger.Level(name: options.logLevel) ?? .info
+        let logger = Logger(component: "plugin.\(service.name)", minimum: level)
+        do {
+            let worker = try PluginWorker(service: service, options: options, logger: logger)
+            try worker.run()
+            exit(0)
+        } catch {
+            logger.error("plugin stopped on a fatal error; the host will restart it", ["error": error])
+            exit(1)
+        }
+    }
+
+    /// The loop. Returns when asked to stop.
+    public func run() throws {
+        let signals = installSignalHandlers()
+        defer { signals.forEach { $0.cancel() } }
+        try startService()
+        try connect()
+        while !stopping.isSet {
+            let timeout = max(1, min(heartbeatIntervalMs - (nowMs() - lastSentMs), heartbeatIntervalMs))
+            guard let socket else { break }
+            let ready = try ZMQPoller.poll(sockets: [socket], fds: [wakeup.fd], timeoutMs: Int(timeout))
+            if ready.sockets.first == true { try receiveAll() }
+            if ready.fds.first == true { wakeup.drain() }
+            try flushOutbox()
+            try keepAlive()
+        }
+        try sayGoodbye()
+    }
+
+    private func startService() throws {
+        var failure: Error?
+        workQueue.sync {
+            do { try service.start(options: options, logger: logger) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private func connect() throws {
+        socket?.close()
+        let dealer = try ZMQSocket(context: context, kind: .dealer)
+        try dealer.setIdentity(Array("\(service.name)-\(getpid())-\(instanceID.prefix(8))".utf8))
+        try dealer.connect(options.endpoint)
+        socket = dealer
+        let hello = Hello(
+            plugin: service.name, instanceID: instanceID, pid: UInt32(getpid()), methods: service.methods,
+            credits: options.credits, version: RoadSenseVersion.string)
+        try send(.hello(hello))
+        lastHeardMs = nowMs()
+        logger.info(
+            "connected to host", ["endpoint": options.endpoint, "worker.pid": getpid(), "credits": options.credits])
+    }
+
+    private func send(_ message: PeerMessage) throws {
+        guard let socket else { return }
+        _ = try socket.send(PeerFrames.encode(message), dontWait: false)
+        lastSentMs = nowMs()
+    }
+
+    private func receiveAll() throws {
+        while let frames = try socket?.receive(dontWait: true) {
+            lastHeardMs = nowMs()
+            reconnectDelayMs = 250
+            let message: PeerMessage
+            do {
+                message = try PeerFrames.decode(frames)
+            } catch {
+                logger.warning("ignored a malformed message from the host", ["error": error])
+                continue
+            }
+            try handle(message)
+        }
+    }
+
+    private func handle(_ message: PeerMessage) throws {
+        switch message {
+        case .welcome(let welcome):
+            heartbeatIntervalMs = Int64(max(welcome.heartbeatIntervalMs, 50))
+            liveness = Int64(max(welcome.liveness, 1))
+            logger.debug("registered", ["host": welcome.hostID, "heartbeat_ms": heartbeatIntervalMs])
+        case .heartbeat:
+            break
+        case .call(let call):
+            start(call)
+        case .cancel(let cancel):
+            cancellations[cancel.callID]?.set()
+        case .goodbye(let goodbye):
+            logger.info("host said goodbye; stopping", ["reason": goodbye.reason])
+            stopping.set()
+        case .hello, .reply:
+            logger.warning("ignored a message only plugins send", ["message": "\(message)".prefix(80)])
+        }
+    }
+
+    /// Queues a call on the work thread; its reply comes back through the outbox.
+    private func start(_ call: Call) {
+        let flag = LockedFlag()
+        cancellations[call.callID] = flag
+        inFlight += 1
+        let context = CallContext(
+            callID: call.callID, method: call.method, attempt: call.attempt,
+            deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
+            cancellation: flag)
+        let service = ServiceOnWorkQueue(service: self.service)
+        let outbox = self.outbox
+        let wakeup = self.wakeup
+        let logger = self.logger
+        workQueue.async {
+            let reply = Self.execute(call: call, context: context, service: service.service, logger: logger)
+            outbox.append(reply)
+            wakeup.signal()
+        }
+    }
+
+    static func execute(call: Call, context: CallContext, service: PluginService, logger: Logger) -> Reply {
+        var reply = Reply(callID: call.callID, status: .ok, message: "", payload: [], attempt: call.attempt)
+        guard service.methods.contains(call.method) else {
+            reply.status = .unimplemented
+            reply.message = "\(service.name) does not serve \(call.method)"
+            return reply
+        }
+        if context.isCancelled {
+            reply.status = .deadlineExceeded
+            reply.message = "deadline passed before the call started"
+            return reply
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            reply.payload = try service.handle(method: call.method, payload: call.payload, context: context)
+        } catch let error as PluginError {
+            reply.status = error.status
+            reply.message = error.message
+        } catch let error as WireError {
+            reply.status = .invalidArgument
+            reply.message = "request payload does not decode: \(error)"
+        } catch {
+            reply.status = .internal
+            reply.message = "\(error)"
+        }
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        logger.debug(
+            "call done",
+            ["call.id": call.callID, "call.method": call.method, "status": reply.status.name, "ms": ms])
+        return reply
+    }
+
+    private func flushOutbox() throws {
+        for reply in outbox.takeAll() {
+            cancellations[reply.callID] = nil
+            inFlight -= 1
+            try send(.reply(reply))
+        }
+    }
+
+    /// Heartbeats the host, and reconnects when it has been silent for `liveness` intervals.
+    private func keepAlive() throws {
+        let now = nowMs()
+        if now - lastSentMs >= heartbeatIntervalMs {
+            try send(.heartbeat(Heartbeat(sentMs: now, inFlight: UInt32(max(inFlight, 0)))))
+        }
+        if now - lastHeardMs > heartbeatIntervalMs * liveness {
+            logger.warning(
+                "host silent; reconnecting", ["silent_ms": now - lastHeardMs, "retry_in_ms": reconnectDelayMs])
+            usleep(useconds_t(reconnectDelayMs * 1000))
+            reconnectDelayMs = min(reconnectDelayMs * 2, 8000)
+            try connect()
+        }
+    }
+
+    private func sayGoodbye() throws {
+        try? send(.goodbye(Goodbye(reason: "plugin stopping")))
+        socket?.close()
+        socket = nil
+        context.terminate()
+        logger.info("stopped", ["worker.pid": getpid()])
+    }
+
+    private func installSignalHandlers() -> [DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let flag = stopping
+            let wakeup = self.wakeup
+            source.setEventHandler {
+                flag.set()
+                wakeup.signal()
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    private func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+/// Replies finished on the work thread, waiting for the loop thread to send them.
+final class Outbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var replies: [Reply] = []
+
+    func append(_ reply: Reply) {
+        lock.lock()
+        replies.append(reply)
+        lock.unlock()
+    }
+
+    func takeAll() -> [Reply] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = replies
+        replies.removeAll()
+        return taken
+    }
+}
+
+/// The service, handed to the work queue. Only that serial queue touches it after `start`, which is
+/// what makes the unchecked Sendable sound.
+struct ServiceOnWorkQueue: @unchecked Sendable {
+    let service: PluginService
+}
