@@ -11,6 +11,7 @@ struct ZMQSocketTests {
         let context = try ZMQContext()
         defer { context.terminate() }
         let endpoint = ZMQTestSupport.endpoint(transport)
+        defer { ZMQTestSupport.removeFile(of: endpoint) }
         let router = try ZMQSocket(context: context, kind: .router)
         defer { router.close() }
         try router.setRouterMandatory()
@@ -57,6 +58,7 @@ struct ZMQSocketTests {
         let context = try ZMQContext()
         defer { context.terminate() }
         let endpoint = ZMQTestSupport.endpoint("ipc")
+        defer { ZMQTestSupport.removeFile(of: endpoint) }
         let publisher = try ZMQSocket(context: context, kind: .pub)
         defer { publisher.close() }
         try publisher.bind(endpoint)

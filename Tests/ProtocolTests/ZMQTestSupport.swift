@@ -15,6 +15,12 @@ enum ZMQTestSupport {
         }
     }
 
+    /// Removes the socket file an ipc bind left behind (libzmq does not unlink it on close).
+    static func removeFile(of endpoint: String) {
+        guard endpoint.hasPrefix("ipc://") else { return }
+        unlink(String(endpoint.dropFirst("ipc://".count)))
+    }
+
     /// Waits (by polling, up to `timeoutMs`) for one message; nil on timeout.
     static func receive(_ socket: ZMQSocket, timeoutMs: Int = patienceMs) throws -> [[UInt8]]? {
         let ready = try ZMQPoller.poll(sockets: [socket], timeoutMs: timeoutMs)
