@@ -47,7 +47,7 @@ struct ReplayIntegrationTests {
         try process.run()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        subscriber.finish(timeoutMs: 5000)
+        if process.terminationStatus == 0 { subscriber.finish(timeoutMs: 5000) } else { subscriber.cancel() }
         return Run(
             status: process.terminationStatus, updates: received.all, storePath: storePath,
             stderr: String(decoding: stderr, as: UTF8.self))
@@ -74,9 +74,12 @@ struct ReplayIntegrationTests {
         let run = try Self.replay(TestPaths.excerpt)
         #expect(run.status == 0, "host exited \(run.status): \(run.stderr.suffix(2000))")
 
-        // The summary arrives last, over the PUB socket, with sequence numbers from 1 and no gaps.
+        // The summary arrives last, over the PUB socket, with no gap in the sequence numbers. (A subscriber
+        // that connects while the host binds may miss the first few: ZeroMQ's slow-joiner behaviour.)
         let seqs = run.updates.map(\.seq)
-        #expect(seqs == Array(1...UInt64(seqs.count)))
+        let first = seqs.first ?? 0
+        #expect(first >= 1 && first <= 20)
+        #expect(seqs == Array(first..<(first + UInt64(seqs.count))))
         guard case .summary(let summary)? = run.updates.last?.body else {
             Issue.record("no summary update")
             return
@@ -84,12 +87,13 @@ struct ReplayIntegrationTests {
         #expect(summary.callsFailed == 0)
         #expect(summary.samples > 3000)
 
-        // Car states for the telemetry car, with values from its first sample window.
+        // Car states: every car on the timing sheet gets one; the telemetry car's carry its live channels.
         let states = run.updates.compactMap { u -> CarState? in
-            if case .carState(let s) = u.body, u.topic == "telemetry.GR86-002-000" { return s } else { return nil }
+            if case .carState(let s) = u.body { return s } else { return nil }
         }
-        #expect(!states.isEmpty)
-        #expect(states.contains { ($0.frame.speedKph ?? 0) > 100 && $0.frame.gear != nil && $0.frame.rpm != nil })
+        let live = states.filter { $0.frame.vehicleID == "GR86-002-000" && $0.samples > 0 }
+        #expect(!live.isEmpty)
+        #expect(live.contains { ($0.frame.speedKph ?? 0) > 100 && $0.frame.gear != nil && $0.frame.rpm != nil })
 
         // Laps: the stored laps of every car equal the analysis file's, and each car's best equals the
         // file's fastest; car 2's best (lap 5, 1:38.326) is also the organisers' 99_ best-lap file's.

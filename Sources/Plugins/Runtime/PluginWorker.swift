@@ -93,13 +93,16 @@ public final class PluginWorker {
         try dealer.setIdentity(Array("\(service.name)-\(getpid())-\(instanceID.prefix(8))".utf8))
         try dealer.connect(options.endpoint)
         socket = dealer
-        let hello = Hello(
-            plugin: service.name, instanceID: instanceID, pid: UInt32(getpid()), methods: service.methods,
-            credits: options.credits, version: RoadSenseVersion.string)
-        try send(.hello(hello))
+        try send(.hello(hello()))
         lastHeardMs = nowMs()
         logger.info(
             "connected to host", ["endpoint": options.endpoint, "worker.pid": getpid(), "credits": options.credits])
+    }
+
+    private func hello() -> Hello {
+        Hello(
+            plugin: service.name, instanceID: instanceID, pid: UInt32(getpid()), methods: service.methods,
+            credits: options.credits, version: RoadSenseVersion.string)
     }
 
     private func send(_ message: PeerMessage) throws {
@@ -135,6 +138,10 @@ public final class PluginWorker {
             start(call)
         case .cancel(let cancel):
             cancellations[cancel.callID]?.set()
+        case .goodbye(let goodbye) where goodbye.reason.hasPrefix(Goodbye.unknownWorkerReason):
+            // The host restarted and does not know us: register again on the same connection.
+            logger.info("host does not know this worker; registering again")
+            try send(.hello(hello()))
         case .goodbye(let goodbye):
             logger.info("host said goodbye; stopping", ["reason": goodbye.reason])
             stopping.set()

@@ -55,7 +55,8 @@ extension Host {
     /// A worker the host does not know (the host restarted) is told to register again.
     func askToRegister(_ identity: [UInt8]) {
         _ = try? router.send(
-            [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "unknown worker; send Hello"))), dontWait: true)
+            [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: Goodbye.unknownWorkerReason + "; send Hello"))),
+            dontWait: true)
     }
 
     func complete(_ reply: Reply, from identity: [UInt8]) {
