@@ -118,12 +118,12 @@ struct RaceDataOffsetTests {
         }
     }
 
-    @Test("leaves GR86-002-000 unmapped in barber R1: its crossings coincide with numbered cars 2, 47 and 98")
+    @Test("maps GR86-002-000 to car 2 in barber R1: GR86-060-2 (vehicle_number 2) crosses with car 111")
     func unnumberedVehicle() throws {
         let data = try RaceData.load(
             try RaceFiles.locate(directory: TestData.trd("barber"), race: 1), ledger: RowIssueLedger())
-        #expect(data.matchedByCrossing["GR86-002-000"] == nil)
-        #expect(!data.vehiclesByCar.values.contains { $0.contains("GR86-002-000") })
-        #expect(data.laps.filter { $0.carNumber == 2 }.allSatisfy { $0.vehicleID == "GR86-060-2" })
+        #expect(data.matchedByCrossing["GR86-002-000"] == 2)
+        #expect(data.vehicleIDs(forCar: 2) == ["GR86-002-000"])
+        #expect(data.laps.filter { $0.carNumber == 2 }.allSatisfy { $0.vehicleID == "GR86-002-000" })
     }
 }

@@ -8,7 +8,7 @@ public struct RaceData: Sendable {
     public var lapTimes: [LapEvent] = []
     public var analysisLaps: [AnalysisLap] = []
     /// Analysis laps as `LapRecord`s (source `.analysis`), `crossedMs` in UTC, sorted by crossing time.
-    /// `vehicleID` is filled when exactly one lap-file vehicle maps to the car number.
+    /// `vehicleID` is filled from the vehicle → car mapping when exactly one vehicle maps to the car.
     public var laps: [LapRecord] = []
     public var weather: [WeatherSample] = []
     public var results: [ResultRow] = []
@@ -16,14 +16,22 @@ public struct RaceData: Sendable {
     public var bestLaps: [BestLapsRow] = []
     /// Local time of the `HOUR` column minus UTC (barber: −5 h = −18 000 000 ms).
     public var utcOffsetMs: Int64 = 0
-    /// Car number → vehicle ids seen in the lap files (two chassis can share a number).
+    /// Car number → vehicle ids mapped to it. With lap_end events and an analysis file this holds at
+    /// most one vehicle per car (see `load`); otherwise it is `vehicle_number`, which two chassis can share.
     public var vehiclesByCar: [Int: [String]] = [:]
-    /// Vehicles whose number is unknown (`GR86-002-000`) matched to a car by crossing times.
+    /// Vehicle id → car number on the timing sheet; vehicles left unmapped are absent.
+    public var carByVehicle: [String: Int] = [:]
+    /// Vehicles assigned to a car by `VehicleCarMatcher` (crossing times), as opposed to the
+    /// `vehicle_number` fallback.
     public var matchedByCrossing: [String: Int] = [:]
+    /// One readable line per vehicle whose timing-sheet car differs from its `vehicle_number`
+    /// (`GR86-060-2: vehicle_number 2 but its crossings match car 111 (26 of 27 within 1 s, median 0.17 s)`),
+    /// including vehicles left unmapped.
+    public var mappingNotes: [String] = []
 
     public init(files: RaceFiles) { self.files = files }
 
-    /// Vehicle ids for a car number (from `vehicle_number`/the id, plus crossing-time matches).
+    /// Vehicle ids mapped to a car number (crossing-time matches, else `vehicle_number`).
     public func vehicleIDs(forCar carNumber: Int) -> [String] { vehiclesByCar[carNumber] ?? [] }
 
     /// Reads every file of `files`, counting bad rows in `ledger`.
@@ -33,6 +41,12 @@ public struct RaceData: Sendable {
     /// timestamp; without lap_end events, the offset that puts most crossings inside the weather window
     /// (ties: first crossing nearest the first weather sample) is used. The UTC date of each crossing
     /// is the one closest to the reference times.
+    ///
+    /// Once the crossings are on the UTC clock, lap-file vehicles are mapped to timing-sheet cars
+    /// one-to-one by `VehicleCarMatcher` (lap_end within 1 s of a crossing for at least half of the
+    /// vehicle's events). A vehicle it leaves unassigned keeps its `vehicle_number` only if that car is on
+    /// the timing sheet and not taken; otherwise it is unmapped. Without lap_end events or an analysis
+    /// file every vehicle maps to its `vehicle_number`.
     /// - Throws: `TRDError` when a present file cannot be read, or `.noTimeReference` when the
     ///   analysis file exists but neither lap_end nor weather times do.
     public static func load(_ files: RaceFiles, ledger: RowIssueLedger) throws -> RaceData {
@@ -48,15 +62,10 @@ public struct RaceData: Sendable {
         }
         if let url = files.bestLaps { data.bestLaps = try BestLapsReader.read(url: url, ledger: ledger) }
 
-        // Car numbers from the lap files.
-        for event in data.lapEnds + data.lapStarts + data.lapTimes {
-            guard let number = event.carNumber else { continue }
-            if !(data.vehiclesByCar[number] ?? []).contains(event.vehicleID) {
-                data.vehiclesByCar[number, default: []].append(event.vehicleID)
-            }
+        guard !data.analysisLaps.isEmpty else {
+            data.mapVehiclesByNumber()
+            return data
         }
-
-        guard !data.analysisLaps.isEmpty else { return data }
         let references = data.lapEnds.map(\.timestampMs).sorted()
         let directory = files.analysis?.path ?? files.directory.path
         if !references.isEmpty {
@@ -85,7 +94,7 @@ public struct RaceData: Sendable {
         }
         data.laps.sort { ($0.crossedMs, $0.carNumber ?? 0) < ($1.crossedMs, $1.carNumber ?? 0) }
 
-        data.matchUnnumberedVehicles()
+        if data.lapEnds.isEmpty { data.mapVehiclesByNumber() } else { data.mapVehiclesByCrossing() }
         for index in data.laps.indices {
             guard let number = data.laps[index].carNumber else { continue }
             let ids = data.vehicleIDs(forCar: number)
@@ -160,37 +169,72 @@ public struct RaceData: Sendable {
         return best
     }
 
-    /// Maps vehicles without a number (`GR86-002-000`) to the analysis car whose crossings match
-    /// their lap_end timestamps within 1.5 s most often — only when the car has no numbered vehicle
-    /// of its own, at least half of the vehicle's crossings match and no other car matches as often.
-    /// Otherwise the vehicle stays unmapped. In barber R1 `GR86-002-000` runs in a pack with cars 2, 47
-    /// and 98 (26 of 27 crossings within 1.5 s of each), all of which have numbered vehicles, so it
-    /// stays unmapped. Matches are recorded in `matchedByCrossing`.
-    private mutating func matchUnnumberedVehicles() {
-        let unnumbered = Dictionary(grouping: lapEnds.filter { $0.carNumber == nil }, by: \.vehicleID)
-        guard !unnumbered.isEmpty else { return }
-        let crossingsByCar = Dictionary(grouping: laps, by: { $0.carNumber ?? -1 })
-            .mapValues { $0.map(\.crossedMs).sorted() }
-
-        for (vehicleID, events) in unnumbered.sorted(by: { $0.key < $1.key }) {
-            var best: (car: Int, hits: Int) = (-1, 0)
-            var runnerUpHits = 0
-            for (car, crossings) in crossingsByCar.sorted(by: { $0.key < $1.key })
-            where car >= 0 && vehiclesByCar[car] == nil {
-                let hits = events.filter { event in
-                    crossings.contains { abs($0 - event.timestampMs) <= 1_500 }
-                }.count
-                if hits > best.hits {
-                    runnerUpHits = best.hits
-                    best = (car, hits)
-                } else if hits > runnerUpHits {
-                    runnerUpHits = hits
-                }
-            }
-            guard best.hits > runnerUpHits else { continue }
-            guard best.car >= 0, best.hits * 2 >= events.count else { continue }
-            matchedByCrossing[vehicleID] = best.car
-            vehiclesByCar[best.car, default: []].append(vehicleID)
+    /// Every lap-file vehicle to its `vehicle_number` (or the id's number), as the feed says.
+    private mutating func mapVehiclesByNumber() {
+        for event in lapEnds + lapStarts + lapTimes {
+            guard let number = event.carNumber, carByVehicle[event.vehicleID] == nil else { continue }
+            carByVehicle[event.vehicleID] = number
+            vehiclesByCar[number, default: []].append(event.vehicleID)
         }
+    }
+
+    /// Maps vehicles to timing-sheet cars with `VehicleCarMatcher`; vehicles it leaves unassigned (and
+    /// vehicles seen only in lap_start/lap_time) fall back to a free `vehicle_number` on the sheet.
+    /// Writes `carByVehicle`, `vehiclesByCar`, `matchedByCrossing` and `mappingNotes`.
+    private mutating func mapVehiclesByCrossing() {
+        let matcher = VehicleCarMatcher()
+        let matches = matcher.match(lapEnds: lapEnds, laps: laps)
+        for (vehicleID, score) in matches {
+            carByVehicle[vehicleID] = score.carNumber
+            matchedByCrossing[vehicleID] = score.carNumber
+        }
+
+        // The feed's own number for every vehicle (nil for an anonymised 0/000).
+        var numberByVehicle: [String: Int?] = [:]
+        for event in lapEnds + lapStarts + lapTimes where numberByVehicle[event.vehicleID] == nil {
+            numberByVehicle[event.vehicleID] = .some(event.carNumber)
+        }
+
+        // Fallback, in vehicle id order: a number on the sheet that no vehicle holds yet.
+        let sheet = Set(laps.compactMap(\.carNumber))
+        var owner = Dictionary(uniqueKeysWithValues: carByVehicle.map { ($0.value, $0.key) })
+        for (vehicleID, number) in numberByVehicle.sorted(by: { $0.key < $1.key }) {
+            guard carByVehicle[vehicleID] == nil, let number, sheet.contains(number), owner[number] == nil
+            else { continue }
+            carByVehicle[vehicleID] = number
+            owner[number] = vehicleID
+        }
+        for (vehicleID, car) in carByVehicle.sorted(by: { $0.key < $1.key }) {
+            vehiclesByCar[car, default: []].append(vehicleID)
+        }
+
+        // Notes for every vehicle whose car is not its vehicle_number.
+        let tolerance = Self.seconds(matcher.toleranceMs)
+        for (vehicleID, number) in numberByVehicle.sorted(by: { $0.key < $1.key }) {
+            let car = carByVehicle[vehicleID]
+            guard car != number else { continue }
+            let feedNumber = "\(vehicleID): vehicle_number \(number ?? 0)"
+            if let score = matches[vehicleID] {
+                mappingNotes.append(
+                    "\(feedNumber) but its crossings match car \(score.carNumber) (\(score.hits) of \(score.events)"
+                        + " within \(tolerance), median \(Self.seconds(score.medianDistanceMs)))")
+            } else if let number, sheet.contains(number), let holder = owner[number] {
+                mappingNotes.append(
+                    "\(feedNumber) but no car's crossings match and car \(number) is taken by \(holder); unmapped")
+            } else if number != nil {
+                mappingNotes.append(
+                    "\(feedNumber) is not on the timing sheet and no car's crossings match; unmapped")
+            } else {
+                mappingNotes.append("\(feedNumber) (anonymised) and no car's crossings match; unmapped")
+            }
+        }
+    }
+
+    /// `1 s`, `0.17 s`: non-negative milliseconds as seconds for notes, rounded half up to 0.01 s.
+    private static func seconds(_ ms: Int64) -> String {
+        guard ms % 1_000 != 0 else { return "\(ms / 1_000) s" }
+        let centiseconds = (ms + 5) / 10
+        let fraction = centiseconds % 100
+        return "\(centiseconds / 100).\(fraction < 10 ? "0" : "")\(fraction) s"
     }
 }
