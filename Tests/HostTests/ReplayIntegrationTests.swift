@@ -25,7 +25,9 @@ struct ReplayIntegrationTests {
         let stderr: String
     }
 
-    static func replay(_ directory: URL, speed: Int = 300, extra: [String] = []) throws -> Run {
+    static func replay(
+        _ directory: URL, speed: Int = 300, extra: [String] = [], during: ((_ runtime: String) throws -> Void)? = nil
+    ) throws -> Run {
         let work = try TestPaths.temporaryDirectory("replay")
         let runtime = work.appendingPathComponent("run").path
         let storePath = work.appendingPathComponent("store.sqlite").path
@@ -45,6 +47,7 @@ struct ReplayIntegrationTests {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        try during?(runtime)
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         if process.terminationStatus == 0 { subscriber.finish(timeoutMs: 5000) } else { subscriber.cancel() }

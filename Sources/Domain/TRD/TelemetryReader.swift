@@ -87,6 +87,12 @@ public struct TelemetryReader: Sequence {
                 return nil
             }
 
+            // A row with too few fields is not a telemetry row at all (a truncated or foreign line).
+            let needed = Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
+            guard record.fields.count >= needed else {
+                return bad("malformed row", nil, "\(record.fields.count) fields, expected \(file?.header.count ?? needed)")
+            }
+
             // Duplicates first, so a repeated bad row is counted once as bad and once as duplicate.
             if isRecentDuplicate(record.fields) { return bad("duplicate row", nil) }
 
