@@ -16,7 +16,7 @@ demo: deps release
 	@rm -rf .build/demo && mkdir -p .build/demo
 	"$(RELEASE_BIN)/roadsense" run --replay "$(DEMO_DIR)" --race 1 --speed $(DEMO_SPEED) \
 	    --store "$(DEMO_STORE)" --runtime-dir "$(DEMO_RUNTIME)" --log-level warning \
-	    --watch telemetry.,alert.,strategy.13,lap.13,weather
+	    --watch telemetry.2,telemetry.13,alert.,strategy.13,lap.13,weather
 
 ## test: install, check the generated protobuf code, build and run every test.
 test: deps check-proto

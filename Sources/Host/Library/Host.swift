@@ -81,6 +81,8 @@ public final class Host {
                 throw HostError(.badInput, error.description)
             }
             tracker.raceLaps = feed?.raceLaps ?? 0
+            tracker.carByVehicle = feed?.race.carByVehicle ?? [:]
+            for note in feed?.race.mappingNotes ?? [] { logger.info("car mapping", ["note": note]) }
         }
         store = try openStore(StoreLocation.parse(config.store))
 

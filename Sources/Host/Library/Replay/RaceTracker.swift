@@ -14,12 +14,14 @@ struct RaceTracker {
     private(set) var weather: WeatherSample?
     private(set) var samplesFed = 0
     var raceLaps = 0
+    /// Timing-sheet number of each feed vehicle, from matching its crossings (RaceData.carByVehicle).
+    var carByVehicle: [String: Int] = [:]
 
     mutating func add(sample: TelemetrySample) {
         if pendingSamples.isEmpty { windowStartMs = sample.metaTimeMs }
         pendingSamples.append(sample)
         samplesFed += 1
-        heard(vehicleID: sample.vehicleID, carNumber: nil, atMs: sample.metaTimeMs)
+        heard(vehicleID: sample.vehicleID, carNumber: carByVehicle[sample.vehicleID], atMs: sample.metaTimeMs)
     }
 
     mutating func add(lap: LapRecord) { laps.append(lap) }
