@@ -1,0 +1,106 @@
+"""The alert rules this plugin serves, written from proto/roadsense.proto and docs/protocol.md.
+
+Two rules, with the same thresholds and the same edge cases as the Swift plugin's
+(`Sources/Domain/Alerts/AlertRules.swift`), so both can serve `alerts.CheckConditions` in one run:
+
+- ``stale_feed``: no telemetry sample from a car for more than 5 s (WARNING) / 15 s (CRITICAL).
+- ``lap_time_drop``: a car's latest green lap more than 3 % (WARNING) / 6 % (CRITICAL) slower than
+  its best green lap.
+
+Missing values follow protocol.md: a missing car number is -1, a missing lap time or pit time 0.
+The functions take and return generated protobuf messages (``roadsense_pb2``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import roadsense_pb2 as pb
+
+UNKNOWN_CAR_NUMBER = -1  # protocol.md "Missing values": a missing car number is -1
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    stale_warning_ms: int = 5_000
+    stale_critical_ms: int = 15_000
+    lap_drop_warning: float = 0.03
+    lap_drop_critical: float = 0.06
+
+
+def car_key(vehicle_id: str, car_number: int) -> str:
+    """How alert ids name a car: the race number when known, else the vehicle id."""
+    if car_number != UNKNOWN_CAR_NUMBER:
+        return str(car_number)
+    return vehicle_id or "unknown"
+
+
+def fmt(value: float) -> str:
+    """``12`` for whole numbers, else one decimal (``12.5``)."""
+    if value == round(value) and abs(value) < 1e9:
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+def lap_text(ms: int) -> str:
+    """``97428`` -> ``1:37.428``."""
+    return f"{ms // 60_000}:{(ms % 60_000) / 1000:06.3f}"
+
+
+def is_green(lap: pb.LapRecord) -> bool:
+    """A lap run at racing speed under green: flag GF, not into the pits, no pit time."""
+    return lap.flag == "GF" and not lap.pit_in and lap.pit_time_ms == 0
+
+
+def stale_feed_alerts(feeds, now_ms: int, t: Thresholds = Thresholds()) -> list[pb.Alert]:
+    alerts = []
+    for feed in feeds:
+        silence = now_ms - feed.last_sample_ms
+        if silence <= t.stale_warning_ms:
+            continue
+        critical = silence > t.stale_critical_ms
+        limit = t.stale_critical_ms if critical else t.stale_warning_ms
+        severity = pb.CRITICAL if critical else pb.WARNING
+        car = car_key(feed.vehicle_id, feed.car_number)
+        alerts.append(pb.Alert(
+            alert_id=f"stale_feed/{car}/since-{feed.last_sample_ms}",
+            vehicle_id=feed.vehicle_id, car_number=feed.car_number, rule="stale_feed", severity=severity,
+            message=(f"car {car}: no telemetry for {fmt(silence / 1000)} s "
+                     f"({pb.Severity.Name(severity).lower()} after {fmt(limit / 1000)} s)"),
+            raised_ms=now_ms, lap=0, value=silence / 1000, threshold=limit / 1000, channel="feed"))
+    return alerts
+
+
+def lap_time_drop_alerts(laps, now_ms: int, t: Thresholds = Thresholds()) -> list[pb.Alert]:
+    by_car: dict[str, list[pb.LapRecord]] = {}
+    for lap in laps:
+        if is_green(lap) and lap.lap_time_ms > 0:
+            by_car.setdefault(car_key(lap.vehicle_id, lap.car_number), []).append(lap)
+    alerts = []
+    for car in sorted(by_car):
+        green = by_car[car]
+        if len(green) < 2:
+            continue
+        latest = max(green, key=lambda lap: lap.lap)  # first of equals, in request order
+        best = min(lap.lap_time_ms for lap in green)
+        drop = (latest.lap_time_ms - best) / best
+        if drop <= t.lap_drop_warning:
+            continue
+        critical = drop > t.lap_drop_critical
+        limit = t.lap_drop_critical if critical else t.lap_drop_warning
+        alerts.append(pb.Alert(
+            alert_id=f"lap_time_drop/{car}/lap-{latest.lap}",
+            vehicle_id=latest.vehicle_id, car_number=latest.car_number, rule="lap_time_drop",
+            severity=pb.CRITICAL if critical else pb.WARNING,
+            message=(f"car {car}: lap {latest.lap} {lap_text(latest.lap_time_ms)} is "
+                     f"{fmt(drop * 100)}% off its best green lap {lap_text(best)}"),
+            raised_ms=now_ms, lap=latest.lap, value=drop * 100, threshold=limit * 100, channel="lap_time"))
+    return alerts
+
+
+def check_conditions(request: pb.AlertRequest, t: Thresholds = Thresholds()) -> pb.AlertResult:
+    """``alerts.CheckConditions``: highest severity first, then by alert id."""
+    alerts = lap_time_drop_alerts(request.laps, request.now_ms, t)
+    alerts += stale_feed_alerts(request.feeds, request.now_ms, t)
+    alerts.sort(key=lambda a: (-a.severity, a.alert_id))
+    return pb.AlertResult(alerts=alerts)

@@ -1,0 +1,209 @@
+"""Tests of alerts-py: the rules on hand-made requests, and the plugin state machine against a fake host
+(a ROUTER socket in this process) with the real executable.
+
+    .build/python-venv/bin/python -m unittest discover -s examples/python-plugin/tests -v
+
+(after scripts/python-env.sh).
+"""
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLUGIN_DIR = os.path.dirname(HERE)
+ROOT = os.path.dirname(os.path.dirname(PLUGIN_DIR))
+sys.path[:0] = [PLUGIN_DIR, os.environ.get("ROADSENSE_PYTHON_GEN") or os.path.join(ROOT, ".build", "python-gen")]
+
+import zmq  # noqa: E402
+
+import roadsense_pb2 as pb  # noqa: E402
+from alerts_py.rules import check_conditions  # noqa: E402
+
+EXECUTABLE = os.path.join(PLUGIN_DIR, "roadsense-alerts-py")
+NOW = 1_757_181_000_000
+
+
+def green(car, lap, ms, **extra):
+    fields = dict(car_number=car, lap=lap, lap_time_ms=ms, crossed_ms=NOW - 1000 * (30 - lap), flag="GF",
+                  source="analysis", top_speed_kph=math.nan, avg_speed_kph=math.nan)
+    fields.update(extra)
+    return pb.LapRecord(**fields)
+
+
+class RulesTests(unittest.TestCase):
+    def alerts(self, **request):
+        return {(a.rule, a.alert_id, a.severity) for a in check_conditions(pb.AlertRequest(now_ms=NOW, **request)).alerts}
+
+    def test_stale_feed_thresholds_are_strict_and_keyed_by_car(self):
+        feeds = [
+            pb.FeedStatus(vehicle_id="GR86-002-000", car_number=2, last_sample_ms=NOW - 5_000),   # not over 5 s
+            pb.FeedStatus(vehicle_id="GR86-004-078", car_number=-1, last_sample_ms=NOW - 5_001),  # warning
+            pb.FeedStatus(vehicle_id="GR86-010-016", car_number=16, last_sample_ms=NOW - 15_001),  # critical
+        ]
+        self.assertEqual(self.alerts(feeds=feeds), {
+            ("stale_feed", "stale_feed/GR86-004-078/since-%d" % (NOW - 5_001), pb.WARNING),
+            ("stale_feed", "stale_feed/16/since-%d" % (NOW - 15_001), pb.CRITICAL),
+        })
+
+    def test_lap_time_drop_uses_latest_clean_green_lap_against_best(self):
+        laps = [
+            green(13, 1, 100_000), green(13, 2, 98_000),
+            green(13, 3, 104_000),                                 # 6.1 % off: but not the latest green lap
+            green(13, 4, 120_000, flag="FCY"),                     # not green
+            green(13, 5, 130_000, pit_in=True),                    # pit lap
+            green(13, 6, 101_000),                                 # latest: 3.06 % → warning
+            green(7, 1, 98_000), green(7, 2, 104_000),             # 6.12 % → critical
+            green(8, 1, 98_000), green(8, 2, 0),                   # unknown lap time: ignored
+            green(9, 1, 98_000), green(9, 2, 110_000, pit_time_ms=30_000),
+        ]
+        self.assertEqual(self.alerts(laps=laps), {
+            ("lap_time_drop", "lap_time_drop/13/lap-6", pb.WARNING),
+            ("lap_time_drop", "lap_time_drop/7/lap-2", pb.CRITICAL),
+        })
+
+    def test_sorted_by_severity_then_id(self):
+        result = check_conditions(pb.AlertRequest(now_ms=NOW, laps=[green(7, 1, 98_000), green(7, 2, 104_000)],
+                                                  feeds=[pb.FeedStatus(vehicle_id="V", car_number=-1,
+                                                                       last_sample_ms=NOW - 6000)]))
+        self.assertEqual([a.severity for a in result.alerts], [pb.CRITICAL, pb.WARNING])
+        self.assertEqual(result.alerts[0].message, "car 7: lap 2 1:44.000 is 6.1% off its best green lap 1:38.000")
+        self.assertEqual(result.alerts[1].message, "car V: no telemetry for 6 s (warning after 5 s)")
+
+
+class FakeHost:
+    """A ROUTER on an ipc socket that speaks RS1."""
+
+    def __init__(self, heartbeat_ms=200, liveness=3):
+        self.dir = tempfile.mkdtemp(prefix="alerts-py-test-")
+        self.endpoint = f"ipc://{self.dir}/plugins.ipc"
+        self.context = zmq.Context()
+        self.router = self.context.socket(zmq.ROUTER)
+        self.router.setsockopt(zmq.LINGER, 0)
+        self.router.bind(self.endpoint)
+        self.heartbeat_ms = heartbeat_ms
+        self.liveness = liveness
+        self.identity = None
+
+    def send(self, message, identity=None):
+        self.router.send_multipart([identity or self.identity, b"RS1", message.SerializeToString()])
+
+    def receive(self, kind=None, timeout_s=5.0):
+        """The next message (of `kind`, skipping heartbeats and others when given)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.router.poll(int((deadline - time.monotonic()) * 1000) + 1):
+                identity, tag, body = self.router.recv_multipart()
+                assert tag == b"RS1", tag
+                message = pb.PeerMessage.FromString(body)
+                self.identity = identity
+                if kind is None or message.WhichOneof("body") == kind:
+                    return message
+        raise AssertionError(f"no {kind or 'message'} within {timeout_s} s")
+
+    def welcome(self):
+        hello = self.receive("hello").hello
+        self.send(pb.PeerMessage(welcome=pb.Welcome(host_id="fake", heartbeat_interval_ms=self.heartbeat_ms,
+                                                    liveness=self.liveness)))
+        return hello
+
+    def close(self):
+        self.router.close()
+        self.context.term()
+
+
+class ProtocolTests(unittest.TestCase):
+    def setUp(self):
+        self.host = FakeHost()
+        self.process = subprocess.Popen(
+            [EXECUTABLE, "--connect", self.host.endpoint, "--store", "sqlite:/nonexistent", "--credits", "2",
+             "--log-level", "debug"], stderr=subprocess.PIPE, text=True)
+
+    def tearDown(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.process.stderr.close()
+        self.host.close()
+
+    def call(self, call_id, method="alerts.CheckConditions", payload=b"", attempt=1, deadline_ms=0):
+        self.host.send(pb.PeerMessage(call=pb.Call(call_id=call_id, method=method, payload=payload, attempt=attempt,
+                                                   deadline_ms=deadline_ms, priority=pb.PRIORITY_HIGH)))
+        return self.host.receive("reply").reply
+
+    def test_hello_calls_replies_and_sigterm(self):
+        hello = self.host.welcome()
+        self.assertEqual(hello.plugin, "alerts-py")
+        self.assertEqual(list(hello.methods), ["alerts.CheckConditions"])
+        self.assertEqual(hello.credits, 2)
+        self.assertEqual(hello.pid, self.process.pid)
+        self.assertTrue(hello.instance_id)
+        self.assertTrue(self.host.identity.startswith(b"alerts-py-%d-" % self.process.pid))
+
+        request = pb.AlertRequest(now_ms=NOW, feeds=[pb.FeedStatus(vehicle_id="GR86-002-000", car_number=-1,
+                                                                   last_sample_ms=NOW - 20_000)])
+        reply = self.call("c1", payload=request.SerializeToString(), attempt=2)
+        self.assertEqual((reply.call_id, reply.status, reply.attempt), ("c1", pb.OK, 2))
+        alerts = pb.AlertResult.FromString(reply.payload).alerts
+        self.assertEqual([a.alert_id for a in alerts], ["stale_feed/GR86-002-000/since-%d" % (NOW - 20_000)])
+
+        reply = self.call("c2", payload=b"\xff\xff\xff")
+        self.assertEqual((reply.call_id, reply.status), ("c2", pb.INVALID_ARGUMENT))
+        reply = self.call("c3", method="strategy.UpdatePredictions")
+        self.assertEqual((reply.call_id, reply.status), ("c3", pb.UNIMPLEMENTED))
+        reply = self.call("c4", deadline_ms=int(time.time() * 1000) - 10)
+        self.assertEqual((reply.call_id, reply.status), ("c4", pb.DEADLINE_EXCEEDED))
+
+        # Heartbeats at the Welcome's interval (200 ms).
+        first = self.host.receive("heartbeat").heartbeat.sent_ms
+        second = self.host.receive("heartbeat").heartbeat.sent_ms
+        self.assertLess(second - first, 600)
+
+        # A malformed frame is dropped; the plugin keeps serving.
+        self.host.router.send_multipart([self.host.identity, b"XYZ", b"junk"])
+        self.assertEqual(self.call("c5").status, pb.OK)
+
+        self.process.send_signal(signal.SIGTERM)
+        self.assertEqual(self.host.receive("goodbye").goodbye.reason, "plugin stopping")
+        self.assertEqual(self.process.wait(timeout=5), 0)
+        self.assertIn("level=warning component=plugin.alerts-py msg=\"ignored a malformed message",
+                      self.process.stderr.read())
+
+    def test_unknown_worker_goodbye_means_hello_again_other_goodbye_means_exit(self):
+        first = self.host.welcome()
+        self.host.send(pb.PeerMessage(goodbye=pb.Goodbye(reason="unknown worker; send Hello")))
+        again = self.host.receive("hello").hello
+        self.assertEqual(again.instance_id, first.instance_id)
+        self.host.send(pb.PeerMessage(goodbye=pb.Goodbye(reason="host stopping")))
+        self.assertEqual(self.process.wait(timeout=5), 0)
+
+    def test_cancel_of_a_queued_call_is_answered_once(self):
+        self.host.welcome()
+        # Both arrive in one burst: the plugin reads them together and sees the cancel before running c2.
+        self.host.send(pb.PeerMessage(call=pb.Call(call_id="c1", method="alerts.CheckConditions", attempt=1)))
+        self.host.send(pb.PeerMessage(call=pb.Call(call_id="c2", method="alerts.CheckConditions", attempt=1)))
+        self.host.send(pb.PeerMessage(cancel=pb.Cancel(call_id="c2", reason="deadline exceeded")))
+        replies = {}
+        for _ in range(2):
+            reply = self.host.receive("reply").reply
+            replies[reply.call_id] = reply.status
+        self.assertEqual(replies["c1"], pb.OK)
+        self.assertIn(replies["c2"], (pb.OK, pb.DEADLINE_EXCEEDED))  # OK if it ran before the cancel was read
+        with self.assertRaises(AssertionError):
+            self.host.receive("reply", timeout_s=0.5)
+
+    def test_reconnects_with_hello_when_the_host_is_silent(self):
+        self.host.welcome()
+        started = time.monotonic()
+        # Say nothing: after 3 × 200 ms the plugin reconnects (250 ms backoff) and says Hello again.
+        self.host.receive("hello", timeout_s=5)
+        self.assertGreater(time.monotonic() - started, 0.6)
+
+
+if __name__ == "__main__":
+    unittest.main()
