@@ -37,6 +37,7 @@ public final class Host {
     /// Laps completed at each car's last published prediction.
     var publishedPredictions: [String: Int] = [:]
     var lastHeartbeatWallMs: Int64 = 0
+    var lastInboxCheckWallMs: Int64 = 0
     var runtimeLock: RuntimeLock?
     /// Called once the sockets are bound, before plugins start (e.g. to connect a watcher).
     public var onReady: (() throws -> Void)?
@@ -85,6 +86,7 @@ public final class Host {
             for note in feed?.race.mappingNotes ?? [] { logger.info("car mapping", ["note": note]) }
         }
         store = try openStore(StoreLocation.parse(config.store))
+        try recoverUnfinished()
 
         context = try ZMQContext()
         router = try ZMQSocket(context: context, kind: .router)
@@ -136,6 +138,8 @@ public final class Host {
             supervisor.startDue(nowMs: wallNowMs())
             releaseFeed(upTo: now)
             fireSchedule(at: now, force: false)
+            claimSubmitted()
+            expireQueued()
             dispatch()
 
             try pollOnce(timeoutMs: pollTimeoutMs())

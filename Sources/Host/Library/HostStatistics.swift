@@ -3,6 +3,7 @@ struct HostStatistics {
     var callsDispatched = 0
     var callsFailed = 0
     var retries = 0
+    var expired = 0
     var predictions = 0
     var framesStored = 0
     var badFrames = 0

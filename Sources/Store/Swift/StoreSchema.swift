@@ -50,5 +50,20 @@ enum StoreSchema {
             );
             CREATE INDEX calls_by_state ON calls (state);
             """),
+        (2, "durable calls and dead letters", """
+            ALTER TABLE calls ADD COLUMN entry TEXT NOT NULL DEFAULT '';
+            ALTER TABLE calls ADD COLUMN payload BLOB;
+            ALTER TABLE calls ADD COLUMN result BLOB;
+            ALTER TABLE calls ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3;
+            ALTER TABLE calls ADD COLUMN timeout_ms INTEGER NOT NULL DEFAULT 5000;
+            ALTER TABLE calls ADD COLUMN expires_ms INTEGER;
+            ALTER TABLE calls ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE calls ADD COLUMN errors TEXT NOT NULL DEFAULT '';
+            ALTER TABLE calls ADD COLUMN owner TEXT;
+            CREATE TABLE dead_letters (
+                call_id TEXT PRIMARY KEY, method TEXT NOT NULL, entry TEXT NOT NULL, priority INTEGER NOT NULL,
+                attempts INTEGER NOT NULL, errors TEXT NOT NULL, dead_ms INTEGER NOT NULL, payload BLOB
+            );
+            """),
     ]
 }

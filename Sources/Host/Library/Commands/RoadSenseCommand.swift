@@ -20,6 +20,11 @@ public enum RoadSenseCommand {
               --log-level L     debug, info, warning, error (default info)
           roadsense watch [PREFIX...] [--endpoint E] [--until-summary] [--runtime-dir DIR]
               Subscribe to the host's PUB socket and print each update as one line.
+          roadsense ctl calls [--state queued|running|succeeded|failed|expired] [--json] [--store URL]
+              The durable call queue and its history, read from the store.
+          roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
+              Calls that failed for good, with every attempt's error; retry queues one again with a fresh
+              retry budget (a running host picks it up within a second).
           roadsense version
           roadsense help
         """
@@ -33,6 +38,7 @@ public enum RoadSenseCommand {
             switch command {
             case "run": return try RunCommand.parse(&cursor).execute()
             case "watch": return try WatchCommand.parse(&cursor).execute()
+            case "ctl": return try CtlCommand.parse(&cursor).execute()
             case "version", "--version":
                 print("roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))")
                 return 0

@@ -15,6 +15,8 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     public var heartbeatIntervalMs: Int
     /// Missed heartbeats after which a peer is dead.
     public var liveness: Int
+    /// How long after a call's deadline (its soft limit, when Cancel is sent) the worker is killed.
+    public var hardLimitGraceMs: Int
     public var schedule: [ScheduleEntryConfig]
     public var plugins: [PluginConfig]
     public var logLevel: String
@@ -30,6 +32,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
             store: StoreLocation.defaultLocation(environment: environment).description,
             heartbeatIntervalMs: 1000,
             liveness: 3,
+            hardLimitGraceMs: 5000,
             schedule: ScheduleEntryConfig.defaults,
             plugins: PluginConfig.defaults,
             logLevel: "info")
@@ -44,12 +47,13 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
+        case hardLimitGraceMs
         case plugins, logLevel
     }
 
     init(
         pluginEndpoint: String, publishEndpoint: String, runtimeDirectory: String, store: String,
-        heartbeatIntervalMs: Int, liveness: Int, schedule: [ScheduleEntryConfig], plugins: [PluginConfig],
+        heartbeatIntervalMs: Int, liveness: Int, hardLimitGraceMs: Int, schedule: [ScheduleEntryConfig], plugins: [PluginConfig],
         logLevel: String
     ) {
         self.pluginEndpoint = pluginEndpoint
@@ -58,6 +62,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         self.store = store
         self.heartbeatIntervalMs = heartbeatIntervalMs
         self.liveness = liveness
+        self.hardLimitGraceMs = hardLimitGraceMs
         self.schedule = schedule
         self.plugins = plugins
         self.logLevel = logLevel
@@ -75,6 +80,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         store = try c.decodeIfPresent(String.self, forKey: .store) ?? base.store
         heartbeatIntervalMs = try c.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? base.heartbeatIntervalMs
         liveness = try c.decodeIfPresent(Int.self, forKey: .liveness) ?? base.liveness
+        hardLimitGraceMs = try c.decodeIfPresent(Int.self, forKey: .hardLimitGraceMs) ?? base.hardLimitGraceMs
         schedule = try c.decodeIfPresent([ScheduleEntryConfig].self, forKey: .schedule) ?? base.schedule
         plugins = try c.decodeIfPresent([PluginConfig].self, forKey: .plugins) ?? base.plugins
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? base.logLevel

@@ -25,4 +25,19 @@ public struct PluginConfig: Codable, Sendable, Equatable {
         PluginConfig(name: "strategy", executable: "roadsense-strategy", methods: ["strategy.UpdatePredictions"]),
         PluginConfig(name: "alerts", executable: "roadsense-alerts", methods: ["alerts.CheckConditions"]),
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case name, executable, arguments, methods, replicas, credits
+    }
+
+    /// `name`, `executable` and `methods` are required; one replica with one credit by default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        executable = try c.decode(String.self, forKey: .executable)
+        arguments = try c.decodeIfPresent([String].self, forKey: .arguments) ?? []
+        methods = try c.decode([String].self, forKey: .methods)
+        replicas = try c.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
+        credits = try c.decodeIfPresent(Int.self, forKey: .credits) ?? 1
+    }
 }

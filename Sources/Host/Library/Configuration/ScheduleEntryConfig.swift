@@ -9,9 +9,15 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     public var enabled: Bool
     /// Attempts before the call is given up (retryable status codes only).
     public var maxAttempts: Int
+    /// Soft time limit of one attempt; default: the interval.
+    public var timeoutSeconds: Double?
+    /// A call not started this long after it was scheduled is dropped as expired; default: the interval.
+    public var expirySeconds: Double?
 
     public init(name: String, method: String, everySeconds: Double, priority: String, enabled: Bool = true,
-                maxAttempts: Int = 3) {
+                maxAttempts: Int = 3, timeoutSeconds: Double? = nil, expirySeconds: Double? = nil) {
+        self.timeoutSeconds = timeoutSeconds
+        self.expirySeconds = expirySeconds
         self.name = name
         self.method = method
         self.everySeconds = everySeconds
@@ -30,4 +36,22 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
             name: "update-strategy-predictions", method: "strategy.UpdatePredictions", everySeconds: 30,
             priority: "medium"),
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case name, method, everySeconds, priority, enabled, maxAttempts, timeoutSeconds, expirySeconds
+    }
+
+    /// `name`, `method` and `everySeconds` are required; the rest default (medium priority, enabled,
+    /// 3 attempts, limits = the interval).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        method = try c.decode(String.self, forKey: .method)
+        everySeconds = try c.decode(Double.self, forKey: .everySeconds)
+        priority = try c.decodeIfPresent(String.self, forKey: .priority) ?? "medium"
+        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? 3
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
+        expirySeconds = try c.decodeIfPresent(Double.self, forKey: .expirySeconds)
+    }
 }

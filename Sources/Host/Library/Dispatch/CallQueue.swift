@@ -33,6 +33,19 @@ struct CallQueue {
         return nil
     }
 
+    /// Removes and returns every call whose expiry has passed (not started in time: dropped, not run late).
+    mutating func removeExpired(nowMs: Int64) -> [PendingCall] {
+        var expired: [PendingCall] = []
+        for priority in Priority.allCases {
+            guard let lane = lanes[priority], lane.contains(where: { ($0.expiresWallMs ?? .max) < nowMs }) else {
+                continue
+            }
+            expired += lane.filter { ($0.expiresWallMs ?? .max) < nowMs }
+            lanes[priority] = lane.filter { ($0.expiresWallMs ?? .max) >= nowMs }
+        }
+        return expired
+    }
+
     /// Entry names with a call queued (for the schedule's no-overlap rule).
     var entries: Set<String> { Set(lanes.values.joined().map(\.entry)) }
 }

@@ -58,20 +58,65 @@ extension Host {
         }
     }
 
+    /// Accepts a scheduled call: durable first (the `calls` row with its payload), then queued.
     func enqueue(entry: ScheduleEntryConfig, payload: [UInt8]) {
         let now = wallNowMs()
         let speed = replay?.speed ?? 1
-        // One attempt may run for the entry's interval (in wall time), but never less than 5 s.
-        let timeout = max(Int64(entry.everySeconds * 1000 / speed), 5000)
+        // An attempt may run, and a queued call may wait, for the entry's interval (in wall time; a replay
+        // compresses it by its speed) — but never less than `minimumLimitMs`, so plugins can start up.
+        let interval = Int64(entry.everySeconds * 1000 / speed)
+        let timeout = max(entry.timeoutSeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
+        let expiry = max(entry.expirySeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let call = Call(
             callID: UUID().uuidString.lowercased(), method: entry.method, deadlineMs: now + timeout, attempt: 1,
             metadata: [("entry", entry.name), ("host", hostID)], payload: payload,
             priority: Priority.named(entry.priority) ?? .medium)
         let pending = PendingCall(
             call: call, entry: entry.name, maxAttempts: max(entry.maxAttempts, 1), enqueuedWallMs: now,
-            attemptTimeoutMs: timeout)
+            attemptTimeoutMs: timeout, expiresWallMs: now + expiry)
+        record(pending, state: .queued, withPayload: true)
         queue.push(pending)
-        record(pending, state: .queued)
+    }
+
+    static let minimumLimitMs: Int64 = 2000
+
+    /// Drops queued calls whose expiry passed before they could start.
+    func expireQueued() {
+        for pending in queue.removeExpired(nowMs: wallNowMs()) {
+            statistics.expired += 1
+            logger.warning(
+                "call expired before it could start; dropped, not run late",
+                ["call.id": pending.call.callID, "call.method": pending.call.method, "entry": pending.entry])
+            record(pending, state: .expired, message: "not started before its expiry")
+        }
+    }
+
+    /// Picks up calls queued from outside this process (submitted, or retried from the dead letters).
+    func claimSubmitted() {
+        let now = wallNowMs()
+        guard now - lastInboxCheckWallMs >= 500 else { return }
+        lastInboxCheckWallMs = now
+        do {
+            for record in try store.claimUnownedCalls(owner: hostID) {
+                logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
+                queue.push(PendingCall(record: record))
+            }
+        } catch {
+            statistics.storeErrors += 1
+            logger.error("could not read submitted calls from the store; will try again", ["error": error])
+        }
+    }
+
+    /// Puts back every call a previous host left queued or running (the running ones as their next attempt).
+    func recoverUnfinished() throws {
+        let unfinished = try store.unfinishedCalls()
+        guard !unfinished.isEmpty else { return }
+        for record in unfinished {
+            let pending = PendingCall(record: record)
+            queue.push(pending)
+            self.record(pending, state: .queued)
+        }
+        logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
 
     /// Sends queued calls to workers with free credits, highest priority first.
@@ -117,7 +162,7 @@ extension Host {
             pending.call.attempt += 1
             statistics.retries += 1
             logger.warning(
-                "call failed; retrying",
+                "call attempt failed; retrying",
                 ["call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                  "attempt": pending.call.attempt, "reason": message])
             queue.push(pending)
@@ -125,20 +170,24 @@ extension Host {
         } else {
             statistics.callsFailed += 1
             logger.error(
-                "call failed for good",
+                "call failed for good; moved to the dead letters (roadsense ctl dead-letter show ID)",
                 ["call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                  "attempts": pending.call.attempt, "reason": message])
-            record(pending, state: .failed, status: status.name, message: pending.errors.joined(separator: " | "))
+            let row = pending.record(
+                state: .failed, owner: hostID, worker: nil, status: status.name, message: message)
+            persist("dead letter") { try store.deadLetter(row, nowMs: wallNowMs()) }
         }
     }
 
-    func record(_ pending: PendingCall, state: CallRecord.State, status: String? = nil, message: String? = nil) {
-        let finished = (state == .succeeded || state == .failed) ? wallNowMs() : nil
-        let record = CallRecord(
-            callID: pending.call.callID, method: pending.call.method, priority: Int(pending.call.priority.rawValue),
-            attempt: Int(pending.call.attempt), state: state, enqueuedMs: pending.enqueuedWallMs, finishedMs: finished,
-            status: status, message: message, worker: pending.worker.flatMap { workers[$0]?.label })
-        persist("calls") { try store.recordCall(record) }
+    func record(
+        _ pending: PendingCall, state: CallRecord.State, status: String? = nil, message: String? = nil,
+        withPayload: Bool = false, result: [UInt8]? = nil
+    ) {
+        let finished = [.succeeded, .failed, .expired].contains(state) ? wallNowMs() : nil
+        let row = pending.record(
+            state: state, owner: hostID, worker: pending.worker.flatMap { workers[$0]?.label }, status: status,
+            message: message, finishedMs: finished, withPayload: withPayload, result: result)
+        persist("calls") { try store.recordCall(row) }
     }
 
     /// Runs a store write; a failure is logged and counted, never fatal to the host.

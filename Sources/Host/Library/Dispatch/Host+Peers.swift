@@ -72,7 +72,9 @@ extension Host {
         do {
             try apply(result: reply.payload, of: pending.call.method)
             workers[identity]?.done += 1
-            record(pending, state: .succeeded, status: StatusCode.ok.name)
+            record(
+                pending, state: .succeeded, status: StatusCode.ok.name,
+                result: pending.entry == Self.submitEntry ? reply.payload : nil)
         } catch {
             workers[identity]?.failed += 1
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
@@ -92,14 +94,35 @@ extension Host {
         for identity in workers.silent(nowMs: now, limitMs: limit) {
             workerLost(identity, reason: "silent for more than \(limit) ms")
         }
-        for (callID, pending) in inFlight where now > pending.call.deadlineMs + 1000 {
-            inFlight[callID] = nil
-            if let worker = pending.worker {
-                workers[worker]?.inFlight.remove(callID)
-                let cancel = Cancel(callID: callID, reason: "deadline exceeded")
+        enforceTimeLimits(nowMs: now)
+    }
+
+    /// Soft limit (the call's deadline): the worker is sent Cancel and should reply DEADLINE_EXCEEDED.
+    /// Hard limit (deadline + `hardLimitGraceMs`): the worker is presumed stuck; a plugin process this host
+    /// started is killed (the supervisor restarts it), and the call is retried or dead-lettered by policy.
+    func enforceTimeLimits(nowMs now: Int64) {
+        for (callID, pending) in inFlight where now > pending.call.deadlineMs {
+            guard let worker = pending.worker else { continue }
+            if !pending.cancelSent {
+                inFlight[callID]?.cancelSent = true
+                let cancel = Cancel(callID: callID, reason: "soft time limit: deadline passed")
                 _ = try? router.send([worker] + PeerFrames.encode(.cancel(cancel)), dontWait: true)
+                logger.warning(
+                    "call passed its deadline; asked the worker to cancel it",
+                    ["call.id": callID, "call.method": pending.call.method, "worker": workers[worker]?.label ?? "?"])
+            } else if now > pending.call.deadlineMs + Int64(config.hardLimitGraceMs) {
+                inFlight[callID] = nil
+                workers[worker]?.inFlight.remove(callID)
+                attemptFailed(
+                    pending, status: .deadlineExceeded,
+                    message: "hard time limit: no reply \(config.hardLimitGraceMs) ms after the deadline")
+                if let pid = workers[worker]?.hello.pid, supervisor.owns(pid: Int32(pid)) {
+                    logger.error(
+                        "worker stuck past the hard time limit; killing it", ["worker": workers[worker]?.label ?? "?"])
+                    kill(Int32(pid), SIGKILL)
+                }
+                workerLost(worker, reason: "stuck past the hard time limit")
             }
-            attemptFailed(pending, status: .deadlineExceeded, message: "no reply within \(pending.attemptTimeoutMs) ms")
         }
     }
 
@@ -123,6 +146,9 @@ extension Host {
             }
         }
     }
+
+    /// The entry name of calls submitted from outside (`roadsense submit`, dead-letter retry).
+    static let submitEntry = "submit"
 
     static func printable(_ identity: [UInt8]) -> String {
         String(decoding: identity, as: UTF8.self).filter { $0.isASCII && !$0.isNewline }

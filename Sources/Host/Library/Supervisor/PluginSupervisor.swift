@@ -123,6 +123,9 @@ final class PluginSupervisor: @unchecked Sendable {
         replicas[index].nextStartWallMs = nowMs + delay
     }
 
+    /// Whether `pid` is a plugin process this supervisor started and still runs.
+    func owns(pid: Int32) -> Bool { replicas.contains { $0.process?.processIdentifier == pid } }
+
     var restarts: Int { replicas.reduce(0) { $0 + $1.restarts } }
 
     /// Asks every plugin to stop (SIGTERM), waits up to `graceMs`, then kills what is left.

@@ -94,21 +94,4 @@ extension SQLiteRaceStore {
         }
         return alerts
     }
-
-    public func calls(state: CallRecord.State?) throws -> [CallRecord] {
-        var calls: [CallRecord] = []
-        let sql = """
-            SELECT call_id, method, priority, attempt, state, enqueued_ms, finished_ms, status, message, worker
-            FROM calls WHERE (?1 IS NULL OR state = ?1) ORDER BY enqueued_ms, call_id
-            """
-        try db.statement("calls_by_state", sql).bind([.string(state?.rawValue)]).query { r in
-            calls.append(
-                CallRecord(
-                    callID: r.string(0) ?? "", method: r.string(1) ?? "", priority: r.int(2) ?? 2,
-                    attempt: r.int(3) ?? 1, state: CallRecord.State(rawValue: r.string(4) ?? "") ?? .queued,
-                    enqueuedMs: r.int64(5) ?? 0, finishedMs: r.int64(6), status: r.string(7),
-                    message: r.string(8), worker: r.string(9)))
-        }
-        return calls
-    }
 }

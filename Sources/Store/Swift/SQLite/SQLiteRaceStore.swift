@@ -5,7 +5,7 @@ import RaceDomain
 /// processes (host and plugins) can write to it at once without "database is locked" failures.
 public final class SQLiteRaceStore: RaceStore {
     public let location: StoreLocation
-    public private(set) var rowsWritten = 0
+    public internal(set) var rowsWritten = 0
     let db: SQLiteConnection
 
     public init(path: String) throws {
@@ -42,7 +42,7 @@ public final class SQLiteRaceStore: RaceStore {
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Runs one upsert statement per item inside a single transaction.
-    private func upsert<T>(_ items: [T], name: String, sql: String, values: (T) -> [SQLiteValue?]) throws {
+    func upsert<T>(_ items: [T], name: String, sql: String, values: (T) -> [SQLiteValue?]) throws {
         guard !items.isEmpty else { return }
         try db.transaction {
             let statement = try db.statement(name, sql)
@@ -171,22 +171,6 @@ public final class SQLiteRaceStore: RaceStore {
                 .text(a.alertID), .text(a.vehicleID), .int(a.carNumber), .text(a.rule),
                 .integer(Int64(a.severity.rawValue)), .text(a.message), .integer(a.raisedMs), .integer(a.raisedMs),
                 .integer(Int64(a.lap)), .double(a.value), .double(a.threshold), .text(a.channel),
-            ]
-        }
-    }
-
-    public func recordCall(_ call: CallRecord) throws {
-        try upsert(
-            [call], name: "upsert_call",
-            sql: """
-                INSERT OR REPLACE INTO calls (call_id, method, priority, attempt, state, enqueued_ms, finished_ms,
-                  status, message, worker) VALUES (?,?,?,?,?,?,?,?,?,?)
-                """
-        ) { c in
-            [
-                .text(c.callID), .text(c.method), .integer(Int64(c.priority)), .integer(Int64(c.attempt)),
-                .text(c.state.rawValue), .integer(c.enqueuedMs), .int64(c.finishedMs), .string(c.status),
-                .string(c.message), .string(c.worker),
             ]
         }
     }

@@ -81,6 +81,13 @@ public struct SQLiteRow {
     public func int64(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(raw, column) }
     public func int(_ column: Int32) -> Int? { int64(column).map { Int($0) } }
     public func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(raw, column) }
+    public func blob(_ column: Int32) -> [UInt8]? {
+        guard !isNull(column) else { return nil }
+        let count = Int(sqlite3_column_bytes(raw, column))
+        guard count > 0, let bytes = sqlite3_column_blob(raw, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+
     public func string(_ column: Int32) -> String? {
         guard let text = sqlite3_column_text(raw, column) else { return nil }
         return String(cString: text)

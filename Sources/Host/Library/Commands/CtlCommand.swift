@@ -1,0 +1,127 @@
+import Foundation
+import RoadSenseProtocol
+import RoadSenseStore
+
+/// `roadsense ctl …`: operator commands on the store a host uses (it may be running).
+///   ctl calls [--state S]              the durable call queue and its history
+///   ctl dead-letter list               calls that failed for good
+///   ctl dead-letter show ID            one of them, with every attempt's error
+///   ctl dead-letter retry ID           queue it again (fresh attempts); a running host picks it up
+///   ctl dead-letter purge              delete them all
+struct CtlCommand {
+    var words: [String]
+    var store: StoreLocation
+    var json: Bool
+
+    static func parse(_ cursor: inout ArgumentCursor) throws -> CtlCommand {
+        var words: [String] = []
+        var store: String?
+        var configFile: String?
+        var json = false
+        while let argument = cursor.next() {
+            switch argument {
+            case "--store": store = try cursor.value(for: argument)
+            case "--config": configFile = try cursor.value(for: argument)
+            case "--json": json = true
+            case "--state":
+                words.append(argument)
+                words.append(try cursor.value(for: argument))
+            default:
+                guard !argument.hasPrefix("--") else { throw HostError(.usage, "unknown option '\(argument)' for ctl") }
+                words.append(argument)
+            }
+        }
+        let config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
+        return CtlCommand(words: words, store: try StoreLocation.parse(store ?? config.store), json: json)
+    }
+
+    func execute() throws -> Int32 {
+        let store = try openStore(store)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        switch words.first {
+        case "calls":
+            var state: CallRecord.State?
+            if words.count == 3, words[1] == "--state" {
+                guard let parsed = CallRecord.State(rawValue: words[2]) else {
+                    throw HostError(.usage, "--state must be one of \(CallRecord.State.allCases.map(\.rawValue))")
+                }
+                state = parsed
+            }
+            let calls = try store.calls(state: state)
+            print(json ? Self.json(calls.map(Self.dictionary)) : calls.map(Self.line).joined(separator: "\n"))
+            return 0
+        case "dead-letter":
+            return try deadLetter(Array(words.dropFirst()), store: store, nowMs: now)
+        default:
+            throw HostError(.usage, "ctl needs a subcommand: calls, dead-letter list|show ID|retry ID|purge")
+        }
+    }
+
+    private func deadLetter(_ words: [String], store: RaceStore, nowMs: Int64) throws -> Int32 {
+        switch (words.first, words.count) {
+        case ("list", 1):
+            let letters = try store.deadLetters()
+            if json {
+                print(Self.json(letters.map(Self.dictionary)))
+            } else if letters.isEmpty {
+                print("no dead letters")
+            } else {
+                for letter in letters {
+                    print("\(letter.callID)  \(letter.method)  entry=\(letter.entry)  attempts=\(letter.attempts)  "
+                        + "last error: \(letter.errors.last ?? "—")")
+                }
+            }
+            return 0
+        case ("show", 2):
+            guard let letter = try store.deadLetters().first(where: { $0.callID == words[1] }) else {
+                throw HostError(.badInput, "no dead letter with id \(words[1]) (see: roadsense ctl dead-letter list)")
+            }
+            if json {
+                print(Self.json(Self.dictionary(letter)))
+            } else {
+                print("call \(letter.callID)\nmethod \(letter.method)\nentry \(letter.entry)\npriority \(letter.priority)")
+                print("dead since \(Host.iso(letter.deadMs))\npayload \(letter.payload?.count ?? 0) bytes")
+                for error in letter.errors { print("  \(error)") }
+            }
+            return 0
+        case ("retry", 2):
+            guard try store.retryDeadLetter(id: words[1], nowMs: nowMs) else {
+                throw HostError(.badInput, "no dead letter with id \(words[1]) (see: roadsense ctl dead-letter list)")
+            }
+            print("queued \(words[1]) again with a fresh retry budget; a running host picks it up within a second")
+            return 0
+        case ("purge", 1):
+            print("purged \(try store.purgeDeadLetters()) dead letters")
+            return 0
+        default:
+            throw HostError(.usage, "ctl dead-letter list | show ID | retry ID | purge")
+        }
+    }
+
+    static func line(_ c: CallRecord) -> String {
+        "\(c.callID)  \(c.method)  \(c.state.rawValue)  attempt=\(c.attempt)  entry=\(c.entry)  "
+            + "status=\(c.status ?? "—")  worker=\(c.worker ?? "—")"
+    }
+
+    static func dictionary(_ c: CallRecord) -> [String: Any] {
+        [
+            "call_id": c.callID, "method": c.method, "state": c.state.rawValue, "attempt": c.attempt,
+            "entry": c.entry, "status": c.status ?? NSNull(), "message": c.message ?? NSNull(),
+            "worker": c.worker ?? NSNull(), "enqueued_ms": c.enqueuedMs, "finished_ms": c.finishedMs ?? NSNull(),
+            "errors": c.errors,
+        ]
+    }
+
+    static func dictionary(_ d: DeadLetter) -> [String: Any] {
+        [
+            "call_id": d.callID, "method": d.method, "entry": d.entry, "priority": d.priority,
+            "attempts": d.attempts, "errors": d.errors, "dead_ms": d.deadMs, "payload_bytes": d.payload?.count ?? 0,
+        ]
+    }
+
+    static func json(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
+        else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
