@@ -28,7 +28,8 @@ struct PythonPluginTests {
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw SetupError("scripts/python-env.sh exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
+            throw SetupError(
+                "scripts/python-env.sh exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
         }
         let python = String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -64,16 +65,18 @@ struct PythonPluginTests {
 
         /// (rule, car) for the rules both implementations have.
         var ruleCars: Set<String> {
-            Set(alerts.filter { PythonPluginTests.sharedRules.contains($0.rule) }.map {
-                "\($0.rule) \(CarKey.of(vehicleID: $0.vehicleID, carNumber: $0.carNumber))"
-            })
+            Set(
+                alerts.filter { PythonPluginTests.sharedRules.contains($0.rule) }.map {
+                    "\($0.rule) \(CarKey.of(vehicleID: $0.vehicleID, carNumber: $0.carNumber))"
+                })
         }
 
         /// Alert id, severity, vehicle and car for the rules both implementations have.
         var shared: Set<String> {
-            Set(alerts.filter { PythonPluginTests.sharedRules.contains($0.rule) }.map {
-                "\($0.alertID) \($0.severity.name) \($0.vehicleID) \($0.carNumber.map(String.init) ?? "-")"
-            })
+            Set(
+                alerts.filter { PythonPluginTests.sharedRules.contains($0.rule) }.map {
+                    "\($0.alertID) \($0.severity.name) \($0.vehicleID) \($0.carNumber.map(String.init) ?? "-")"
+                })
         }
 
         func alertWorkers(prefix: String) -> [CallRecord] {
@@ -83,7 +86,8 @@ struct PythonPluginTests {
 
     /// Replays the committed excerpt with `config` (nil: the built-in defaults) and reads back the store.
     static func replay(config: URL?) throws -> StoredRun {
-        let run = try ReplayIntegrationTests.replay(TestPaths.excerpt, extra: config.map { ["--config", $0.path] } ?? [])
+        let run = try ReplayIntegrationTests.replay(
+            TestPaths.excerpt, extra: config.map { ["--config", $0.path] } ?? [])
         #expect(run.status == 0, "host exited \(run.status): \(run.stderr.suffix(3000))")
         let store = try SQLiteRaceStore(path: run.storePath)
         return StoredRun(
@@ -96,10 +100,12 @@ struct PythonPluginTests {
         try Self.preparePythonEnvironment()
         // Two alert entries on the same beat: the first call goes to one alerts worker, the second to the
         // other (each has one credit), so both implementations serve calls in the same run.
-        let schedule = ScheduleEntryConfig.defaults + [
-            ScheduleEntryConfig(
-                name: "check-alert-conditions-2", method: "alerts.CheckConditions", everySeconds: 45, priority: "high")
-        ]
+        let schedule =
+            ScheduleEntryConfig.defaults + [
+                ScheduleEntryConfig(
+                    name: "check-alert-conditions-2", method: "alerts.CheckConditions", everySeconds: 45,
+                    priority: "high")
+            ]
         let config = try Self.configFile(
             plugins: Self.swiftPlugins + Self.swiftAlerts + [Self.pythonAlerts], schedule: schedule)
         let run = try Self.replay(config: config)
