@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "roadsense-telemetry", targets: ["TelemetryPlugin"]),
         .executable(name: "roadsense-strategy", targets: ["StrategyPlugin"]),
         .executable(name: "roadsense-alerts", targets: ["AlertsPlugin"]),
+        .executable(name: "roadsense-bench", targets: ["BenchPlugin"]),
     ],
     targets: [
         // C libraries from Debian, wrapped as system modules.
@@ -56,6 +57,7 @@ let package = Package(
         .executableTarget(name: "TelemetryPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Telemetry"),
         .executableTarget(name: "StrategyPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Strategy"),
         .executableTarget(name: "AlertsPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Alerts"),
+        .executableTarget(name: "BenchPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Bench"),
 
         .testTarget(name: "DomainTests", dependencies: ["RaceDomain"], path: "Tests/DomainTests"),
         .testTarget(

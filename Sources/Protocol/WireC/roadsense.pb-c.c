@@ -1267,6 +1267,96 @@ void   roadsense__v1__run_summary__free_unpacked
   assert(message->base.descriptor == &roadsense__v1__run_summary__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   roadsense__v1__bench_request__init
+                     (Roadsense__V1__BenchRequest         *message)
+{
+  static const Roadsense__V1__BenchRequest init_value = ROADSENSE__V1__BENCH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__bench_request__get_packed_size
+                     (const Roadsense__V1__BenchRequest *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__bench_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__bench_request__pack
+                     (const Roadsense__V1__BenchRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__bench_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__bench_request__pack_to_buffer
+                     (const Roadsense__V1__BenchRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__bench_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__BenchRequest *
+       roadsense__v1__bench_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__BenchRequest *)
+     protobuf_c_message_unpack (&roadsense__v1__bench_request__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__bench_request__free_unpacked
+                     (Roadsense__V1__BenchRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__bench_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__bench_result__init
+                     (Roadsense__V1__BenchResult         *message)
+{
+  static const Roadsense__V1__BenchResult init_value = ROADSENSE__V1__BENCH_RESULT__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__bench_result__get_packed_size
+                     (const Roadsense__V1__BenchResult *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__bench_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__bench_result__pack
+                     (const Roadsense__V1__BenchResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__bench_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__bench_result__pack_to_buffer
+                     (const Roadsense__V1__BenchResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__bench_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__BenchResult *
+       roadsense__v1__bench_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__BenchResult *)
+     protobuf_c_message_unpack (&roadsense__v1__bench_result__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__bench_result__free_unpacked
+                     (Roadsense__V1__BenchResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__bench_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor roadsense__v1__metadata_entry__field_descriptors[2] =
 {
   {
@@ -4228,6 +4318,134 @@ const ProtobufCMessageDescriptor roadsense__v1__run_summary__descriptor =
   roadsense__v1__run_summary__field_indices_by_name,
   1,  roadsense__v1__run_summary__number_ranges,
   (ProtobufCMessageInit) roadsense__v1__run_summary__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__bench_request__field_descriptors[3] =
+{
+  {
+    "sleep_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BenchRequest, sleep_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fail_with",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BenchRequest, fail_with),
+    &roadsense__v1__status_code__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "blob",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BenchRequest, blob),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__bench_request__field_indices_by_name[] = {
+  2,   /* field[2] = blob */
+  1,   /* field[1] = fail_with */
+  0,   /* field[0] = sleep_ms */
+};
+static const ProtobufCIntRange roadsense__v1__bench_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__bench_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.BenchRequest",
+  "BenchRequest",
+  "Roadsense__V1__BenchRequest",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__BenchRequest),
+  3,
+  roadsense__v1__bench_request__field_descriptors,
+  roadsense__v1__bench_request__field_indices_by_name,
+  1,  roadsense__v1__bench_request__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__bench_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__bench_result__field_descriptors[3] =
+{
+  {
+    "pid",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BenchResult, pid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempt",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BenchResult, attempt),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "blob",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BenchResult, blob),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__bench_result__field_indices_by_name[] = {
+  1,   /* field[1] = attempt */
+  2,   /* field[2] = blob */
+  0,   /* field[0] = pid */
+};
+static const ProtobufCIntRange roadsense__v1__bench_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__bench_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.BenchResult",
+  "BenchResult",
+  "Roadsense__V1__BenchResult",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__BenchResult),
+  3,
+  roadsense__v1__bench_result__field_descriptors,
+  roadsense__v1__bench_result__field_indices_by_name,
+  1,  roadsense__v1__bench_result__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__bench_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue roadsense__v1__status_code__enum_values_by_number[17] =

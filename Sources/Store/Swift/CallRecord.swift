@@ -73,3 +73,11 @@ public struct CallRecord: Sendable, Equatable {
         self.owner = owner
     }
 }
+
+extension CallRecord {
+    /// The entry name of calls submitted from outside the host (`roadsense submit`).
+    public static let submitEntry = "submit"
+
+    /// Succeeded, failed or expired: nothing more will happen to it.
+    public var isFinished: Bool { state == .succeeded || state == .failed || state == .expired }
+}

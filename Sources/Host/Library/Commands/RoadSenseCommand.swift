@@ -20,6 +20,11 @@ public enum RoadSenseCommand {
               --log-level L     debug, info, warning, error (default info)
           roadsense watch [PREFIX...] [--endpoint E] [--until-summary] [--runtime-dir DIR]
               Subscribe to the host's PUB socket and print each update as one line.
+          roadsense submit SERVICE.METHOD [--json '{…}' | --payload-file F] [--priority high|medium|low]
+                           [--deadline SECONDS] [--attempts N] [--wait] [--store URL]
+              Accept an ad-hoc call into the durable queue (stored before its id is printed); a running host
+              picks it up within a second. --json is understood for bench.* methods (sleep_ms, fail_with,
+              blob); --wait prints the outcome and exits 0 on success, 1 otherwise.
           roadsense ctl calls [--state queued|running|succeeded|failed|expired] [--json] [--store URL]
               The durable call queue and its history, read from the store.
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
@@ -39,6 +44,7 @@ public enum RoadSenseCommand {
             case "run": return try RunCommand.parse(&cursor).execute()
             case "watch": return try WatchCommand.parse(&cursor).execute()
             case "ctl": return try CtlCommand.parse(&cursor).execute()
+            case "submit": return try SubmitCommand.parse(&cursor).execute()
             case "version", "--version":
                 print("roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))")
                 return 0

@@ -139,7 +139,7 @@ extension Host {
             }
             pending.worker = identity
             pending.dispatchedWallMs = now
-            workers[identity]?.inFlight.insert(pending.call.callID)
+            workers.dispatched(to: identity, callID: pending.call.callID)
             inFlight[pending.call.callID] = pending
             statistics.callsDispatched += 1
             record(pending, state: .running)

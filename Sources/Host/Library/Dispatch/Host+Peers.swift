@@ -1,6 +1,7 @@
 import Foundation
 import RaceDomain
 import RoadSenseProtocol
+import RoadSenseStore
 
 extension Host {
     /// Waits for plugin messages or a wakeup, and handles everything that arrived.
@@ -74,7 +75,7 @@ extension Host {
             workers[identity]?.done += 1
             record(
                 pending, state: .succeeded, status: StatusCode.ok.name,
-                result: pending.entry == Self.submitEntry ? reply.payload : nil)
+                result: pending.entry == CallRecord.submitEntry ? reply.payload : nil)
         } catch {
             workers[identity]?.failed += 1
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
@@ -146,9 +147,6 @@ extension Host {
             }
         }
     }
-
-    /// The entry name of calls submitted from outside (`roadsense submit`, dead-letter retry).
-    static let submitEntry = "submit"
 
     static func printable(_ identity: [UInt8]) -> String {
         String(decoding: identity, as: UTF8.self).filter { $0.isASCII && !$0.isNewline }

@@ -43,6 +43,8 @@ typedef struct Roadsense__V1__AlertResult Roadsense__V1__AlertResult;
 typedef struct Roadsense__V1__Update Roadsense__V1__Update;
 typedef struct Roadsense__V1__BadRowCount Roadsense__V1__BadRowCount;
 typedef struct Roadsense__V1__RunSummary Roadsense__V1__RunSummary;
+typedef struct Roadsense__V1__BenchRequest Roadsense__V1__BenchRequest;
+typedef struct Roadsense__V1__BenchResult Roadsense__V1__BenchResult;
 
 
 /* --- enums --- */
@@ -770,6 +772,49 @@ struct  Roadsense__V1__RunSummary
     , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0 }
 
 
+/*
+ * bench.Noop, bench.Sleep, bench.Fail, bench.Hang (plugin roadsense-bench): work of a known shape, for
+ * load tests, failure tests and `roadsense bench`.
+ */
+struct  Roadsense__V1__BenchRequest
+{
+  ProtobufCMessage base;
+  /*
+   * bench.Sleep / bench.Hang: how long to work
+   */
+  uint32_t sleep_ms;
+  /*
+   * bench.Fail: the status to reply with (OK = succeed)
+   */
+  Roadsense__V1__StatusCode fail_with;
+  /*
+   * echoed back in the result
+   */
+  ProtobufCBinaryData blob;
+};
+#define ROADSENSE__V1__BENCH_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__bench_request__descriptor) \
+    , 0, ROADSENSE__V1__STATUS_CODE__OK, {0,NULL} }
+
+
+struct  Roadsense__V1__BenchResult
+{
+  ProtobufCMessage base;
+  /*
+   * the plugin process that ran the call
+   */
+  uint32_t pid;
+  /*
+   * the attempt it ran
+   */
+  uint32_t attempt;
+  ProtobufCBinaryData blob;
+};
+#define ROADSENSE__V1__BENCH_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__bench_result__descriptor) \
+    , 0, 0, {0,NULL} }
+
+
 /* Roadsense__V1__MetadataEntry methods */
 void   roadsense__v1__metadata_entry__init
                      (Roadsense__V1__MetadataEntry         *message);
@@ -1302,6 +1347,44 @@ Roadsense__V1__RunSummary *
 void   roadsense__v1__run_summary__free_unpacked
                      (Roadsense__V1__RunSummary *message,
                       ProtobufCAllocator *allocator);
+/* Roadsense__V1__BenchRequest methods */
+void   roadsense__v1__bench_request__init
+                     (Roadsense__V1__BenchRequest         *message);
+size_t roadsense__v1__bench_request__get_packed_size
+                     (const Roadsense__V1__BenchRequest   *message);
+size_t roadsense__v1__bench_request__pack
+                     (const Roadsense__V1__BenchRequest   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__bench_request__pack_to_buffer
+                     (const Roadsense__V1__BenchRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__BenchRequest *
+       roadsense__v1__bench_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__bench_request__free_unpacked
+                     (Roadsense__V1__BenchRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__BenchResult methods */
+void   roadsense__v1__bench_result__init
+                     (Roadsense__V1__BenchResult         *message);
+size_t roadsense__v1__bench_result__get_packed_size
+                     (const Roadsense__V1__BenchResult   *message);
+size_t roadsense__v1__bench_result__pack
+                     (const Roadsense__V1__BenchResult   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__bench_result__pack_to_buffer
+                     (const Roadsense__V1__BenchResult   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__BenchResult *
+       roadsense__v1__bench_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__bench_result__free_unpacked
+                     (Roadsense__V1__BenchResult *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Roadsense__V1__MetadataEntry_Closure)
@@ -1388,6 +1471,12 @@ typedef void (*Roadsense__V1__BadRowCount_Closure)
 typedef void (*Roadsense__V1__RunSummary_Closure)
                  (const Roadsense__V1__RunSummary *message,
                   void *closure_data);
+typedef void (*Roadsense__V1__BenchRequest_Closure)
+                 (const Roadsense__V1__BenchRequest *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__BenchResult_Closure)
+                 (const Roadsense__V1__BenchResult *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1425,6 +1514,8 @@ extern const ProtobufCMessageDescriptor roadsense__v1__alert_result__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__update__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__bad_row_count__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__run_summary__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__bench_request__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__bench_result__descriptor;
 
 PROTOBUF_C__END_DECLS
 

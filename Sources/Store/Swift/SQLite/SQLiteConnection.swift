@@ -7,6 +7,8 @@ public final class SQLiteConnection {
     private var handle: OpaquePointer?
     public let path: String
     private var statements: [String: SQLiteStatement] = [:]
+    /// Open `transaction` calls; an inner one joins the outer transaction.
+    private var transactionDepth = 0
 
     /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout, so that several
     /// processes can write: SQLite serialises writers, and a writer that finds the lock taken waits up to
@@ -70,8 +72,12 @@ public final class SQLiteConnection {
     }
 
     /// Runs `body` in one IMMEDIATE transaction (takes the write lock up front, so two writers never
-    /// deadlock upgrading a read lock), committing on success and rolling back on a throw.
+    /// deadlock upgrading a read lock), committing on success and rolling back on a throw. Called inside
+    /// another transaction, it joins it.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 { return try body() }
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
         try execute("BEGIN IMMEDIATE", name: "begin")
         do {
             let value = try body()
