@@ -1,0 +1,111 @@
+import Foundation
+import RoadSenseProtocol
+import RoadSenseStore
+
+/// A real `roadsense run` host with `roadsense-bench` plugins, its own runtime directory and store, for
+/// tests of the task protocol. Calls are submitted straight into the durable queue, as `roadsense submit`
+/// does; outcomes are read back from the store.
+final class HostHarness {
+    let directory: URL
+    let runtime: String
+    let storePath: String
+    let configPath: String
+    private(set) var host: Process?
+    private var logs: [URL] = []
+
+    init(replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000) throws {
+        directory = try TestPaths.temporaryDirectory("harness")
+        runtime = directory.appendingPathComponent("run").path
+        storePath = directory.appendingPathComponent("store.sqlite").path
+        configPath = directory.appendingPathComponent("config.json").path
+        let config: [String: Any] = [
+            "schedule": [] as [Any], "heartbeatIntervalMs": heartbeatMs, "liveness": liveness,
+            "hardLimitGraceMs": hardLimitGraceMs,
+            "plugins": [
+                [
+                    "name": "bench", "executable": "roadsense-bench", "replicas": replicas, "credits": 1,
+                    "methods": ["bench.Noop", "bench.Sleep", "bench.Fail", "bench.Hang"],
+                ]
+            ],
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    /// Starts (or restarts) the host process.
+    func start() throws {
+        let process = Process()
+        process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
+        process.arguments = [
+            "run", "--config", configPath, "--store", "sqlite:\(storePath)", "--runtime-dir", runtime,
+            "--log-level", "info",
+        ]
+        let log = directory.appendingPathComponent("host-\(logs.count).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        logs.append(log)
+        host = process
+    }
+
+    /// Stops the host: SIGTERM (graceful) or SIGKILL.
+    func stop(kill hard: Bool = false) {
+        guard let host, host.isRunning else { return }
+        if hard { kill(host.processIdentifier, SIGKILL) } else { host.terminate() }
+        host.waitUntilExit()
+    }
+
+    var log: String {
+        logs.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+    }
+
+    func store() throws -> SQLiteRaceStore { try SQLiteRaceStore(path: storePath) }
+
+    /// Accepts `count` calls into the durable queue (unowned: the host claims them) and returns their ids.
+    @discardableResult
+    func submit(
+        _ method: String, _ request: BenchRequest, count: Int = 1, priority: Priority = .medium,
+        timeoutMs: Int64 = 10_000, attempts: Int = 3
+    ) throws -> [String] {
+        let store = try store()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return try (0..<count).map { index in
+            let id = "\(method)-\(index)-\(UUID().uuidString.prefix(8))"
+            try store.recordCall(
+                CallRecord(
+                    callID: id, method: method, priority: priority.rawValue, attempt: 1, state: .queued,
+                    enqueuedMs: now + Int64(index), entry: CallRecord.submitEntry, payload: request.encoded(),
+                    maxAttempts: attempts, timeoutMs: timeoutMs))
+            return id
+        }
+    }
+
+    /// Waits (up to `seconds`) until `condition` holds on the store; returns whether it did.
+    func wait(seconds: Double, until condition: (SQLiteRaceStore) throws -> Bool) throws -> Bool {
+        let store = try store()
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition(store) { return true }
+            usleep(20_000)
+        }
+        return try condition(store)
+    }
+
+    /// The pids of this host's bench plugin processes, from /proc.
+    func pluginPIDs() -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry),
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return command.contains("roadsense-bench") && command.contains(runtime) ? pid : nil
+        }.sorted()
+    }
+
+    deinit {
+        stop(kill: true)
+        for pid in pluginPIDs() { kill(pid, SIGKILL) }
+    }
+}
