@@ -7,8 +7,9 @@ import RoadSenseStore
 /// the beat schedule, queues and dispatches calls, stores results and publishes them.
 ///
 /// Everything runs on the thread that calls `run()`: the sockets, the store and all state are confined
-/// to it; other threads (process exits, signals) only enqueue and signal `wakeup`, which the poll watches.
-public final class Host {
+/// to it; other threads (process exits, signals, `submit`, `requestStop`) only enqueue under a lock and
+/// signal `wakeup`, which the poll watches. That confinement is what the unchecked Sendable relies on.
+public final class Host: @unchecked Sendable {
     let config: HostConfiguration
     let replay: ReplayOptions?
     let logger: Logger
@@ -38,9 +39,13 @@ public final class Host {
     var publishedPredictions: [String: Int] = [:]
     var lastHeartbeatWallMs: Int64 = 0
     var lastInboxCheckWallMs: Int64 = 0
+    var lastExpiryCheckWallMs: Int64 = 0
     var runtimeLock: RuntimeLock?
     /// Called once the sockets are bound, before plugins start (e.g. to connect a watcher).
     public var onReady: (() throws -> Void)?
+    /// Called on the host thread when a call finishes (succeeded, failed for good, or expired).
+    public var onCallFinished: ((String, CallRecord.State) -> Void)?
+    let inbox = CallInbox()
 
     public init(config: HostConfiguration, replay: ReplayOptions?, logger: Logger, output: HostOutput) throws {
         self.config = config
@@ -139,6 +144,7 @@ public final class Host {
             releaseFeed(upTo: now)
             fireSchedule(at: now, force: false)
             claimSubmitted()
+            drainInbox()
             expireQueued()
             dispatch()
 
@@ -164,6 +170,32 @@ public final class Host {
             }
         }
     }
+
+    /// Accepts a call from any thread of this process; the host loop queues it (storing it first when
+    /// `durable`). Returns the call id.
+    @discardableResult
+    public func submit(method: String, payload: [UInt8], priority: Priority = .medium, timeoutMs: Int64 = 30_000,
+                       maxAttempts: Int = 3, durable: Bool = true) -> String {
+        let id = UUID().uuidString.lowercased()
+        let now = wallNowMs()
+        var pending = PendingCall(
+            call: Call(callID: id, method: method, deadlineMs: 0, attempt: 1, metadata: [("entry", "submit")],
+                       payload: payload, priority: priority),
+            entry: CallRecord.submitEntry, maxAttempts: maxAttempts, enqueuedWallMs: now, attemptTimeoutMs: timeoutMs)
+        pending.durable = durable
+        inbox.append(pending)
+        wakeup.signal()
+        return id
+    }
+
+    /// Asks the loop to stop (from any thread).
+    public func requestStop() {
+        stopRequested.set()
+        wakeup.signal()
+    }
+
+    /// Registered workers (read on the host thread, e.g. from `onCallFinished`).
+    public var workerCount: Int { workers.count }
 
     func pollTimeoutMs() -> Int {
         var timeout: Int64 = 100

@@ -7,6 +7,9 @@ public protocol RaceStore: AnyObject {
     /// Rows inserted or updated through this handle since it was opened.
     var rowsWritten: Int { get }
 
+    /// Runs `body` as one transaction: the writes inside commit together (one commit instead of many).
+    func batch(_ body: () throws -> Void) throws
+
     func upsertFrames(_ frames: [CarFrame]) throws
     func upsertCarStates(_ states: [CarState]) throws
     func upsertLaps(_ laps: [LapRecord]) throws

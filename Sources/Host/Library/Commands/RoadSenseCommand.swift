@@ -30,6 +30,10 @@ public enum RoadSenseCommand {
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
               Calls that failed for good, with every attempt's error; retry queues one again with a fresh
               retry budget (a running host picks it up within a second).
+          roadsense bench dispatch [--calls N] [--workers W] [--credits C] [--json] [--no-baselines]
+              No-op calls through a real host to W plugin processes: throughput and round-trip p50/p99,
+              transient and durable, host memory with 100,000 calls queued — and, in the same run, a plain
+              libzmq floor and Celery+Redis (benchmarks/), with the ratios. See BENCHMARKS.md.
           roadsense version
           roadsense help
         """
@@ -45,6 +49,7 @@ public enum RoadSenseCommand {
             case "watch": return try WatchCommand.parse(&cursor).execute()
             case "ctl": return try CtlCommand.parse(&cursor).execute()
             case "submit": return try SubmitCommand.parse(&cursor).execute()
+            case "bench": return try BenchCommand.parse(&cursor).execute()
             case "version", "--version":
                 print("roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))")
                 return 0

@@ -36,6 +36,7 @@ extension Host {
 
     /// Enqueues a call for every entry due at `now` (all of them when `force`, for the final round).
     func fireSchedule(at now: Int64, force: Bool) {
+        guard force || (schedule.nextDueMs ?? .max) <= now else { return }
         let busy = queue.entries.union(inFlight.values.map(\.entry))
         let due = force ? config.schedule.filter(\.enabled) : schedule.due(at: now, running: busy)
         for entry in due {
@@ -82,6 +83,9 @@ extension Host {
 
     /// Drops queued calls whose expiry passed before they could start.
     func expireQueued() {
+        let now = wallNowMs()
+        guard now - lastExpiryCheckWallMs >= 250 else { return }
+        lastExpiryCheckWallMs = now
         for pending in queue.removeExpired(nowMs: wallNowMs()) {
             statistics.expired += 1
             logger.warning(
@@ -89,6 +93,19 @@ extension Host {
                 ["call.id": pending.call.callID, "call.method": pending.call.method, "entry": pending.entry])
             record(pending, state: .expired, message: "not started before its expiry")
         }
+    }
+
+    /// Takes calls submitted from other threads of this process (`submit(…)`); durable ones are stored first.
+    func drainInbox() {
+        let calls = inbox.takeAll()
+        guard !calls.isEmpty else { return }
+        // One commit for the whole batch; each call is stored before it can be dispatched.
+        persist("submitted calls") {
+            try store.batch {
+                for pending in calls { record(pending, state: .queued, withPayload: true) }
+            }
+        }
+        for pending in calls { queue.push(pending) }
     }
 
     /// Picks up calls queued from outside this process (submitted, or retried from the dead letters).
@@ -119,8 +136,13 @@ extension Host {
         logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
 
-    /// Sends queued calls to workers with free credits, highest priority first.
+    /// Sends queued calls to workers with free credits, highest priority first. The `running` marks of one
+    /// pass commit together.
     func dispatch() {
+        persist("dispatched calls") { try store.batch { dispatchPass() } }
+    }
+
+    private func dispatchPass() {
         let now = wallNowMs()
         while var pending = queue.pop(nowMs: now, canRun: { workers.available(for: $0.call.method) != nil }) {
             let identity = workers.available(for: pending.call.method)!
@@ -173,6 +195,8 @@ extension Host {
                 "call failed for good; moved to the dead letters (roadsense ctl dead-letter show ID)",
                 ["call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                  "attempts": pending.call.attempt, "reason": message])
+            onCallFinished?(pending.call.callID, .failed)
+            guard pending.durable else { return }
             let row = pending.record(
                 state: .failed, owner: hostID, worker: nil, status: status.name, message: message)
             persist("dead letter") { try store.deadLetter(row, nowMs: wallNowMs()) }
@@ -183,6 +207,8 @@ extension Host {
         _ pending: PendingCall, state: CallRecord.State, status: String? = nil, message: String? = nil,
         withPayload: Bool = false, result: [UInt8]? = nil
     ) {
+        if [.succeeded, .failed, .expired].contains(state) { onCallFinished?(pending.call.callID, state) }
+        guard pending.durable else { return }
         let finished = [.succeeded, .failed, .expired].contains(state) ? wallNowMs() : nil
         let row = pending.record(
             state: state, owner: hostID, worker: pending.worker.flatMap { workers[$0]?.label }, status: status,

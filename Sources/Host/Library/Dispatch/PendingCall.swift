@@ -22,6 +22,9 @@ struct PendingCall {
     var cancelSent = false
     /// Errors of earlier attempts, oldest first.
     var errors: [String] = []
+    /// Written to the `calls` table at every transition. Only in-process submitters (the dispatch
+    /// benchmark's transient mode) may turn this off; everything scheduled or submitted is durable.
+    var durable = true
 
     init(call: Call, entry: String, maxAttempts: Int, enqueuedWallMs: Int64, attemptTimeoutMs: Int64,
          expiresWallMs: Int64? = nil) {

@@ -9,6 +9,8 @@ public final class SQLiteConnection {
     private var statements: [String: SQLiteStatement] = [:]
     /// Open `transaction` calls; an inner one joins the outer transaction.
     private var transactionDepth = 0
+    /// Whether the current transaction has issued BEGIN.
+    private var begun = false
 
     /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout, so that several
     /// processes can write: SQLite serialises writers, and a writer that finds the lock taken waits up to
@@ -74,19 +76,32 @@ public final class SQLiteConnection {
     /// Runs `body` in one IMMEDIATE transaction (takes the write lock up front, so two writers never
     /// deadlock upgrading a read lock), committing on success and rolling back on a throw. Called inside
     /// another transaction, it joins it.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
+    ///
+    /// A `lazy` transaction begins only at its first write (`beginIfNeeded`), so a batch that ends up
+    /// writing nothing costs nothing.
+    public func transaction<T>(lazy: Bool = false, _ body: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try body() }
         transactionDepth += 1
-        defer { transactionDepth -= 1 }
-        try execute("BEGIN IMMEDIATE", name: "begin")
+        defer {
+            transactionDepth -= 1
+            begun = false
+        }
+        if !lazy { try beginIfNeeded() }
         do {
             let value = try body()
-            try execute("COMMIT", name: "commit")
+            if begun { try execute("COMMIT", name: "commit") }
             return value
         } catch {
-            try? execute("ROLLBACK", name: "rollback")
+            if begun { try? execute("ROLLBACK", name: "rollback") }
             throw error
         }
+    }
+
+    /// Opens the pending transaction before a write.
+    func beginIfNeeded() throws {
+        guard transactionDepth > 0 && !begun else { return }
+        begun = true
+        try execute("BEGIN IMMEDIATE", name: "begin")
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }

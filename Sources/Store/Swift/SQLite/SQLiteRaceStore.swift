@@ -39,6 +39,8 @@ public final class SQLiteRaceStore: RaceStore {
         }
     }
 
+    public func batch(_ body: () throws -> Void) throws { try db.transaction(lazy: true, body) }
+
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Runs one upsert statement per item inside a single transaction.

@@ -42,6 +42,7 @@ public final class SQLiteStatement {
 
     /// Runs a statement that returns no rows.
     public func run() throws {
+        try connection.beginIfNeeded()
         let rc = sqlite3_step(raw)
         defer { sqlite3_reset(raw) }
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw connection.lastError(rc, query: name) }

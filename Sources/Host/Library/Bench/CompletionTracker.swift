@@ -1,0 +1,40 @@
+import Foundation
+import RoadSenseStore
+
+/// Counts finished calls (reported on the host thread) and lets the benchmark thread wait for a total.
+final class CompletionTracker: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var finished = 0
+    private var failures = 0
+
+    func callFinished(_ id: String, _ state: CallRecord.State) {
+        condition.lock()
+        finished += 1
+        if state != .succeeded { failures += 1 }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until `count` calls in all have finished; false on timeout.
+    func wait(untilTotal count: Int, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while finished < count {
+            if !condition.wait(until: deadline) { return finished >= count }
+        }
+        return true
+    }
+
+    var total: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return finished
+    }
+
+    var failed: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return failures
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// `roadsense bench dispatch [--calls N] [--workers W] [--credits C] [--sequential S] [--json]
+/// [--no-baselines]`: the dispatch benchmark and, in the same run, its two references — a plain libzmq
+/// ROUTER/DEALER (benchmarks/zmq-floor) and Celery 5 with Redis and acks_late (benchmarks/celery).
+struct BenchCommand {
+    var benchmark: DispatchBenchmark
+    var json: Bool
+    var baselines: Bool
+
+    static func parse(_ cursor: inout ArgumentCursor) throws -> BenchCommand {
+        guard cursor.next() == "dispatch" else {
+            throw HostError(.usage, "bench needs a target: roadsense bench dispatch [--calls N] [--json]")
+        }
+        var benchmark = DispatchBenchmark(calls: 20_000, workers: 2, credits: 32, sequential: 1000)
+        var json = false
+        var baselines = true
+        while let argument = cursor.next() {
+            switch argument {
+            case "--calls": benchmark.calls = Int(try cursor.number(for: argument, minimum: 1))
+            case "--workers": benchmark.workers = Int(try cursor.number(for: argument, minimum: 1))
+            case "--credits": benchmark.credits = Int(try cursor.number(for: argument, minimum: 1))
+            case "--sequential": benchmark.sequential = Int(try cursor.number(for: argument, minimum: 10))
+            case "--json": json = true
+            case "--no-baselines": baselines = false
+            default: throw HostError(.usage, "unknown option '\(argument)' for bench dispatch")
+            }
+        }
+        return BenchCommand(benchmark: benchmark, json: json, baselines: baselines)
+    }
+
+    func execute() throws -> Int32 {
+        let (figures, rssQueued, rssIdle) = try benchmark.run()
+        var references: [[String: Any]] = []
+        if baselines {
+            let root = try Self.repositoryRoot()
+            let calls = String(min(benchmark.calls, 5000))
+            let workers = String(benchmark.workers)
+            for script in ["benchmarks/zmq-floor/run.sh", "benchmarks/celery/run.sh"] {
+                references.append(try Self.runBaseline(root: root, script: script, arguments: [
+                    "--calls", calls, "--workers", workers,
+                ]))
+            }
+        }
+        let report = Self.report(figures: figures, references: references, rssIdle: rssIdle, rssQueued: rssQueued,
+                                 benchmark: benchmark)
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(Self.text(report))
+        }
+        return 0
+    }
+
+    static func report(
+        figures: [DispatchBenchmark.Figures], references: [[String: Any]], rssIdle: Double, rssQueued: Double,
+        benchmark: DispatchBenchmark
+    ) -> [String: Any] {
+        var report: [String: Any] = [
+            "workers": benchmark.workers, "credits": benchmark.credits, "calls": benchmark.calls,
+            "sequential_calls": benchmark.sequential, "rss_idle_mb": rssIdle, "rss_100k_queued_mb": rssQueued,
+            "roadsense": figures.map {
+                [
+                    "mode": $0.mode, "throughput_per_s": $0.throughputPerSecond, "rtt_p50_us": $0.rttP50Us,
+                    "rtt_p99_us": $0.rttP99Us, "failed": $0.failed,
+                ] as [String: Any]
+            },
+            "references": references,
+        ]
+        let celery = references.first { ($0["name"] as? String)?.hasPrefix("celery") == true }
+        let floor = references.first { ($0["name"] as? String) == "libzmq-floor" }
+        var ratios: [String: Double] = [:]
+        for figure in figures {
+            if let c = celery?["throughput_per_s"] as? Double, c > 0 {
+                ratios["\(figure.mode)_throughput_vs_celery"] = figure.throughputPerSecond / c
+            }
+            if let f = floor?["rtt_p50_us"] as? Double, f > 0 {
+                ratios["\(figure.mode)_rtt_p50_vs_libzmq_floor"] = figure.rttP50Us / f
+            }
+        }
+        report["ratios"] = ratios
+        return report
+    }
+
+    static func text(_ report: [String: Any]) -> String {
+        var lines = [
+            "dispatch benchmark: \(report["calls"]!) no-op calls, \(report["workers"]!) plugin processes × "
+                + "\(report["credits"]!) credits, \(report["sequential_calls"]!) sequential calls for latency",
+            "run".padding(toLength: 28, withPad: " ", startingAt: 0) + "       calls/s       p50 µs       p99 µs",
+        ]
+        func row(_ name: String, _ r: [String: Any]) {
+            lines.append(name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(
+                format: " %13.0f %12.1f %12.1f", r["throughput_per_s"] as? Double ?? 0,
+                r["rtt_p50_us"] as? Double ?? 0, r["rtt_p99_us"] as? Double ?? 0))
+        }
+        for r in report["roadsense"] as? [[String: Any]] ?? [] { row("roadsense \(r["mode"]!)", r) }
+        for r in report["references"] as? [[String: Any]] ?? [] { row(r["name"] as? String ?? "?", r) }
+        lines.append(String(format: "host RSS: %.1f MB idle, %.1f MB with 100,000 calls queued",
+                            report["rss_idle_mb"] as? Double ?? 0, report["rss_100k_queued_mb"] as? Double ?? 0))
+        for (name, value) in (report["ratios"] as? [String: Double] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "%@: %.2f×", name, value))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The checkout holding `benchmarks/`: the current directory or one above the executable.
+    static func repositoryRoot() throws -> URL {
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        var url = URL(fileURLWithPath: Host.binDirectory())
+        for _ in 0..<6 {
+            candidates.append(url)
+            url = url.deletingLastPathComponent()
+        }
+        guard let root = candidates.first(where: {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("benchmarks/celery/run.sh").path)
+        }) else {
+            throw HostError(.badInput, "cannot find benchmarks/ (run from the repository, or pass --no-baselines)")
+        }
+        return root
+    }
+
+    /// Runs a baseline script; its last stdout line is one JSON object.
+    static func runBaseline(root: URL, script: String, arguments: [String]) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [root.appendingPathComponent(script).path] + arguments
+        process.currentDirectoryURL = root
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard process.terminationStatus == 0,
+            let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+        else {
+            throw HostError(.badInput, "baseline \(script) failed (exit \(process.terminationStatus)): \(last)")
+        }
+        return object
+    }
+}
