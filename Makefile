@@ -9,7 +9,7 @@ DEMO_RUNTIME := $(CURDIR)/.build/demo-runtime
 DEMO_STORE := sqlite:$(CURDIR)/.build/demo/roadsense.sqlite
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: demo test deps build release proto check-proto lint clean
+.PHONY: demo test test-python bench deps build release proto check-proto lint clean
 
 ## demo: install, build (release) and replay a real GR Cup race (Barber, race 1) through the whole system.
 demo: deps release
@@ -18,10 +18,19 @@ demo: deps release
 	    --store "$(DEMO_STORE)" --runtime-dir "$(DEMO_RUNTIME)" --log-level warning \
 	    --watch telemetry.2,telemetry.13,alert.,strategy.13,lap.13,weather
 
-## test: install, check the generated protobuf code, build and run every test.
+## test: install, check the generated protobuf code, build and run every test (Swift, then the Python plugin's).
 test: deps check-proto
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory test-python
+
+## test-python: the example Python plugin's own unit tests (its venv is made by scripts/python-env.sh).
+test-python:
+	@PY="$$(scripts/python-env.sh)" && "$$PY" -m unittest discover -s examples/python-plugin/tests
+
+## bench: the dispatch benchmark with its libzmq and Celery references (see BENCHMARKS.md).
+bench: deps release
+	"$(RELEASE_BIN)/roadsense" bench dispatch --calls 20000
 
 deps:
 	@scripts/install-deps.sh
