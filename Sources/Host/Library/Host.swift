@@ -45,7 +45,8 @@ public final class Host: @unchecked Sendable {
     public var onReady: (() throws -> Void)?
     /// Called on the host thread when a call finishes (succeeded, failed for good, or expired).
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
-    let inbox = CallInbox()
+    /// Calls submitted from other threads of this process, waiting for the loop.
+    let inbox = LockedQueue<PendingCall>()
 
     public init(config: HostConfiguration, replay: ReplayOptions?, logger: Logger, output: HostOutput) throws {
         self.config = config
@@ -179,7 +180,7 @@ public final class Host: @unchecked Sendable {
         let id = UUID().uuidString.lowercased()
         let now = wallNowMs()
         var pending = PendingCall(
-            call: Call(callID: id, method: method, deadlineMs: 0, attempt: 1, metadata: [("entry", "submit")],
+            call: Call(callID: id, method: method, deadlineMs: 0, attempt: 1, metadata: [],
                        payload: payload, priority: priority),
             entry: CallRecord.submitEntry, maxAttempts: maxAttempts, enqueuedWallMs: now, attemptTimeoutMs: timeoutMs)
         pending.durable = durable

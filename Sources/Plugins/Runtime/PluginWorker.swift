@@ -12,7 +12,8 @@ public final class PluginWorker {
     let logger: Logger
     let instanceID = UUID().uuidString.lowercased()
     private let workQueue = DispatchQueue(label: "roadsense.plugin.work")
-    private let outbox = Outbox()
+    /// Replies finished on the work thread, waiting for the loop thread to send them.
+    private let outbox = LockedQueue<Reply>()
     private let wakeup: EventFD
     private let context: ZMQContext
     private var socket: ZMQSocket?
@@ -249,26 +250,6 @@ public final class PluginWorker {
     }
 
     private func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-}
-
-/// Replies finished on the work thread, waiting for the loop thread to send them.
-final class Outbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var replies: [Reply] = []
-
-    func append(_ reply: Reply) {
-        lock.lock()
-        replies.append(reply)
-        lock.unlock()
-    }
-
-    func takeAll() -> [Reply] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = replies
-        replies.removeAll()
-        return taken
-    }
 }
 
 /// The service, handed to the work queue. Only that serial queue touches it after `start`, which is

@@ -70,7 +70,7 @@ extension Host {
         let expiry = max(entry.expirySeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let call = Call(
             callID: UUID().uuidString.lowercased(), method: entry.method, deadlineMs: now + timeout, attempt: 1,
-            metadata: [("entry", entry.name), ("host", hostID)], payload: payload,
+            metadata: [], payload: payload,
             priority: Priority.named(entry.priority) ?? .medium)
         let pending = PendingCall(
             call: call, entry: entry.name, maxAttempts: max(entry.maxAttempts, 1), enqueuedWallMs: now,
@@ -148,7 +148,10 @@ extension Host {
             let identity = workers.available(for: pending.call.method)!
             pending.call.deadlineMs = now + pending.attemptTimeoutMs
             do {
-                guard try router.send([identity] + PeerFrames.encode(.call(pending.call)), dontWait: true) else {
+                // Metadata is added on the way out rather than kept on every queued call.
+                var outgoing = pending.call
+                outgoing.metadata = [("entry", pending.entry), ("host", hostID)]
+                guard try router.send([identity] + PeerFrames.encode(.call(outgoing)), dontWait: true) else {
                     queue.push(pending)
                     return
                 }

@@ -42,7 +42,7 @@ struct PendingCall {
         let wasRunning = record.state == .running
         call = Call(
             callID: record.callID, method: record.method, deadlineMs: 0,
-            attempt: UInt32(max(record.attempt, 1) + (wasRunning ? 1 : 0)), metadata: [("entry", record.entry)],
+            attempt: UInt32(max(record.attempt, 1) + (wasRunning ? 1 : 0)), metadata: [],
             payload: record.payload ?? [], priority: Priority(wireValue: record.priority))
         entry = record.entry
         maxAttempts = max(record.maxAttempts, 1)
