@@ -29,19 +29,21 @@ struct CronDaylightSavingTests {
     }
 
     /// `count` firings of `source` in Chicago after `start`, from `next(after:in:)`, as UTC text.
-    func nexts(_ source: String, after start: String, count: Int) throws -> [String] {
+    func nexts(_ source: String, after start: String, count: Int, zone: TimeZone = SchedulerTestTime.chicago)
+        throws -> [String]
+    {
         let expression = try CronExpression(source)
         var instant = T.utc(start)
         var result: [String] = []
         for _ in 0..<count {
-            guard let next = expression.next(after: instant, in: T.chicago) else { break }
+            guard let next = expression.next(after: instant, in: zone) else { break }
             result.append(T.text(next))
             instant = next
         }
         return result
     }
 
-    /// `0 * * * *` expected on the hour in UTC from `first` for `count` hours, skipping `skipping`.
+    /// Whole UTC hours from `first`, `count` of them, as UTC text.
     func hourly(from first: String, count: Int) -> [String] {
         (0..<count).map { T.text(T.utc(first).addingTimeInterval(TimeInterval($0 * 3600))) }
     }
@@ -110,5 +112,24 @@ struct CronDaylightSavingTests {
         #expect(
             try nexts("0,30 * * * *", after: "2026-11-01T06:10:00Z", count: 3)
                 == ["2026-11-01T06:30:00Z", "2026-11-01T07:00:00Z", "2026-11-01T07:30:00Z"])
+    }
+
+    @Test("a skipped midnight (Santiago) and a half-hour DST shift (Lord Howe) follow the same rules")
+    func otherZones() throws {
+        // America/Santiago leaves UTC-4 for UTC-3 at 04:00 UTC on 2026-09-06: that day has no 00:00.
+        let santiago = TimeZone(identifier: "America/Santiago")!
+        #expect(
+            try nexts("0 0 * * *", after: "2026-09-05T00:00:00Z", count: 3, zone: santiago)
+                == ["2026-09-05T04:00:00Z", "2026-09-06T04:00:00Z", "2026-09-07T03:00:00Z"])
+
+        // Australia/Lord_Howe goes from UTC+10:30 to UTC+11 at 02:00 local on 2026-10-04 (15:30 UTC on the 3rd):
+        // 02:00–02:29 are skipped, so 02:15 fires at 02:30 LHDT.
+        let lordHowe = TimeZone(identifier: "Australia/Lord_Howe")!
+        #expect(
+            try nexts("15 2 * * *", after: "2026-10-02T00:00:00Z", count: 3, zone: lordHowe)
+                == ["2026-10-02T15:45:00Z", "2026-10-03T15:30:00Z", "2026-10-04T15:15:00Z"])
+        #expect(
+            try nexts("*/15 * * * *", after: "2026-10-03T15:00:00Z", count: 3, zone: lordHowe)
+                == ["2026-10-03T15:15:00Z", "2026-10-03T15:30:00Z", "2026-10-03T15:45:00Z"])
     }
 }

@@ -82,9 +82,7 @@ extension CronExpression {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar
     }()
-}
 
-extension CronExpression {
     /// Division rounding toward negative infinity (wall seconds before 1970 are negative).
     static func floorDiv(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
