@@ -66,6 +66,10 @@ public final class Host: @unchecked Sendable {
 
         try awaitPlugins()
         if let feed, let replay {
+            // ZeroMQ's slow joiner: a subscriber started before the host reconnects every 100 ms, so give it
+            // half a second to join before the race clock starts (the PUB socket keeps no history).
+            let joinDeadline = wallNowMs() + 500
+            while wallNowMs() < joinDeadline && !stopRequested.isSet { try pollOnce(timeoutMs: 50) }
             clock = ReplayClock(raceStartMs: feed.startMs, speed: replay.speed)
             logger.info(
                 "replay started",

@@ -12,6 +12,8 @@ final class PluginSupervisor: @unchecked Sendable {
         var restarts = 0
         var nextStartWallMs: Int64 = 0
         var lastExit: String?
+        /// Relays of the current process's stdout and stderr (kept alive as long as the process).
+        var relays: [PluginOutputRelay] = []
     }
 
     private let logger: Logger
@@ -70,12 +72,23 @@ final class PluginSupervisor: @unchecked Sendable {
         process.arguments = plugin.arguments + [
             "--connect", endpoint, "--store", store, "--credits", String(plugin.credits), "--log-level", logLevel,
         ]
+        // The plugin's output goes through the host log, line by line, tagged with its name and pid.
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let relays = [
+            PluginOutputRelay(pipe: stdout, plugin: plugin.name, stream: "stdout", logger: logger),
+            PluginOutputRelay(pipe: stderr, plugin: plugin.name, stream: "stderr", logger: logger),
+        ]
         process.terminationHandler = { [weak self] finished in
             self?.record(exit: index, status: finished.terminationStatus)
         }
         do {
             try process.run()
+            relays.forEach { $0.started(pid: process.processIdentifier) }
             replicas[index].process = process
+            replicas[index].relays = relays
             logger.info(
                 "plugin started",
                 ["plugin": plugin.name, "replica": index, "worker.pid": process.processIdentifier])

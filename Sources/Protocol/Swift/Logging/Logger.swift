@@ -33,7 +33,7 @@ public struct Logger: Sendable {
 
     public let component: String
     public var minimum: Level
-    let sink: LogSink
+    public let sink: LogSink
 
     public init(component: String, minimum: Level = .info, sink: LogSink = .standardError) {
         self.component = component
