@@ -11,7 +11,7 @@ public struct RaceFiles: Sendable, Equatable {
     public var lapTime: URL?
     public var analysis: URL?
     public var weather: URL?
-    /// Official results preferred over provisional.
+    /// Official results preferred over an unqualified name, preferred over provisional.
     public var results: URL?
     public var resultsByClass: URL?
     public var bestLaps: URL?
@@ -76,7 +76,9 @@ public struct RaceFiles: Sendable, Equatable {
                 continue
             }
             let url = folder.appendingPathComponent(name)
-            let official = lower.contains("official") ? 1 : 0
+            // Official beats an unqualified name (sonoma's final `03_Results_Anonymized.CSV`), which beats
+            // `Provisional`: sonoma R2's final file applies a penalty its provisional file lacks.
+            let official = lower.contains("official") ? 2 : (lower.contains("provisional") ? 0 : 1)
 
             if lower.contains("telemetry") {
                 files.telemetry.append(url)
