@@ -89,9 +89,11 @@ extension RaceReport {
                 notes.append("\(name): results say \(laps) laps, the analysis file has \(car.lapsCompleted)")
             }
             if let onTrack = car.onTrackPosition, let position = car.finishingPosition, car.penaltyMs == nil,
-                abs(onTrack - position) > 1
+                position - onTrack > 1
             {
-                notes.append("\(name): P\(onTrack) on the road, classified P\(position) without a time penalty")
+                notes.append(
+                    "\(name): P\(onTrack) on the road, classified P\(position) without a time penalty (moved back by a decision)"
+                )
             }
             if let official = car.resultsBestLapMs, let number = car.resultsBestLapNumber,
                 official != car.bestLapMs || number != car.bestLapNumber
