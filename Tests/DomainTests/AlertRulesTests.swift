@@ -24,7 +24,8 @@ struct AlertRulesTests {
         #expect(rules.evaluate(states: [state(rpm: 7220, brakeFront: 37.7)], laps: [], feeds: [], nowMs: 0).isEmpty)
         let warning = rules.evaluate(states: [state(rpm: 7400)], laps: [], feeds: [], nowMs: 0)
         #expect(warning.map(\.severity) == [.warning])
-        #expect(warning.first?.alertID == "threshold/13/nmot/lap-12")
+        #expect(warning.first?.alertID == "threshold/GR86-022-13/nmot/lap-12")
+        #expect(warning.first?.message.hasPrefix("car 13: nmot 7400 rpm") == true)
         #expect(warning.first?.threshold == 7300)
         let critical = rules.evaluate(states: [state(rpm: 7600, brakeFront: 85)], laps: [], feeds: [], nowMs: 0)
         #expect(critical.map(\.severity) == [.critical, .critical])
@@ -68,6 +69,49 @@ struct AlertRulesTests {
         let alerts = rules.evaluate(states: [], laps: caution, feeds: [], nowMs: 0)
         #expect(alerts.map(\.alertID) == ["caution/race/lap-2"])
         #expect(alerts.first?.severity == .info)
+    }
+
+    @Test("does not judge the restart lap after a caution, the out-lap after a pit stop, or lap 1")
+    func lapTimeDropSkipsSlowByNatureLaps() {
+        let base = [lap(1, 100_000), lap(2, 97_428)]
+        let restart = base + [lap(3, 140_000, flag: "FCY"), lap(4, 115_000)]
+        #expect(rules.evaluate(states: [], laps: restart, feeds: [], nowMs: 0).isEmpty)
+        let afterRestart = rules.evaluate(states: [], laps: restart + [lap(5, 104_000)], feeds: [], nowMs: 0)
+        #expect(afterRestart.map(\.alertID) == ["lap_time_drop/13/lap-5"])
+
+        let outLap = base + [lap(3, 140_000, pitIn: true), lap(4, 115_000)]
+        #expect(rules.evaluate(states: [], laps: outLap, feeds: [], nowMs: 0).isEmpty)
+
+        // Two cars merged under one number (SOURCES.md item 30) give lap 1 a best lap to compare with.
+        let merged = [lap(1, 130_000), lap(1, 98_000)]
+        #expect(rules.evaluate(states: [], laps: merged, feeds: [], nowMs: 0).isEmpty)
+    }
+
+    @Test("keys threshold and stale-feed ids by vehicle id, so a car matched to its number mid-race keeps its ids")
+    func telemetryIDsAreStable() {
+        func frame(_ carNumber: Int?) -> CarState {
+            CarState(
+                frame: CarFrame(vehicleID: "GR86-002-000", carNumber: carNumber, timeMs: 0, lap: 3, rpm: 7600),
+                samples: 1)
+        }
+        let before = rules.evaluate(states: [frame(nil)], laps: [], feeds: [], nowMs: 0)
+        let after = rules.evaluate(states: [frame(2)], laps: [], feeds: [], nowMs: 0)
+        #expect(before.map(\.alertID) == ["threshold/GR86-002-000/nmot/lap-3"])
+        #expect(after.map(\.alertID) == before.map(\.alertID))
+
+        let unmatched = FeedStatus(vehicleID: "GR86-002-000", carNumber: nil, lastSampleMs: 1_000)
+        let matched = FeedStatus(vehicleID: "GR86-002-000", carNumber: 2, lastSampleMs: 1_000)
+        let staleBefore = rules.evaluate(states: [], laps: [], feeds: [unmatched], nowMs: 7_000)
+        #expect(staleBefore.map(\.alertID) == ["stale_feed/GR86-002-000/since-1000"])
+        #expect(
+            rules.evaluate(states: [], laps: [], feeds: [matched], nowMs: 7_000).map(\.alertID)
+                == staleBefore.map(\.alertID))
+
+        // Only without a vehicle id does the race number name the car.
+        let numberOnly = FeedStatus(vehicleID: "", carNumber: 21, lastSampleMs: 1_000)
+        #expect(
+            rules.evaluate(states: [], laps: [], feeds: [numberOnly], nowMs: 7_000).map(\.alertID)
+                == ["stale_feed/21/since-1000"])
     }
 
     @Test("gives the same ids when the same situation is evaluated again")

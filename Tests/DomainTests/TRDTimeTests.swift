@@ -29,4 +29,32 @@ struct TRDTimeTests {
         #expect(TRDTime.parseDuration("1:xx.1") == nil)
         #expect(TRDTime.parseDuration("1 Lap") == nil)
     }
+
+    @Test("returns nil instead of trapping when a duration overflows Int64 milliseconds")
+    func durationOverflow() {
+        #expect(TRDTime.parseDuration("9223372036854775807") == nil)
+        #expect(TRDTime.parseDuration("9223372036854775.807") == 9_223_372_036_854_775_807)
+        #expect(TRDTime.parseDuration("9223372036854775.808") == nil)
+        #expect(TRDTime.parseDuration("99999999999999999:00.000") == nil)
+        #expect(TRDTime.parseDuration("2562047788015215:30:08.000") == nil)
+        #expect(TRDTime.parseDuration("2562047788015:00:00.000") == 9_223_372_036_854_000_000)
+    }
+
+    @Test("converts Unix seconds to ms with a checked conversion")
+    func checkedSeconds() {
+        #expect(TRDTime.milliseconds(fromSeconds: 1_757_184_078) == 1_757_184_078_000)
+        #expect(TRDTime.milliseconds(fromSeconds: 1_757_184_078.5) == 1_757_184_078_500)
+        #expect(TRDTime.milliseconds(fromSeconds: 1e20) == nil)
+        #expect(TRDTime.milliseconds(fromSeconds: 9_223_372_036_854_776) == nil)
+        #expect(TRDTime.milliseconds(fromSeconds: .infinity) == nil)
+        #expect(TRDTime.milliseconds(fromSeconds: .nan) == nil)
+    }
+
+    @Test("accepts instants from 2000 through 2100 as plausible")
+    func plausibleYears() {
+        #expect(TRDTime.isPlausibleInstant(TRDTime.parseISO("2000-01-01T00:00:00.000Z")!))
+        #expect(TRDTime.isPlausibleInstant(TRDTime.parseISO("2100-12-31T23:59:59.999Z")!))
+        #expect(!TRDTime.isPlausibleInstant(TRDTime.parseISO("1999-12-31T23:59:59.999Z")!))
+        #expect(!TRDTime.isPlausibleInstant(TRDTime.parseISO("2101-01-01T00:00:00.000Z")!))
+    }
 }

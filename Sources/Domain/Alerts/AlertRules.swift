@@ -3,8 +3,12 @@ import Foundation
 /// The pit-wall alert rules: telemetry thresholds, lap-time drop, stale feed, caution.
 ///
 /// Every alert has a natural-key `alertID` (`rule/car/subject`) so evaluating the same situation
-/// again yields the same id and the consumer can de-duplicate. The car part is the race number
-/// when known, else the vehicle id.
+/// again yields the same id and the consumer can de-duplicate. For the telemetry-based rules
+/// (threshold, stale feed) the car part is the vehicle id, which stays the same when the car is later
+/// matched to a timing-sheet number (`GR86-002-000` would otherwise become `2` mid-race and raise the
+/// alert again), and the race number only without a vehicle id. For the lap rules, whose laps come from
+/// the timing sheet, it is the race number when known, else the vehicle id. Messages name the car by
+/// its race number when known.
 public struct AlertRules: Sendable {
     /// Rule limits. Telemetry defaults come from the barber heads (`R1_barber_telemetry_data_sample.csv`,
     /// `R2_sample_telemetry.csv`, car GR86-002-000): `nmot` 4862–7220 rpm, `pbrake_f` 0–37.7 bar,
@@ -52,13 +56,14 @@ public struct AlertRules: Sendable {
             ("pbrake_f", frame.brakeFrontBar, thresholds.brakeWarningBar, thresholds.brakeCriticalBar, "bar"),
             ("pbrake_r", frame.brakeRearBar, thresholds.brakeWarningBar, thresholds.brakeCriticalBar, "bar"),
         ]
+        let key = AlertRules.vehicleKey(vehicleID: frame.vehicleID, carNumber: frame.carNumber)
         let car = AlertRules.carKey(vehicleID: frame.vehicleID, carNumber: frame.carNumber)
         return checks.compactMap { check in
             guard let value = check.value, value > check.warning else { return nil }
             let severity: Severity = value > check.critical ? .critical : .warning
             let limit = severity == .critical ? check.critical : check.warning
             return Alert(
-                alertID: "threshold/\(car)/\(check.channel)/lap-\(frame.lap)", vehicleID: frame.vehicleID,
+                alertID: "threshold/\(key)/\(check.channel)/lap-\(frame.lap)", vehicleID: frame.vehicleID,
                 carNumber: frame.carNumber, rule: "threshold", severity: severity,
                 message: "car \(car): \(check.channel) \(AlertRules.format(value)) \(check.unit) over the "
                     + "\(severity.name) limit \(AlertRules.format(limit)) \(check.unit) on lap \(frame.lap)",
@@ -67,15 +72,24 @@ public struct AlertRules: Sendable {
     }
 
     /// (b) the car's latest green lap slower than its best green lap (FCY and pit laps ignored).
+    ///
+    /// The latest green lap is not judged when it cannot be at racing pace: lap 1 (standing or rolling
+    /// start), the restart lap (the car's previous lap crossed under FCY: the field is bunched and
+    /// accelerates from caution speed) and the out-lap (the previous lap ended in the pit lane). Without
+    /// this, sonoma R2 raised 57 of its 76 drops on laps 8 and 14, the laps after its two cautions.
     func lapTimeDropAlerts(_ laps: [LapRecord], nowMs: Int64) -> [Alert] {
-        let byCar = Dictionary(grouping: laps.filter(\.isGreen)) {
-            AlertRules.carKey(vehicleID: $0.vehicleID, carNumber: $0.carNumber)
-        }
+        let byCar = Dictionary(grouping: laps) { AlertRules.carKey(vehicleID: $0.vehicleID, carNumber: $0.carNumber) }
         return byCar.keys.sorted().compactMap { car in
-            let green = (byCar[car] ?? []).filter { ($0.lapTimeMs ?? 0) > 0 }
+            let carLaps = byCar[car] ?? []
+            let green = carLaps.filter { $0.isGreen && ($0.lapTimeMs ?? 0) > 0 }
             guard green.count >= 2, let latest = green.max(by: { $0.lap < $1.lap }),
                 let best = green.compactMap(\.lapTimeMs).min(), let latestTime = latest.lapTimeMs
             else { return nil }
+
+            // Restart, first and out-laps are slow by nature, not a drop in pace.
+            let previous = carLaps.first { $0.lap == latest.lap - 1 }
+            guard !AlertRules.isSlowByNature(lap: latest.lap, previous: previous) else { return nil }
+
             let drop = Double(latestTime - best) / Double(best)
             guard drop > thresholds.lapDropWarning else { return nil }
             let severity: Severity = drop > thresholds.lapDropCritical ? .critical : .warning
@@ -96,9 +110,10 @@ public struct AlertRules: Sendable {
             guard silence > thresholds.staleWarningMs else { return nil }
             let severity: Severity = silence > thresholds.staleCriticalMs ? .critical : .warning
             let limit = severity == .critical ? thresholds.staleCriticalMs : thresholds.staleWarningMs
+            let key = AlertRules.vehicleKey(vehicleID: feed.vehicleID, carNumber: feed.carNumber)
             let car = AlertRules.carKey(vehicleID: feed.vehicleID, carNumber: feed.carNumber)
             return Alert(
-                alertID: "stale_feed/\(car)/since-\(feed.lastSampleMs)", vehicleID: feed.vehicleID,
+                alertID: "stale_feed/\(key)/since-\(feed.lastSampleMs)", vehicleID: feed.vehicleID,
                 carNumber: feed.carNumber, rule: "stale_feed", severity: severity,
                 message: "car \(car): no telemetry for \(AlertRules.format(Double(silence) / 1000)) s "
                     + "(\(severity.name) after \(AlertRules.format(Double(limit) / 1000)) s)",
@@ -129,8 +144,24 @@ public struct AlertRules: Sendable {
         ]
     }
 
+    /// Lap 1, the restart lap after a caution lap, and the out-lap after a pit stop: laps whose time says
+    /// nothing about the car's pace. `previous` is the car's lap numbered `lap - 1`, when known.
+    static func isSlowByNature(lap: Int, previous: LapRecord?) -> Bool {
+        guard lap > 1 else { return true }
+        guard let previous else { return false }
+        return previous.flag == "FCY" || previous.pitIn
+    }
+
     // MARK: - Formatting
 
+    /// How telemetry-based alert ids name a car: the vehicle id (stable for the whole race), else the race
+    /// number, else `unknown`.
+    static func vehicleKey(vehicleID: String, carNumber: Int?) -> String {
+        if !vehicleID.isEmpty { return vehicleID }
+        return carNumber.map(String.init) ?? "unknown"
+    }
+
+    /// How lap alert ids and all messages name a car: the race number when known, else the vehicle id.
     static func carKey(vehicleID: String, carNumber: Int?) -> String {
         if let carNumber { return String(carNumber) }
         return vehicleID.isEmpty ? "unknown" : vehicleID

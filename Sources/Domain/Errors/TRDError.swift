@@ -48,13 +48,14 @@ public struct TRDError: Error, CustomStringConvertible, Equatable, Sendable {
         lhs.code == rhs.code && lhs.file == rhs.file && lhs.row == rhs.row && lhs.field == rhs.field
     }
 
-    /// One line: `[code] reason — file 'x' row 12 field 'lap' — what to do`.
+    /// One line: `[code] reason — file 'x' row 12 field 'lap' — what to do`. Control characters anywhere in
+    /// it are escaped (`TRDError.printable`), so file content quoted in `reason` cannot reach a terminal raw.
     public var description: String {
         var where_ = "file '\(file)'"
         if let row { where_ += " row \(row)" }
         if let field { where_ += " field '\(field)'" }
         var line = "[\(code.name)] \(reason) — \(where_)"
         if !remedy.isEmpty { line += " — \(remedy)" }
-        return line
+        return Self.printable(line, limit: nil)
     }
 }

@@ -7,9 +7,19 @@ import Foundation
 /// - `bad NUMBER` / `bad LAP_NUMBER` / `bad LAP_TIME` / `bad HOUR` — skipped.
 /// - `bad sector time` / `bad KPH` / `bad TOP_SPEED` / `bad ELAPSED` / `bad PIT_TIME` — field read as nil, row kept.
 /// - `duplicate (NUMBER, LAP_NUMBER)` — kept (anonymisation merged `03` and `3`, SOURCES.md item 30).
-/// Empty sectors and empty `TOP_SPEED` are normal and not counted.
+/// - `implausible LAP_TIME` — a lap of a day or more; skipped.
+/// - `implausible sector time` / `implausible ELAPSED` / `implausible PIT_TIME` — a day or more;
+///   `implausible KPH` / `implausible TOP_SPEED` — outside `plausibleSpeedKph` or not finite. Field read as
+///   nil, row kept.
+/// Empty sectors and empty `TOP_SPEED` are normal and not counted. Durations are parsed with checked
+/// arithmetic (`TRDTime.parseDuration`), so no value traps. The real files (all tracks, 2025) reach
+/// LAP_TIME 1234.5 s, S1 1129.7 s, ELAPSED 2926.1 s, PIT_TIME 1126.5 s, KPH 154.6, TOP_SPEED 222.2 km/h.
 public enum AnalysisReader {
     public static let kind = "analysis"
+    /// Longest plausible lap, sector, pit or elapsed time: one day.
+    public static let maximumDurationMs: Int64 = TRDTime.dayMs
+    /// Plausible `KPH` and `TOP_SPEED`.
+    public static let plausibleSpeedKph: ClosedRange<Double> = 0...400
 
     /// - Throws: `TRDError` when the file cannot be opened or lacks NUMBER, LAP_NUMBER, LAP_TIME or HOUR.
     public static func read(url: URL, ledger: RowIssueLedger) throws -> [AnalysisLap] {
@@ -34,13 +44,29 @@ public enum AnalysisReader {
             ledger.record(
                 file: name, kind: kind, reason: reason, row: row, field: field, detail: "'\(value)' \(reason)")
         }
-        /// An optional field: empty → nil silently, unparseable → nil and counted.
-        func optional<T>(_ column: Int?, _ field: String, _ record: CSVRecord, _ parse: (String) -> T?) -> T? {
+        /// An optional field: empty → nil silently, unparseable or implausible → nil and counted.
+        func optional<T>(
+            _ column: Int?, _ field: String, _ record: CSVRecord, _ parse: (String) -> T?,
+            plausible: (T) -> Bool
+        ) -> T? {
             let text = record[column].trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return nil }
-            if let value = parse(text) { return value }
-            bad("bad \(field)", record.line, field, text)
-            return nil
+            guard let value = parse(text) else {
+                bad("bad \(field)", record.line, field, text)
+                return nil
+            }
+            guard plausible(value) else {
+                bad("implausible \(field)", record.line, field, text)
+                return nil
+            }
+            return value
+        }
+        func duration(_ column: Int?, _ field: String, _ record: CSVRecord) -> Int64? {
+            optional(column, field, record, TRDTime.parseDuration) { $0 < maximumDurationMs }
+        }
+        func speed(_ column: Int?, _ field: String, _ record: CSVRecord) -> Double? {
+            let parse: (String) -> Double? = { Double($0) }
+            return optional(column, field, record, parse) { $0.isFinite && plausibleSpeedKph.contains($0) }
         }
 
         var laps: [AnalysisLap] = []
@@ -60,6 +86,10 @@ public enum AnalysisReader {
                 bad("bad LAP_TIME", row, "LAP_TIME", record[lapTimeColumn])
                 continue
             }
+            guard lapTime < maximumDurationMs else {
+                bad("implausible LAP_TIME", row, "LAP_TIME", record[lapTimeColumn])
+                continue
+            }
             guard let hour = TRDTime.parseDuration(record[hourColumn]), hour < TRDTime.dayMs else {
                 bad("bad HOUR", row, "HOUR", record[hourColumn])
                 continue
@@ -72,15 +102,15 @@ public enum AnalysisReader {
             laps.append(
                 AnalysisLap(
                     carNumber: number, carLabel: label, lap: lap, lapTimeMs: lapTime,
-                    s1Ms: optional(s1Column, "sector time", record, TRDTime.parseDuration),
-                    s2Ms: optional(s2Column, "sector time", record, TRDTime.parseDuration),
-                    s3Ms: optional(s3Column, "sector time", record, TRDTime.parseDuration),
-                    kph: optional(kphColumn, "KPH", record) { Double($0) },
-                    elapsedMs: optional(elapsedColumn, "ELAPSED", record, TRDTime.parseDuration),
+                    s1Ms: duration(s1Column, "sector time", record),
+                    s2Ms: duration(s2Column, "sector time", record),
+                    s3Ms: duration(s3Column, "sector time", record),
+                    kph: speed(kphColumn, "KPH", record),
+                    elapsedMs: duration(elapsedColumn, "ELAPSED", record),
                     hourOfDayMs: hour,
-                    topSpeedKph: optional(topSpeedColumn, "TOP_SPEED", record) { Double($0) },
+                    topSpeedKph: speed(topSpeedColumn, "TOP_SPEED", record),
                     pitIn: record[pitColumn].trimmingCharacters(in: .whitespaces) == "B",
-                    pitTimeMs: optional(pitTimeColumn, "PIT_TIME", record, TRDTime.parseDuration),
+                    pitTimeMs: duration(pitTimeColumn, "PIT_TIME", record),
                     flag: record[flagColumn].trimmingCharacters(in: .whitespaces), row: row))
         }
         return laps

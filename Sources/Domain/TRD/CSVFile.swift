@@ -92,11 +92,13 @@ public final class CSVFile: Sequence, IteratorProtocol {
     }
 
     /// Index of a column that must exist.
-    /// - Throws: `TRDError.badHeader` naming the missing column and the header found.
+    /// - Throws: `TRDError.badHeader` naming the missing column and the header found (control characters
+    ///   escaped, cut to `TRDError.excerptLimit` characters: the file may be binary).
     public func requireColumn(_ name: String, alternatives: [String] = []) throws -> Int {
         if let index = column(anyOf: [name] + alternatives) { return index }
+        let found = TRDError.printable(header.joined(separator: ","))
         throw TRDError(
-            code: .badHeader, reason: "header lacks column '\(name)' (found: \(header.joined(separator: ",")))",
+            code: .badHeader, reason: "header lacks column '\(name)' (found: \(found))",
             file: path, row: 1, field: name,
             remedy: "is this the right kind of file? compare with SOURCES.md item 1 / 28-35")
     }

@@ -12,9 +12,15 @@ import Foundation
 ///   the vehicle's previous kept crossing (the flip-flopping bursts of item 5); skipped.
 /// - `duplicate (vehicle_id, lap)` — the key was already kept earlier in time; skipped.
 /// - `bad lap` / `bad timestamp` / `bad meta_time` / `missing vehicle_id` — skipped.
+/// - `implausible timestamp` / `implausible meta_time` — an instant outside the years 2000–2100
+///   (`TRDTime.plausibleInstantMs`); skipped.
+/// - `implausible value` — a lap_time `value` over `maximumLapMs` (real files reach 7 127 986 ms, about 2 h,
+///   for a lap spanning a red flag); the row is kept without a duration.
 public enum LapEventReader {
     /// Crossings closer together than this belong to one burst.
     public static let minimumLapMs: Int64 = 30_000
+    /// Longest plausible lap_time `value`: one day.
+    public static let maximumLapMs: Int64 = TRDTime.dayMs
 
     /// Reads one file; `kind` defaults to what the file name says (else `.end`).
     /// - Returns: good events sorted by `timestampMs`.
@@ -56,10 +62,18 @@ public enum LapEventReader {
                 bad("bad timestamp", row, "timestamp", "'\(record[timestampColumn])' is not an ISO-8601 instant")
                 continue
             }
+            guard TRDTime.isPlausibleInstant(timestamp) else {
+                bad("implausible timestamp", row, "timestamp", "'\(record[timestampColumn])' is not in 2000–2100")
+                continue
+            }
             let metaTime: Int64
             if let metaTimeColumn {
                 guard let value = TRDTime.parseISO(record[metaTimeColumn]) else {
                     bad("bad meta_time", row, "meta_time", "'\(record[metaTimeColumn])' is not an ISO-8601 instant")
+                    continue
+                }
+                guard TRDTime.isPlausibleInstant(value) else {
+                    bad("implausible meta_time", row, "meta_time", "'\(record[metaTimeColumn])' is not in 2000–2100")
                     continue
                 }
                 metaTime = value
@@ -76,7 +90,11 @@ public enum LapEventReader {
             if let numberColumn, let number = Int(record[numberColumn]) { carNumber = number > 0 ? number : nil }
 
             // Duration: only an integer `value` (lap_start/lap_end hold an ISO string there).
-            let duration = kind == .time ? valueColumn.flatMap { Int64(record[$0]) } : nil
+            var duration = kind == .time ? valueColumn.flatMap { Int64(record[$0]) } : nil
+            if let value = duration, value > maximumLapMs {
+                bad("implausible value", row, "value", "lap time '\(value)' ms is implausible (over 1 day)")
+                duration = nil
+            }
             parsed.append(
                 LapEvent(
                     kind: kind, vehicleID: vehicleID, carNumber: carNumber, lap: lap, timestampMs: timestamp,

@@ -18,8 +18,12 @@ public final class RowIssueLedger: @unchecked Sendable {
 
     public init() {}
 
+    /// Longest first example kept: row, field and detail, with room for an `excerptLimit` value.
+    static let exampleLimit = 2 * TRDError.excerptLimit + 40
+
     /// Records one bad or repaired row. `row` is the 1-based file line number (header = line 1);
     /// `detail` (e.g. `'abc' is not a number`) goes into the first example instead of the reason.
+    /// The example is made printable (control characters escaped, length capped).
     public func record(file: String, kind: String, reason: String, row: Int, field: String?, detail: String? = nil) {
         let key = Key(file: file, kind: kind, reason: reason)
         lock.lock()
@@ -29,16 +33,18 @@ public final class RowIssueLedger: @unchecked Sendable {
             var example = "row \(row)"
             if let field { example += " field \(field)" }
             example += ": \(detail ?? reason)"
-            examples[key] = example
+            examples[key] = TRDError.printable(example, limit: Self.exampleLimit)
         }
     }
 
-    /// Aggregated counts, sorted by file, kind, then reason.
+    /// Aggregated counts with the first example of each, sorted by file, kind, then reason.
     public var counts: [BadRowCount] {
         lock.lock()
         defer { lock.unlock() }
-        return tallies.map { BadRowCount(file: $0.key.file, kind: $0.key.kind, reason: $0.key.reason, count: $0.value) }
-            .sorted { ($0.file, $0.kind, $0.reason) < ($1.file, $1.kind, $1.reason) }
+        return tallies.map { key, count in
+            BadRowCount(file: key.file, kind: key.kind, reason: key.reason, count: count, example: examples[key])
+        }
+        .sorted { ($0.file, $0.kind, $0.reason) < ($1.file, $1.kind, $1.reason) }
     }
 
     /// All rows recorded, over every file and reason.

@@ -1,6 +1,18 @@
 /// Fast parsers for the time notations in the TRD files; none allocates or uses `DateFormatter`.
 public enum TRDTime {
     public static let dayMs: Int64 = 86_400_000
+    /// Instants the readers accept: years 2000 through 2100 (UTC), 2000-01-01T00:00:00Z up to, not
+    /// including, 2101-01-01T00:00:00Z. Anything else in a time column is an implausible row.
+    public static let plausibleInstantMs: Range<Int64> = 946_684_800_000..<4_133_980_800_000
+
+    /// True when `ms` lies in `plausibleInstantMs`.
+    public static func isPlausibleInstant(_ ms: Int64) -> Bool { plausibleInstantMs.contains(ms) }
+
+    /// Unix seconds (a `Double` from a file) → ms, rounded; nil when not finite or outside `Int64`
+    /// (a checked conversion: `Int64(_:)` would trap on `99999999999999999999`).
+    public static func milliseconds(fromSeconds seconds: Double) -> Int64? {
+        Int64(exactly: (seconds * 1000).rounded())
+    }
 
     /// ISO-8601 UTC instant `2025-09-06T18:40:41.926Z` (fraction of any length, optional; `Z`,
     /// `+00:00` or nothing) → ms since the Unix epoch. Nil when malformed.
@@ -66,7 +78,8 @@ public enum TRDTime {
     }
 
     /// Al Kamel durations and clock times → ms: `33.413`, `1:54.168`, `12:21.996`, `0:00:42.522`,
-    /// `13:42:35.322` (as ms since midnight). Nil for empty or malformed text.
+    /// `13:42:35.322` (as ms since midnight). Nil for empty or malformed text, and for values too large for
+    /// `Int64` milliseconds (checked arithmetic; `99999999999999999:00` is nil, not a trap).
     public static func parseDuration(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }
@@ -79,7 +92,10 @@ public enum TRDTime {
         var unit: Int64 = 60_000
         for part in parts.dropLast().reversed() {
             guard !part.isEmpty, part.allSatisfy(isDigit), let value = Int64(part) else { return nil }
-            total += value * unit
+            let (partMs, productOverflow) = value.multipliedReportingOverflow(by: unit)
+            let (sum, sumOverflow) = total.addingReportingOverflow(partMs)
+            guard !productOverflow, !sumOverflow else { return nil }
+            total = sum
             unit *= 60
         }
         if parts.count > 1, secondsMs >= 60_000 { return nil }
@@ -101,7 +117,9 @@ public enum TRDTime {
                 scale /= 10
             }
         }
-        return whole * 1000 + millis
+        let (wholeMs, overflow) = whole.multipliedReportingOverflow(by: 1000)
+        guard !overflow, wholeMs <= Int64.max - millis else { return nil }
+        return wholeMs + millis
     }
 
     private static func isDigit(_ character: Character) -> Bool {

@@ -6,7 +6,10 @@ import Foundation
 /// `timestamp`, `vehicle_id`). Rows are returned in file order (the feed writes them in reverse
 /// time order; see `TelemetryPivot` for sorting). Bad rows go to the ledger under kind `telemetry`:
 /// - `unknown telemetry_name` — channel not in `knownChannels`; skipped.
-/// - `empty telemetry_value` / `non-numeric telemetry_value` — skipped.
+/// - `empty telemetry_value` / `non-numeric telemetry_value` — skipped (NaN and infinities are non-numeric).
+/// - `implausible <channel>` — a value outside the channel's range in `plausibleRanges`; skipped.
+/// - `implausible timestamp` / `implausible meta_time` — an instant outside the years 2000–2100
+///   (`TRDTime.plausibleInstantMs`); skipped.
 /// - `lap counter lost (32768)` — kept, with lap 0 (= unknown).
 /// - `duplicate row` — an exact repeat of one of the last `duplicateWindow` rows; skipped.
 /// - `bad timestamp` / `bad meta_time` / `bad lap` / `missing vehicle_id` — skipped.
@@ -16,6 +19,30 @@ public struct TelemetryReader: Sequence {
     public static let knownChannels: Set<String> = [
         "speed", "gear", "nmot", "aps", "ath", "pbrake_f", "pbrake_r", "accx_can", "accy_can", "Steering_Angle",
         "VBOX_Long_Minutes", "VBOX_Lat_Min", "Laptrigger_lapdist_dls",
+    ]
+    /// Physically possible values per channel; a value outside is a sensor or feed fault, not a reading.
+    /// Generous on purpose: the barber, sonoma and road-america heads (2025) span speed 67.8–136.8 km/h,
+    /// nmot 4862–7220 rpm, aps 0–100 %, ath 18.8–100.03 %, pbrake_f 0–37.7 bar, pbrake_r 0–37.6 bar,
+    /// accx_can −0.98–1.46 g, accy_can −1.00–1.01 g, gear 1–3, Steering_Angle −66.2–62.9°,
+    /// VBOX_Lat_Min 33.529–33.533, VBOX_Long_Minutes −86.624 to −86.620, Laptrigger_lapdist_dls 2537–3729 m.
+    ///
+    /// | channel | range |
+    /// |---|---|
+    /// | `speed` | 0 … 400 km/h |
+    /// | `nmot` | 0 … 12 000 rpm |
+    /// | `aps`, `ath` | −5 … 110 % |
+    /// | `pbrake_f`, `pbrake_r` | −5 … 300 bar |
+    /// | `accx_can`, `accy_can` | −10 … 10 g |
+    /// | `gear` | −1 … 8 |
+    /// | `Steering_Angle` | −1000 … 1000° |
+    /// | `VBOX_Lat_Min` | −90 … 90 |
+    /// | `VBOX_Long_Minutes` | −180 … 180 |
+    /// | `Laptrigger_lapdist_dls` | 0 … 30 000 m |
+    public static let plausibleRanges: [String: ClosedRange<Double>] = [
+        "speed": 0...400, "nmot": 0...12_000, "aps": -5...110, "ath": -5...110, "pbrake_f": -5...300,
+        "pbrake_r": -5...300, "accx_can": -10...10, "accy_can": -10...10, "gear": -1...8,
+        "Steering_Angle": -1000...1000, "VBOX_Lat_Min": -90...90, "VBOX_Long_Minutes": -180...180,
+        "Laptrigger_lapdist_dls": 0...30_000,
     ]
     /// How many recent rows are remembered to spot exact duplicates (barber heads repeat within ~10 rows).
     public static let duplicateWindow = 4096
@@ -105,13 +132,22 @@ public struct TelemetryReader: Sequence {
             guard let value = Double(rawValue), value.isFinite else {
                 return bad("non-numeric telemetry_value", "telemetry_value", "'\(rawValue)' is not a number")
             }
+            if let range = TelemetryReader.plausibleRanges[channel], !range.contains(value) {
+                return bad("implausible \(channel)", "telemetry_value", "'\(rawValue)' is implausible for \(channel)")
+            }
             let vehicleID = record[vehicleColumn]
             guard !vehicleID.isEmpty else { return bad("missing vehicle_id", "vehicle_id") }
             guard let ecuTime = TRDTime.parseISO(record[timestampColumn]) else {
                 return bad("bad timestamp", "timestamp", "'\(record[timestampColumn])' is not an ISO-8601 instant")
             }
+            guard TRDTime.isPlausibleInstant(ecuTime) else {
+                return bad("implausible timestamp", "timestamp", "'\(record[timestampColumn])' is not in 2000–2100")
+            }
             guard let metaTime = TRDTime.parseISO(record[metaTimeColumn]) else {
                 return bad("bad meta_time", "meta_time", "'\(record[metaTimeColumn])' is not an ISO-8601 instant")
+            }
+            guard TRDTime.isPlausibleInstant(metaTime) else {
+                return bad("implausible meta_time", "meta_time", "'\(record[metaTimeColumn])' is not in 2000–2100")
             }
             guard var lap = Int(record[lapColumn]), lap >= 0 else {
                 return bad("bad lap", "lap", "'\(record[lapColumn])' is not a lap number")

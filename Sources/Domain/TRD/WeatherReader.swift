@@ -2,12 +2,39 @@ import Foundation
 
 /// Reads an Al Kamel `26_Weather` file into `WeatherSample`s, using `TIME_UTC_SECONDS`.
 ///
-/// `TRACK_TEMP` of `-999`/`-999.0` reads as nil (counted `track temperature sentinel -999`); a
-/// `TRACK_TEMP` that is 0 in every row (barber: no sensor) reads as nil everywhere and is counted
-/// once as `constant 0 track temperature (sensor absent)`. `RAIN` other than 0 means rain.
-/// Rows without a usable `TIME_UTC_SECONDS` are counted `bad TIME_UTC_SECONDS` and skipped.
+/// Each reading must lie in its plausible range (`plausibleRanges`; the real data of all seven tracks,
+/// 2025, spans air 11.5–34.7 °C, track 0–50.8 °C, humidity 43.7–94.8 %, pressure 976.8–1013.7 hPa,
+/// wind 0.36–23.8 km/h, direction 0–359°, RAIN 0):
+///
+/// | column | range |
+/// |---|---|
+/// | `AIR_TEMP` | −50 … 60 °C |
+/// | `TRACK_TEMP` | −50 … 90 °C |
+/// | `HUMIDITY` | 0 … 100 % |
+/// | `PRESSURE` | 800 … 1100 hPa |
+/// | `WIND_SPEED` | 0 … 300 km/h |
+/// | `WIND_DIRECTION` | 0 … 360° |
+/// | `RAIN` | 0 or 1 |
+///
+/// A reading outside its range, or NaN/infinite, reads as nil (no rain for `RAIN`) and is counted
+/// `implausible <column>`; a non-numeric one reads as nil and is counted `bad <column>`; the row is kept.
+/// An empty reading is nil and not counted. `TRACK_TEMP` of `-999`/`-999.0` reads as nil (counted
+/// `track temperature sentinel -999`); a `TRACK_TEMP` that is 0 in every row (barber: no sensor) reads
+/// as nil everywhere and is counted once as `constant 0 track temperature (sensor absent)`.
+///
+/// Rows are skipped when `TIME_UTC_SECONDS` is not a positive number (`bad TIME_UTC_SECONDS`), does not
+/// fit `Int64` milliseconds (`out of range TIME_UTC_SECONDS`), or is outside the years 2000–2100
+/// (`implausible TIME_UTC_SECONDS`, see `TRDTime.plausibleInstantMs`).
 public enum WeatherReader {
     public static let kind = "weather"
+
+    /// Plausible range of each numeric weather column.
+    public static let plausibleRanges: [String: ClosedRange<Double>] = [
+        "AIR_TEMP": -50...60, "TRACK_TEMP": -50...90, "HUMIDITY": 0...100, "PRESSURE": 800...1100,
+        "WIND_SPEED": 0...300, "WIND_DIRECTION": 0...360,
+    ]
+    /// The track-temperature value the station writes when it has no reading.
+    static let trackSentinel: Double = -999
 
     /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
     public static func read(url: URL, ledger: RowIssueLedger) throws -> [WeatherSample] {
@@ -15,46 +42,58 @@ public enum WeatherReader {
         defer { file.close() }
         let name = file.fileName
         let timeColumn = try file.requireColumn("TIME_UTC_SECONDS")
-        let air = file.column("AIR_TEMP")
         let track = file.column("TRACK_TEMP")
-        let humidity = file.column("HUMIDITY")
-        let pressure = file.column("PRESSURE")
-        let windSpeed = file.column("WIND_SPEED")
-        let windDirection = file.column("WIND_DIRECTION")
         let rain = file.column("RAIN")
+        let columns = plausibleRanges.keys.reduce(into: [String: Int]()) { $0[$1] = file.column($1) }
 
-        func number(_ record: CSVRecord, _ column: Int?) -> Double? {
-            guard let value = Double(record[column].trimmingCharacters(in: .whitespaces)), value.isFinite else {
+        func bad(_ reason: String, _ row: Int, _ field: String, _ detail: String) {
+            ledger.record(file: name, kind: kind, reason: reason, row: row, field: field, detail: detail)
+        }
+        /// One reading: nil when empty, non-numeric, non-finite or outside its range (the last three counted).
+        func reading(_ record: CSVRecord, _ field: String) -> Double? {
+            let text = record[columns[field]].trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return nil }
+            guard let value = Double(text) else {
+                bad("bad \(field)", record.line, field, "'\(text)' is not a number")
                 return nil
             }
-            return value <= -999 ? nil : value
+            if field == "TRACK_TEMP", value <= trackSentinel { return nil }  // counted as the sentinel below
+            guard value.isFinite, let range = plausibleRanges[field], range.contains(value) else {
+                let limits = plausibleRanges[field].map { " (\(format($0.lowerBound))…\(format($0.upperBound)))" }
+                bad("implausible \(field)", record.line, field, "'\(text)' is implausible\(limits ?? "")")
+                return nil
+            }
+            return value
         }
 
         var samples: [WeatherSample] = []
         var allTrackZero = true
         var firstRow = 0
         for record in file {
-            guard let seconds = Double(record[timeColumn].trimmingCharacters(in: .whitespaces)), seconds > 0 else {
-                ledger.record(
-                    file: name, kind: kind, reason: "bad TIME_UTC_SECONDS", row: record.line, field: "TIME_UTC_SECONDS",
-                    detail: "'\(record[timeColumn])' is not a Unix time")
-                continue
-            }
-            if firstRow == 0 { firstRow = record.line }
+            let row = record.line
+            guard let timeMs = timeMs(record[timeColumn], row: row, bad: bad) else { continue }
+
+            if firstRow == 0 { firstRow = row }
             let rawTrack = Double(record[track].trimmingCharacters(in: .whitespaces))
             if rawTrack != 0 { allTrackZero = false }
-            if let rawTrack, rawTrack <= -999 {
-                ledger.record(
-                    file: name, kind: kind, reason: "track temperature sentinel -999", row: record.line,
-                    field: "TRACK_TEMP", detail: "'\(record[track])' read as missing")
+            if let rawTrack, rawTrack <= trackSentinel {
+                bad("track temperature sentinel -999", row, "TRACK_TEMP", "'\(record[track])' read as missing")
             }
-            let rainValue = Double(record[rain].trimmingCharacters(in: .whitespaces)) ?? 0
+
+            // RAIN is a flag: 0 or 1, anything else is counted and read as no rain.
+            let rainText = record[rain].trimmingCharacters(in: .whitespaces)
+            let rainValue = rainText.isEmpty ? 0 : Double(rainText)
+            if rainValue == nil {
+                bad("bad RAIN", row, "RAIN", "'\(rainText)' is not a number")
+            } else if rainValue != 0, rainValue != 1 {
+                bad("implausible RAIN", row, "RAIN", "'\(rainText)' is implausible (0 or 1)")
+            }
             samples.append(
                 WeatherSample(
-                    timeMs: Int64((seconds * 1000).rounded()), airTempC: number(record, air),
-                    trackTempC: number(record, track), humidityPct: number(record, humidity),
-                    pressureHPa: number(record, pressure), windSpeedKph: number(record, windSpeed),
-                    windDirectionDeg: number(record, windDirection), rain: rainValue != 0))
+                    timeMs: timeMs, airTempC: reading(record, "AIR_TEMP"), trackTempC: reading(record, "TRACK_TEMP"),
+                    humidityPct: reading(record, "HUMIDITY"), pressureHPa: reading(record, "PRESSURE"),
+                    windSpeedKph: reading(record, "WIND_SPEED"), windDirectionDeg: reading(record, "WIND_DIRECTION"),
+                    rain: rainValue == 1))
         }
 
         // A track temperature of exactly 0 in every row is an absent sensor, not a cold track.
@@ -65,5 +104,32 @@ public enum WeatherReader {
                 field: "TRACK_TEMP", detail: "TRACK_TEMP is 0 in all \(samples.count) rows; read as missing")
         }
         return samples
+    }
+
+    /// `TIME_UTC_SECONDS` as ms, checked: nil (and counted through `bad`) when it is not a positive number,
+    /// overflows `Int64` milliseconds, or falls outside the years 2000–2100.
+    private static func timeMs(
+        _ raw: String, row: Int, bad: (String, Int, String, String) -> Void
+    ) -> Int64? {
+        let field = "TIME_UTC_SECONDS"
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0 else {
+            bad("bad \(field)", row, field, "'\(text)' is not a Unix time")
+            return nil
+        }
+        guard let ms = TRDTime.milliseconds(fromSeconds: seconds) else {
+            bad("out of range \(field)", row, field, "'\(text)' is out of range")
+            return nil
+        }
+        guard TRDTime.isPlausibleInstant(ms) else {
+            bad("implausible \(field)", row, field, "'\(text)' is implausible (years 2000–2100)")
+            return nil
+        }
+        return ms
+    }
+
+    /// `-50`, `0.5`: a range bound for a bad-row example.
+    private static func format(_ value: Double) -> String {
+        Int(exactly: value).map(String.init) ?? String(value)
     }
 }

@@ -4,8 +4,11 @@ Two rules, with the same thresholds and the same edge cases as the Swift plugin'
 (`Sources/Domain/Alerts/AlertRules.swift`), so both can serve `alerts.CheckConditions` in one run:
 
 - ``stale_feed``: no telemetry sample from a car for more than 5 s (WARNING) / 15 s (CRITICAL).
+  The id names the car by its vehicle id (stable when the car is later matched to a timing-sheet
+  number), by the race number only without one.
 - ``lap_time_drop``: a car's latest green lap more than 3 % (WARNING) / 6 % (CRITICAL) slower than
-  its best green lap.
+  its best green lap. Lap 1, the restart lap (the car's previous lap was under FCY) and the out-lap
+  (the previous lap ended in the pit lane) are not judged.
 
 Missing values follow protocol.md: a missing car number is -1, a missing lap time or pit time 0.
 The functions take and return generated protobuf messages (``roadsense_pb2``).
@@ -29,10 +32,17 @@ class Thresholds:
 
 
 def car_key(vehicle_id: str, car_number: int) -> str:
-    """How alert ids name a car: the race number when known, else the vehicle id."""
+    """How lap alert ids and messages name a car: the race number when known, else the vehicle id."""
     if car_number != UNKNOWN_CAR_NUMBER:
         return str(car_number)
     return vehicle_id or "unknown"
+
+
+def vehicle_key(vehicle_id: str, car_number: int) -> str:
+    """How telemetry-based alert ids (stale_feed) name a car: the vehicle id, else the race number."""
+    if vehicle_id:
+        return vehicle_id
+    return str(car_number) if car_number != UNKNOWN_CAR_NUMBER else "unknown"
 
 
 def fmt(value: float) -> str:
@@ -52,6 +62,18 @@ def is_green(lap: pb.LapRecord) -> bool:
     return lap.flag == "GF" and not lap.pit_in and lap.pit_time_ms == 0
 
 
+def is_slow_by_nature(lap: int, previous) -> bool:
+    """Lap 1, the restart lap after a caution lap and the out-lap after a pit stop say nothing about pace.
+
+    ``previous`` is the car's lap numbered ``lap - 1``, or None when unknown.
+    """
+    if lap <= 1:
+        return True
+    if previous is None:
+        return False
+    return previous.flag == "FCY" or previous.pit_in
+
+
 def stale_feed_alerts(feeds, now_ms: int, t: Thresholds = Thresholds()) -> list[pb.Alert]:
     alerts = []
     for feed in feeds:
@@ -61,9 +83,10 @@ def stale_feed_alerts(feeds, now_ms: int, t: Thresholds = Thresholds()) -> list[
         critical = silence > t.stale_critical_ms
         limit = t.stale_critical_ms if critical else t.stale_warning_ms
         severity = pb.CRITICAL if critical else pb.WARNING
+        key = vehicle_key(feed.vehicle_id, feed.car_number)
         car = car_key(feed.vehicle_id, feed.car_number)
         alerts.append(pb.Alert(
-            alert_id=f"stale_feed/{car}/since-{feed.last_sample_ms}",
+            alert_id=f"stale_feed/{key}/since-{feed.last_sample_ms}",
             vehicle_id=feed.vehicle_id, car_number=feed.car_number, rule="stale_feed", severity=severity,
             message=(f"car {car}: no telemetry for {fmt(silence / 1000)} s "
                      f"({pb.Severity.Name(severity).lower()} after {fmt(limit / 1000)} s)"),
@@ -74,15 +97,18 @@ def stale_feed_alerts(feeds, now_ms: int, t: Thresholds = Thresholds()) -> list[
 def lap_time_drop_alerts(laps, now_ms: int, t: Thresholds = Thresholds()) -> list[pb.Alert]:
     by_car: dict[str, list[pb.LapRecord]] = {}
     for lap in laps:
-        if is_green(lap) and lap.lap_time_ms > 0:
-            by_car.setdefault(car_key(lap.vehicle_id, lap.car_number), []).append(lap)
+        by_car.setdefault(car_key(lap.vehicle_id, lap.car_number), []).append(lap)
     alerts = []
     for car in sorted(by_car):
-        green = by_car[car]
+        car_laps = by_car[car]
+        green = [lap for lap in car_laps if is_green(lap) and lap.lap_time_ms > 0]
         if len(green) < 2:
             continue
         latest = max(green, key=lambda lap: lap.lap)  # first of equals, in request order
         best = min(lap.lap_time_ms for lap in green)
+        previous = next((lap for lap in car_laps if lap.lap == latest.lap - 1), None)  # first, as Swift's first(where:)
+        if is_slow_by_nature(latest.lap, previous):
+            continue
         drop = (latest.lap_time_ms - best) / best
         if drop <= t.lap_drop_warning:
             continue

@@ -40,32 +40,59 @@ class RulesTests(unittest.TestCase):
     def alerts(self, **request):
         return {(a.rule, a.alert_id, a.severity) for a in check_conditions(pb.AlertRequest(now_ms=NOW, **request)).alerts}
 
-    def test_stale_feed_thresholds_are_strict_and_keyed_by_car(self):
+    def test_stale_feed_thresholds_are_strict_and_keyed_by_vehicle(self):
         feeds = [
             pb.FeedStatus(vehicle_id="GR86-002-000", car_number=2, last_sample_ms=NOW - 5_000),   # not over 5 s
             pb.FeedStatus(vehicle_id="GR86-004-078", car_number=-1, last_sample_ms=NOW - 5_001),  # warning
             pb.FeedStatus(vehicle_id="GR86-010-016", car_number=16, last_sample_ms=NOW - 15_001),  # critical
+            pb.FeedStatus(vehicle_id="", car_number=21, last_sample_ms=NOW - 6_000),              # no vehicle id
         ]
         self.assertEqual(self.alerts(feeds=feeds), {
             ("stale_feed", "stale_feed/GR86-004-078/since-%d" % (NOW - 5_001), pb.WARNING),
-            ("stale_feed", "stale_feed/16/since-%d" % (NOW - 15_001), pb.CRITICAL),
+            ("stale_feed", "stale_feed/GR86-010-016/since-%d" % (NOW - 15_001), pb.CRITICAL),
+            ("stale_feed", "stale_feed/21/since-%d" % (NOW - 6_000), pb.WARNING),
         })
+
+    def test_stale_feed_id_does_not_change_when_the_car_number_becomes_known(self):
+        before = pb.FeedStatus(vehicle_id="GR86-002-000", car_number=-1, last_sample_ms=NOW - 6_000)
+        after = pb.FeedStatus(vehicle_id="GR86-002-000", car_number=2, last_sample_ms=NOW - 6_000)
+        self.assertEqual(self.alerts(feeds=[before]), self.alerts(feeds=[after]))
 
     def test_lap_time_drop_uses_latest_clean_green_lap_against_best(self):
         laps = [
             green(13, 1, 100_000), green(13, 2, 98_000),
             green(13, 3, 104_000),                                 # 6.1 % off: but not the latest green lap
             green(13, 4, 120_000, flag="FCY"),                     # not green
-            green(13, 5, 130_000, pit_in=True),                    # pit lap
-            green(13, 6, 101_000),                                 # latest: 3.06 % → warning
+            green(13, 5, 112_000),                                 # restart lap: not the latest green lap
+            green(13, 6, 130_000, pit_in=True),                    # pit lap
+            green(13, 7, 99_000),                                  # out-lap: not the latest green lap
+            green(13, 8, 101_000),                                 # latest: 3.06 % → warning
             green(7, 1, 98_000), green(7, 2, 104_000),             # 6.12 % → critical
             green(8, 1, 98_000), green(8, 2, 0),                   # unknown lap time: ignored
             green(9, 1, 98_000), green(9, 2, 110_000, pit_time_ms=30_000),
         ]
         self.assertEqual(self.alerts(laps=laps), {
-            ("lap_time_drop", "lap_time_drop/13/lap-6", pb.WARNING),
+            ("lap_time_drop", "lap_time_drop/13/lap-8", pb.WARNING),
             ("lap_time_drop", "lap_time_drop/7/lap-2", pb.CRITICAL),
         })
+
+    def test_lap_time_drop_skips_restart_out_and_first_laps(self):
+        def ids(laps):
+            return {alert_id for _, alert_id, _ in self.alerts(laps=laps)}
+
+        # Restart lap (previous lap under FCY), 17 % off the best: not judged; the lap after it is.
+        restart = [green(13, 1, 100_000), green(13, 2, 98_000), green(13, 3, 140_000, flag="FCY"),
+                   green(13, 4, 115_000)]
+        self.assertEqual(ids(restart), set())
+        self.assertEqual(ids(restart + [green(13, 5, 104_000)]), {"lap_time_drop/13/lap-5"})
+
+        # Out-lap after a pit stop, even without PIT_TIME on it.
+        out_lap = [green(22, 1, 100_000), green(22, 2, 98_000), green(22, 3, 140_000, pit_in=True),
+                   green(22, 4, 115_000)]
+        self.assertEqual(ids(out_lap), set())
+
+        # Lap 1 is never judged, even when two cars merged under one number give it a best to compare with.
+        self.assertEqual(ids([green(3, 1, 130_000), green(3, 1, 98_000)]), set())
 
     def test_sorted_by_severity_then_id(self):
         result = check_conditions(pb.AlertRequest(now_ms=NOW, laps=[green(7, 1, 98_000), green(7, 2, 104_000)],
