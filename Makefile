@@ -13,10 +13,10 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
 ## demo: install, build (release) and replay a real GR Cup race (Barber, race 1) through the whole system.
 demo: deps release
-	@rm -rf .build/demo && mkdir -p .build/demo
+	@mkdir -p .build/demo
 	"$(RELEASE_BIN)/roadsense" run --replay "$(DEMO_DIR)" --race 1 --speed $(DEMO_SPEED) \
 	    --store "$(DEMO_STORE)" --runtime-dir "$(DEMO_RUNTIME)" --log-level warning \
-	    --watch telemetry.2,telemetry.13,alert.,strategy.13,lap.13,weather
+	    --watch 'telemetry.2$$,telemetry.13$$,alert.,strategy.13$$,lap.13$$,weather'
 
 ## test: install, check the generated protobuf code, build and run every test (Swift, then the Python plugin's).
 test: deps check-proto

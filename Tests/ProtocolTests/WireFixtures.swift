@@ -36,7 +36,7 @@ enum WireFixtures {
         rationale: "Reifen bauen ab — Δ 42 ms/Runde 🏁")
 
     static let alert = Alert(
-        alertID: "threshold/2/pbrake_f", vehicleID: "GR86-002-000", carNumber: nil, rule: "threshold",
+        alertID: "threshold/GR86-002-000/pbrake_f", vehicleID: "GR86-002-000", carNumber: nil, rule: "threshold",
         severity: .critical, message: "front brake pressure 150 bar > 140", raisedMs: 1_714_000_300_000, lap: 21,
         value: 150.5, threshold: nil, channel: "pbrake_f")
 
@@ -58,7 +58,9 @@ enum WireFixtures {
         cars: 20, laps: 900, samples: 12_000_000, callsDispatched: 5_000, callsFailed: 3, predictions: 400,
         alertsInfo: 10, alertsWarning: 5, alertsCritical: 1, rowsStored: 11_999_000,
         badRows: [
-            BadRowCount(file: "R1_telemetry.csv", kind: "telemetry", reason: "lap 32768", count: 1_234),
+            BadRowCount(
+                file: "R1_telemetry.csv", kind: "telemetry", reason: "lap 32768", count: 1_234,
+                example: "row 2318 field lap: 32768 is the lost-counter value"),
             BadRowCount(file: "", kind: "weather", reason: "", count: 0),
         ], wallSeconds: 12.5)
 

@@ -40,6 +40,11 @@ public final class Host: @unchecked Sendable {
     var lastHeartbeatWallMs: Int64 = 0
     var lastInboxCheckWallMs: Int64 = 0
     var lastExpiryCheckWallMs: Int64 = 0
+    /// The replay reached its end (as opposed to being stopped by a signal).
+    var replayCompleted = false
+
+    /// Stopped by SIGINT/SIGTERM before a replay reached its end.
+    public var interrupted: Bool { stopRequested.isSet && !replayCompleted }
     var runtimeLock: RuntimeLock?
     /// Called once the sockets are bound, before plugins start (e.g. to connect a watcher).
     public var onReady: (() throws -> Void)?
@@ -147,7 +152,8 @@ public final class Host: @unchecked Sendable {
             handleExits()
             supervisor.startDue(nowMs: wallNowMs())
             releaseFeed(upTo: now)
-            fireSchedule(at: now, force: false)
+            // After the final round the race is over: the schedule stops, only the drain goes on.
+            if !finalRound { fireSchedule(at: now, force: false) }
             claimSubmitted()
             drainInbox()
             expireQueued()
@@ -170,6 +176,8 @@ public final class Host: @unchecked Sendable {
                             ["queued": queue.count, "in_flight": inFlight.count])
                         statistics.callsFailed += queue.count + inFlight.count
                     }
+                    replayCompleted = true
+                    reportScheduleSkips()
                     return
                 }
             }
@@ -201,6 +209,18 @@ public final class Host: @unchecked Sendable {
 
     /// Registered workers (read on the host thread, e.g. from `onCallFinished`).
     public var workerCount: Int { workers.count }
+
+    /// Says how many schedule firings were skipped because the entry's previous call was still busy
+    /// (at a high replay speed the plugins may not keep up with the compressed schedule).
+    func reportScheduleSkips() {
+        for entry in schedule.entries where entry.skippedOverlap > 0 || entry.missedSlots > 0 {
+            logger.warning(
+                "schedule entry skipped firings: its previous call was still queued or running"
+                    + (replay.map { $0.speed > 1 ? " (replay speed \($0.speed)× may be more than the plugins keep up with)" : "" } ?? ""),
+                ["entry": entry.config.name, "fired": entry.fired, "skipped": entry.skippedOverlap,
+                 "missed_slots": entry.missedSlots])
+        }
+    }
 
     func pollTimeoutMs() -> Int {
         var timeout: Int64 = 100

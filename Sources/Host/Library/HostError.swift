@@ -24,6 +24,6 @@ public struct HostError: Error, CustomStringConvertible {
 
     /// Exit status for the CLI: 2 for bad usage or input the operator must fix, 1 otherwise.
     public var exitCode: Int32 {
-        [.badConfiguration, .badInput, .usage, .alreadyRunning, .pluginMissing].contains(code) ? 2 : 1
+        [.badConfiguration, .badInput, .usage, .alreadyRunning, .pluginMissing, .socket].contains(code) ? 2 : 1
     }
 }

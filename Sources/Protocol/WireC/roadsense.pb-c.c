@@ -4062,7 +4062,7 @@ const ProtobufCMessageDescriptor roadsense__v1__update__descriptor =
   (ProtobufCMessageInit) roadsense__v1__update__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__bad_row_count__field_descriptors[4] =
+static const ProtobufCFieldDescriptor roadsense__v1__bad_row_count__field_descriptors[5] =
 {
   {
     "file",
@@ -4112,9 +4112,22 @@ static const ProtobufCFieldDescriptor roadsense__v1__bad_row_count__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "example",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__BadRowCount, example),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__bad_row_count__field_indices_by_name[] = {
   3,   /* field[3] = count */
+  4,   /* field[4] = example */
   0,   /* field[0] = file */
   1,   /* field[1] = kind */
   2,   /* field[2] = reason */
@@ -4122,7 +4135,7 @@ static const unsigned roadsense__v1__bad_row_count__field_indices_by_name[] = {
 static const ProtobufCIntRange roadsense__v1__bad_row_count__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__bad_row_count__descriptor =
 {
@@ -4132,7 +4145,7 @@ const ProtobufCMessageDescriptor roadsense__v1__bad_row_count__descriptor =
   "Roadsense__V1__BadRowCount",
   "roadsense.v1",
   sizeof(Roadsense__V1__BadRowCount),
-  4,
+  5,
   roadsense__v1__bad_row_count__field_descriptors,
   roadsense__v1__bad_row_count__field_indices_by_name,
   1,  roadsense__v1__bad_row_count__number_ranges,

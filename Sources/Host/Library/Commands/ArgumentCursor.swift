@@ -13,11 +13,25 @@ struct ArgumentCursor {
         return value
     }
 
-    mutating func number(for option: String, minimum: Double) throws -> Double {
+    mutating func number(for option: String, minimum: Double, maximum: Double = 1e9) throws -> Double {
         let text = try value(for: option)
-        guard let number = Double(text), number >= minimum, number.isFinite else {
-            throw HostError(.usage, "\(option) must be a number ≥ \(minimum), got '\(text)'")
+        guard let number = Double(text), number >= minimum, number <= maximum else {
+            throw HostError(.usage, "\(option) must be a number from \(minimum) to \(maximum), got '\(text)'")
         }
         return number
+    }
+
+    mutating func integer(for option: String, in range: ClosedRange<Int>) throws -> Int {
+        let text = try value(for: option)
+        guard let number = Int(text), range.contains(number) else {
+            throw HostError(.usage, "\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return number
+    }
+
+    /// The next argument if it is a value (not an option), consumed; nil otherwise.
+    mutating func optionalValue() -> String? {
+        guard let next = remaining.first, !next.hasPrefix("--") else { return nil }
+        return remaining.popFirst()
     }
 }

@@ -11,12 +11,16 @@ public enum RoadSenseCommand {
           roadsense run [--replay DIR [--race N] [--speed N]] [--watch [PREFIXES]] [options]
               Start the host and its plugins. With --replay, feed one race's organiser files from DIR
               (telemetry, lap start/end/time, weather, 23_ analysis) at N× real time (default 30) and exit
-              with a summary when the race is over: 0 if every call succeeded, 1 if any failed, 2 on bad input.
+              with a summary when the race is over: 0 if every call succeeded, 1 if any failed, 2 on bad input,
+              130 if stopped (SIGINT/SIGTERM) before the race ended.
               --race N          which race of a folder holding two (default 1)
-              --watch PREFIXES  also print broadcast updates, e.g. --watch telemetry.,alert.,strategy.
+              --watch [PREFIXES] also print broadcast updates (all, or those whose topic starts with one of
+                                the comma-separated prefixes; a prefix ending in $ is an exact topic),
+                                e.g. --watch 'telemetry.2$,alert.,strategy.13$'
               --config FILE     JSON configuration overriding the built-in defaults (see README)
               --store URL       sqlite:PATH (default $ROADSENSE_HOME/roadsense.sqlite)
-              --runtime-dir DIR where the ipc sockets and host lock live (default /tmp/roadsense-UID)
+              --runtime-dir DIR where the ipc sockets and host lock live (default $ROADSENSE_RUNTIME_DIR, else
+                                $XDG_RUNTIME_DIR/roadsense, else /tmp/roadsense-UID)
               --log-level L     debug, info, warning, error (default info)
           roadsense watch [PREFIX...] [--endpoint E] [--until-summary] [--runtime-dir DIR]
               Subscribe to the host's PUB socket and print each update as one line.
@@ -30,6 +34,10 @@ public enum RoadSenseCommand {
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
               Calls that failed for good, with every attempt's error; retry queues one again with a fresh
               retry budget (a running host picks it up within a second).
+          roadsense report DIR [--race N] [--json]
+              The post-race review of one race's organiser files without starting the host: per car laps,
+              best lap and its number, theoretical best, top speed, finishing position, green/caution and
+              pit laps; weather; bad or ignored rows per file. Checked against the organisers' own files.
           roadsense bench dispatch [--calls N] [--workers W] [--credits C] [--json] [--no-baselines]
               No-op calls through a real host to W plugin processes: throughput and round-trip p50/p99,
               transient and durable, host memory with 100,000 calls queued — and, in the same run, a plain
@@ -50,6 +58,7 @@ public enum RoadSenseCommand {
             case "ctl": return try CtlCommand.parse(&cursor).execute()
             case "submit": return try SubmitCommand.parse(&cursor).execute()
             case "bench": return try BenchCommand.parse(&cursor).execute()
+            case "report": return try ReportCommand.parse(&cursor).execute()
             case "version", "--version":
                 print("roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))")
                 return 0

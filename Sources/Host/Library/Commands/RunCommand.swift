@@ -16,21 +16,29 @@ struct RunCommand {
         var runtime: String?
         var level: String?
         var watch: [String]?
+        var raceGiven = false
+        var speedGiven = false
         while let argument = cursor.next() {
+            raceGiven = raceGiven || argument == "--race"
+            speedGiven = speedGiven || argument == "--speed"
             switch argument {
             case "--replay": replayDirectory = try cursor.value(for: argument)
-            case "--race": race = Int(try cursor.number(for: argument, minimum: 1))
-            case "--speed": speed = try cursor.number(for: argument, minimum: 0.01)
+            case "--race": race = try cursor.integer(for: argument, in: 1...99)
+            case "--speed": speed = try cursor.number(for: argument, minimum: 0.01, maximum: 100_000)
             case "--config": configFile = try cursor.value(for: argument)
             case "--store": store = try cursor.value(for: argument)
             case "--runtime-dir": runtime = try cursor.value(for: argument)
             case "--log-level": level = try cursor.value(for: argument)
             case "--watch":
-                watch = try cursor.value(for: argument).split(separator: ",").map(String.init)
+                watch = (cursor.optionalValue() ?? "").split(separator: ",").map(String.init)
             default: throw HostError(.usage, "unknown option '\(argument)' for run")
             }
         }
 
+        if replayDirectory == nil && (raceGiven || speedGiven) {
+            throw HostError(.usage, "--race and --speed only apply to a replay: add --replay DIR")
+        }
+        if replayDirectory?.isEmpty == true { throw HostError(.usage, "--replay needs a directory") }
         var config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
         if let store { config.store = store }
@@ -57,6 +65,10 @@ struct RunCommand {
         subscriber?.finish(timeoutMs: 3000)
         output.clearLine()
         if subscriber == nil || subscriber?.sawSummary == false { print(UpdateFormatter.summary(summary)) }
+        if host.interrupted && replay != nil {
+            FileHandle.standardError.write(Data("roadsense: replay interrupted before the race ended\n".utf8))
+            return 130
+        }
         return host.anythingFailed ? 1 : 0
     }
 }

@@ -45,7 +45,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         publishEndpoint = "ipc://\(directory)/updates.ipc"
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs
         case plugins, logLevel
@@ -71,6 +71,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     /// Decodes a partial file: keys it does not name keep their defaults.
     public init(from decoder: Decoder) throws {
         let base = HostConfiguration.defaults()
+        try AnyConfigurationKey.refuseUnknown(in: decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         runtimeDirectory = try c.decodeIfPresent(String.self, forKey: .runtimeDirectory) ?? base.runtimeDirectory
         pluginEndpoint =
@@ -98,7 +99,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         } catch let error as HostError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-            let DecodingError.keyNotFound(_, context)
+            let DecodingError.keyNotFound(_, context), let DecodingError.dataCorrupted(context)
         {
             let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
             throw HostError(.badConfiguration, "configuration file \(file), field \(path): \(context.debugDescription)")
@@ -109,21 +110,49 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
 
     /// Refuses settings that cannot work, naming the field.
     public func validate(source: String = "configuration") throws {
-        guard heartbeatIntervalMs >= 50 else {
-            throw HostError(.badConfiguration, "\(source): heartbeatIntervalMs must be ≥ 50, got \(heartbeatIntervalMs)")
+        func refuse(_ field: String, _ rule: String) -> HostError {
+            HostError(.badConfiguration, "\(source), field \(field): \(rule)")
         }
-        guard liveness >= 1 else { throw HostError(.badConfiguration, "\(source): liveness must be ≥ 1") }
+        guard (50...60_000).contains(heartbeatIntervalMs) else {
+            throw refuse("heartbeatIntervalMs", "must be 50…60000 ms, got \(heartbeatIntervalMs)")
+        }
+        guard (1...100).contains(liveness) else { throw refuse("liveness", "must be 1…100, got \(liveness)") }
+        guard (0...3_600_000).contains(hardLimitGraceMs) else {
+            throw refuse("hardLimitGraceMs", "must be 0…3600000 ms, got \(hardLimitGraceMs)")
+        }
+        guard Logger.Level(name: logLevel) != nil else {
+            throw refuse("logLevel", "must be debug, info, warning or error, got '\(logLevel)'")
+        }
+        for endpoint in [pluginEndpoint, publishEndpoint] where endpoint.hasPrefix("ipc://") {
+            // The kernel limits a unix socket path to 107 bytes.
+            guard endpoint.utf8.count - "ipc://".count <= 107 else {
+                throw refuse("runtimeDirectory", "the ipc socket path \(endpoint) is longer than 107 bytes; use a shorter --runtime-dir")
+            }
+        }
+        let year = 365.0 * 86_400
+        let served = Set(plugins.flatMap(\.methods))
         for (index, entry) in schedule.enumerated() {
-            guard entry.everySeconds > 0 else {
-                throw HostError(.badConfiguration, "\(source): schedule.\(index) (\(entry.name)): everySeconds must be > 0")
+            let field = "schedule.\(index) (\(entry.name))"
+            guard entry.everySeconds > 0 && entry.everySeconds <= year else {
+                throw refuse(field + ".everySeconds", "must be > 0 and at most a year, got \(entry.everySeconds)")
+            }
+            for (name, limit) in [("timeoutSeconds", entry.timeoutSeconds), ("expirySeconds", entry.expirySeconds)] {
+                if let limit, !(limit > 0 && limit <= year) {
+                    throw refuse(field + "." + name, "must be > 0 and at most a year, got \(limit)")
+                }
+            }
+            guard (1...100).contains(entry.maxAttempts) else {
+                throw refuse(field + ".maxAttempts", "must be 1…100, got \(entry.maxAttempts)")
             }
             guard Priority.named(entry.priority) != nil else {
-                throw HostError(
-                    .badConfiguration, "\(source): schedule.\(index) (\(entry.name)): priority must be high, medium or low")
+                throw refuse(field + ".priority", "must be high, medium or low, got '\(entry.priority)'")
+            }
+            if entry.enabled && !served.contains(entry.method) {
+                throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
             }
         }
-        for (index, plugin) in plugins.enumerated() where plugin.replicas < 0 || plugin.credits < 1 {
-            throw HostError(.badConfiguration, "\(source): plugins.\(index) (\(plugin.name)): replicas ≥ 0 and credits ≥ 1")
+        for (index, plugin) in plugins.enumerated() where !(0...64).contains(plugin.replicas) || !(1...1024).contains(plugin.credits) {
+            throw refuse("plugins.\(index) (\(plugin.name))", "replicas must be 0…64 and credits 1…1024")
         }
     }
 }

@@ -26,12 +26,13 @@ public struct PluginConfig: Codable, Sendable, Equatable {
         PluginConfig(name: "alerts", executable: "roadsense-alerts", methods: ["alerts.CheckConditions"]),
     ]
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, executable, arguments, methods, replicas, credits
     }
 
     /// `name`, `executable` and `methods` are required; one replica with one credit by default.
     public init(from decoder: Decoder) throws {
+        try AnyConfigurationKey.refuseUnknown(in: decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         executable = try c.decode(String.self, forKey: .executable)

@@ -37,13 +37,14 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
             priority: "medium"),
     ]
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, method, everySeconds, priority, enabled, maxAttempts, timeoutSeconds, expirySeconds
     }
 
     /// `name`, `method` and `everySeconds` are required; the rest default (medium priority, enabled,
     /// 3 attempts, limits = the interval).
     public init(from decoder: Decoder) throws {
+        try AnyConfigurationKey.refuseUnknown(in: decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         method = try c.decode(String.self, forKey: .method)

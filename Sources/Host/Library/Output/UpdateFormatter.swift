@@ -7,7 +7,7 @@ public enum UpdateFormatter {
     public static func line(_ update: Update) -> String {
         let topic = update.topic.padding(toLength: max(update.topic.count + 2, 24), withPad: " ", startingAt: 0)
         switch update.body {
-        case .carState(let s): return topic + carState(s)
+        case .carState(let s): return topic + carState(s, publishedMs: update.publishedMs)
         case .prediction(let p): return topic + prediction(p)
         case .alert(let a): return topic + alert(a)
         case .lap(let l): return topic + lap(l)
@@ -21,17 +21,27 @@ public enum UpdateFormatter {
         let f = s.frame
         var parts = ["lap \(f.lap)"]
         if let p = s.position { parts.append("P\(p)") }
-        if let d = f.lapDistanceM { parts.append("\(Int(d)) m") }
+        if let d = f.lapDistanceM { parts.append(String(format: "%.0f m", d)) }
         if let v = f.speedKph { parts.append(String(format: "%.1f km/h", v)) }
         if let t = f.throttlePct { parts.append(String(format: "thr %.0f%%", t)) }
         if f.brakeFrontBar != nil || f.brakeRearBar != nil {
             parts.append(String(format: "brk %.1f/%.1f bar", f.brakeFrontBar ?? .nan, f.brakeRearBar ?? .nan))
         }
         if let g = f.gear { parts.append("gear \(g)") }
-        if let r = f.rpm { parts.append("\(Int(r)) rpm") }
+        if let r = f.rpm { parts.append(String(format: "%.0f rpm", r)) }
         if let b = s.bestLapMs { parts.append("best \(lapTime(b))") }
         parts.append("\(s.samples) samples")
         return parts.joined(separator: "  ")
+    }
+
+    /// A car state whose telemetry did not change in this window says how old its channels are.
+    static func carState(_ s: CarState, publishedMs: Int64) -> String {
+        var line = carState(s)
+        let hasTelemetry = s.frame.speedKph != nil || s.frame.rpm != nil
+        if s.samples == 0 && hasTelemetry && publishedMs > s.frame.timeMs {
+            line += String(format: "  (telemetry %.0f s old)", Double(publishedMs - s.frame.timeMs) / 1000)
+        }
+        return line
     }
 
     static func prediction(_ p: StrategyPrediction) -> String {
@@ -44,7 +54,7 @@ public enum UpdateFormatter {
         }
         return String(
             format: "lap %d/%d  deg %+.0f%@ ms/lap  next %@  %@  conf %.2f", p.lapsCompleted,
-            p.lapsCompleted + p.lapsRemaining, p.degradationMsPerLap, stderr, lapTime(Int64(p.predictedNextLapMs)),
+            p.lapsCompleted + p.lapsRemaining, p.degradationMsPerLap, stderr, lapTime(Int64(exactly: p.predictedNextLapMs.rounded()) ?? 0),
             window, p.confidence)
     }
 
@@ -83,6 +93,7 @@ public enum UpdateFormatter {
             lines.append("bad or repaired rows:")
             for row in s.badRows {
                 lines.append("  \(row.count)\t\(row.kind)\t\(row.file): \(row.reason)")
+                if let example = row.example { lines.append("  \t\tfirst: \(example)") }
             }
         }
         return lines.joined(separator: "\n")

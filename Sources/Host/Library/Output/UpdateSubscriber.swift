@@ -6,6 +6,8 @@ import RoadSenseProtocol
 public final class UpdateSubscriber: @unchecked Sendable {
     private let endpoint: String
     private let prefixes: [String]
+    /// Subscriptions written `topic$`: only that exact topic, not every topic it is a prefix of.
+    private let exactTopics: Set<String>
     private let output: HostOutput?
     private let stop = LockedFlag()
     private let finished = DispatchSemaphore(value: 0)
@@ -19,7 +21,8 @@ public final class UpdateSubscriber: @unchecked Sendable {
         endpoint: String, prefixes: [String], output: HostOutput? = nil, onUpdate: (@Sendable (Update) -> Void)? = nil
     ) {
         self.endpoint = endpoint
-        self.prefixes = prefixes.isEmpty ? [""] : prefixes
+        self.prefixes = prefixes.isEmpty ? [""] : prefixes.map { $0.hasSuffix("$") ? String($0.dropLast()) : $0 }
+        exactTopics = Set(prefixes.filter { $0.hasSuffix("$") }.map { String($0.dropLast()) })
         self.output = output
         self.onUpdate = onUpdate
     }
@@ -52,6 +55,7 @@ public final class UpdateSubscriber: @unchecked Sendable {
             else { continue }
             while let frames = try? socket.receive(dontWait: true) {
                 guard let update = try? BroadcastFrames.decode(frames) else { continue }
+                if !exactTopics.isEmpty && !wanted(update.topic) { continue }
                 lock.lock()
                 _received += 1
                 if lastSeq > 0 && update.seq > lastSeq + 1 && prefixes == [""] { _missed += update.seq - lastSeq - 1 }
@@ -66,6 +70,12 @@ public final class UpdateSubscriber: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Whether a topic passes the subscriptions: a plain prefix, or an exact `topic$` match.
+    private func wanted(_ topic: String) -> Bool {
+        if exactTopics.contains(topic) || topic == "summary" { return true }
+        return prefixes.contains { !exactTopics.contains($0) && topic.hasPrefix($0) }
     }
 
     /// Waits (up to `timeoutMs`) for the run's summary to arrive, then stops the thread.

@@ -25,6 +25,19 @@ struct ReplayFeed {
         for url in files.telemetry {
             for sample in try TelemetryReader(url: url, ledger: ledger) { events.append(.sample(sample)) }
         }
+        // Keep the race: organiser files carry rows from other sessions (Sonoma race 1's lap files run on
+        // for 23 hours after the flag). The window is the timing sheet's first lap start to its last
+        // crossing, with 10 minutes before (formation, out-laps) and 5 after; other rows are counted.
+        if let window = Self.raceWindow(race) {
+            let located = files
+            events = events.filter { event in
+                guard window.contains(event.timeMs) else {
+                    Self.countOutside(event, files: located, ledger: ledger, window: window)
+                    return false
+                }
+                return true
+            }
+        }
         events.sort { a, b in
             if a.timeMs != b.timeMs { return a.timeMs < b.timeMs }
             if case .sample(let x) = a, case .sample(let y) = b { return x.ecuTimeMs < y.ecuTimeMs }
@@ -35,6 +48,33 @@ struct ReplayFeed {
         endMs = events.last?.timeMs ?? 0
         let classified = race.results.map(\.laps).max() ?? 0
         raceLaps = classified > 0 ? classified : (race.laps.map(\.lap).max() ?? 0)
+    }
+
+    static func raceWindow(_ race: RaceData) -> ClosedRange<Int64>? {
+        guard let first = race.laps.map({ $0.crossedMs - ($0.lapTimeMs ?? 0) }).min(),
+            let last = race.laps.map(\.crossedMs).max()
+        else { return nil }
+        return (first - 10 * 60_000)...(last + 5 * 60_000)
+    }
+
+    static func countOutside(_ event: FeedEvent, files: RaceFiles, ledger: RowIssueLedger, window: ClosedRange<Int64>) {
+        let reason = "outside the race window (another session?)"
+        switch event {
+        case .sample(let s):
+            ledger.record(
+                file: files.telemetry.first?.lastPathComponent ?? "telemetry", kind: "telemetry", reason: reason,
+                row: 0, field: "meta_time", detail: "\(s.metaTimeMs)")
+        case .lapEnd(let e):
+            ledger.record(
+                file: files.lapEnd?.lastPathComponent ?? "lap_end", kind: "lap_end", reason: reason, row: e.row,
+                field: "timestamp", detail: nil)
+        case .weather(let w):
+            ledger.record(
+                file: files.weather?.lastPathComponent ?? "weather", kind: "weather", reason: reason, row: 0,
+                field: "TIME_UTC_SECONDS", detail: "\(w.timeMs / 1000)")
+        case .lap:
+            break
+        }
     }
 
     /// Events up to and including `nowMs` not yet released.

@@ -1,7 +1,7 @@
 import RaceDomain
 import RoadSenseWireC
 
-/// `BadRowCount` on the wire.
+/// `BadRowCount` on the wire; no example is an empty string.
 extension BadRowCount: CWireMessage {
     static var wireCodec: CMessageCodec<Roadsense__V1__BadRowCount> {
         CMessageCodec(
@@ -15,11 +15,13 @@ extension BadRowCount: CWireMessage {
         message.kind = arena.string(kind)
         message.reason = arena.string(reason)
         message.count = WireScalar.uint64(count)
+        message.example = arena.string(example ?? "")
     }
 
     init(unpacked message: Roadsense__V1__BadRowCount) throws {
         self.init(
             file: WireReader.string(message.file), kind: WireReader.string(message.kind),
-            reason: WireReader.string(message.reason), count: WireScalar.int(message.count))
+            reason: WireReader.string(message.reason), count: WireScalar.int(message.count),
+            example: message.example.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

@@ -744,10 +744,14 @@ struct  Roadsense__V1__BadRowCount
   char *kind;
   char *reason;
   uint64_t count;
+  /*
+   * the first such row: "row 2327 field telemetry_value: '1e29' is implausible for speed"
+   */
+  char *example;
 };
 #define ROADSENSE__V1__BAD_ROW_COUNT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__bad_row_count__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Roadsense__V1__RunSummary
