@@ -147,3 +147,36 @@ struct TaskProtocolTests {
         harness.stop()
     }
 }
+
+@Suite("Priorities with real processes", .serialized)
+struct PriorityProcessTests {
+    @Test("high-priority calls overtake queued low ones, and low ones still progress within the bound")
+    func highOvertakesLowWithoutStarving() throws {
+        let harness = try HostHarness(replicas: 1)
+        // Queue everything before the host starts, so it claims them all at once: low first, then high.
+        let low = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 2), count: 30, priority: .low)
+        let high = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 2), count: 60, priority: .high)
+        try harness.start()
+        #expect(try harness.wait(seconds: 60) { try $0.calls(state: .succeeded).count == 90 })
+        harness.stop()
+
+        // Order of completion, from the stored finish times (one worker, one credit: a strict sequence).
+        let calls = try harness.store().calls(state: .succeeded).sorted {
+            ($0.finishedMs ?? 0, $0.enqueuedMs) < ($1.finishedMs ?? 0, $1.enqueuedMs)
+        }
+        let order = calls.map { Set(low).contains($0.callID) ? "L" : "H" }
+        let firstLow = try #require(order.firstIndex(of: "L"))
+        // High goes first: the first low call runs only after the starvation bound (8) of high ones…
+        #expect(firstLow >= 8, "\(order.joined())")
+        // …and while high calls remain, no low call waits behind more than 8 consecutive high ones.
+        let lastHigh = try #require(order.lastIndex(of: "H"))
+        var run = 0
+        var longest = 0
+        for mark in order[firstLow...lastHigh] {
+            run = mark == "H" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        #expect(longest <= 8, "\(order.joined())")
+        #expect(high.count == 60)
+    }
+}

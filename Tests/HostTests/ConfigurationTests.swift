@@ -1,0 +1,87 @@
+import Foundation
+import RaceDomain
+import Testing
+
+@testable import RoadSenseHost
+
+@Suite("Configuration and command line refuse what cannot work")
+struct ConfigurationTests {
+    func load(_ json: String) throws -> HostConfiguration {
+        let path = try TestPaths.temporaryDirectory("config").appendingPathComponent("c.json").path
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        return try HostConfiguration.load(file: path)
+    }
+
+    func reason(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "no error"
+        } catch let error as HostError {
+            return error.reason
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("a key the configuration does not know is refused, naming it")
+    func unknownKey() {
+        let text = reason { _ = try load(#"{"heartbeatIntervalMz": 500}"#) }
+        #expect(text.contains("heartbeatIntervalMz"))
+    }
+
+    @Test("a partial file keeps the defaults for what it does not name")
+    func partial() throws {
+        let config = try load(#"{"liveness": 5}"#)
+        #expect(config.liveness == 5)
+        #expect(config.heartbeatIntervalMs == 1000)
+        #expect(config.schedule.map(\.name) == ScheduleEntryConfig.defaults.map(\.name))
+    }
+
+    @Test("out-of-range values are refused with the field named")
+    func ranges() {
+        #expect(reason { _ = try load(#"{"heartbeatIntervalMs": 9223372036854775807}"#) }.contains("heartbeatIntervalMs"))
+        #expect(reason { _ = try load(#"{"logLevel": "loud"}"#) }.contains("logLevel"))
+        let huge = #"{"schedule": [{"name": "x", "method": "telemetry.ProcessLive", "everySeconds": 1e300}]}"#
+        #expect(reason { _ = try load(huge) }.contains("everySeconds"))
+        let zero = #"{"schedule": [{"name": "x", "method": "telemetry.ProcessLive", "everySeconds": 10, "maxAttempts": 0}]}"#
+        #expect(reason { _ = try load(zero) }.contains("maxAttempts"))
+    }
+
+    @Test("a schedule entry whose method no plugin serves is refused")
+    func unservedMethod() {
+        let json = #"{"plugins": [{"name": "strategy", "executable": "roadsense-strategy", "methods": ["strategy.UpdatePredictions"]}]}"#
+        let text = reason { _ = try load(json) }
+        #expect(text.contains("no plugin in `plugins` serves telemetry.ProcessLive"))
+    }
+
+    @Test("replay options are checked: speed and race in range, and only with --replay")
+    func commandLine() {
+        func parse(_ words: [String]) -> String {
+            var cursor = ArgumentCursor(words)
+            return reason { _ = try RunCommand.parse(&cursor) }
+        }
+        #expect(parse(["--replay", "x", "--speed", "1e308"]).contains("--speed"))
+        #expect(parse(["--replay", "x", "--race", "1.5"]).contains("--race"))
+        #expect(parse(["--replay", "x", "--race", "99999999999999999999"]).contains("--race"))
+        #expect(parse(["--speed", "10"]).contains("only apply to a replay"))
+        #expect(parse(["--replay", ""]).contains("needs a directory"))
+        #expect(parse(["--replay", "x", "--watch"]) == "no error")
+    }
+}
+
+@Suite("Replay feed")
+struct ReplayFeedTests {
+    @Test("rows outside the race window are counted and left out (Sonoma race 1's lap files run on for a day)")
+    func raceWindow() throws {
+        let directory = TestPaths.sharedTRD.appendingPathComponent("sonoma")
+        guard FileManager.default.fileExists(atPath: directory.path) else { return }
+        let ledger = RowIssueLedger()
+        let feed = try ReplayFeed(directory: directory, race: 1, ledger: ledger)
+        // The race ran ≈21:00–21:52Z on 2025-03-29; the files reach 2025-03-30T20:52Z.
+        let end = ISO8601DateFormatter().date(from: "2025-03-29T22:10:00Z")!.timeIntervalSince1970 * 1000
+        #expect(Double(feed.endMs) < end)
+        let outside = ledger.counts.filter { $0.reason.hasPrefix("outside the race window") }
+        #expect(outside.reduce(0) { $0 + $1.count } > 0)
+        #expect(outside.allSatisfy { $0.kind == "lap_end" || $0.kind == "weather" || $0.kind == "telemetry" })
+    }
+}
