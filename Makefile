@@ -19,7 +19,7 @@ demo: deps release
 	    --watch 'telemetry.2$$,telemetry.13$$,alert.,strategy.13$$,lap.13$$,weather'
 
 ## test: install, check the generated protobuf code, build and run every test (Swift, then the Python plugin's).
-test: deps check-proto
+test: deps check-proto lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory test-python
@@ -49,8 +49,10 @@ proto:
 check-proto:
 	@scripts/check-proto.sh
 
+## lint: swift format (bundled with the toolchain) against .swift-format; warnings fail the target.
 lint:
-	$(SWIFT) format lint --recursive --configuration .swift-format Sources Tests
+	@out="$$($(SWIFT) format lint --recursive --configuration .swift-format Sources Tests 2>&1)"; \
+	if [ -n "$$out" ]; then echo "$$out"; echo "swift format lint: fix the lines above (swift format format -i …)"; exit 1; fi
 
 clean:
 	rm -rf .build

@@ -7,7 +7,8 @@ import Testing
 struct CallQueueTests {
     func pending(_ id: String, _ priority: Priority) -> PendingCall {
         PendingCall(
-            call: Call(callID: id, method: "m.M", deadlineMs: 0, attempt: 1, metadata: [], payload: [], priority: priority),
+            call: Call(
+                callID: id, method: "m.M", deadlineMs: 0, attempt: 1, metadata: [], payload: [], priority: priority),
             entry: id, maxAttempts: 3, enqueuedWallMs: 0, attemptTimeoutMs: 1000)
     }
 

@@ -39,17 +39,20 @@ struct ConfigurationTests {
 
     @Test("out-of-range values are refused with the field named")
     func ranges() {
-        #expect(reason { _ = try load(#"{"heartbeatIntervalMs": 9223372036854775807}"#) }.contains("heartbeatIntervalMs"))
+        #expect(
+            reason { _ = try load(#"{"heartbeatIntervalMs": 9223372036854775807}"#) }.contains("heartbeatIntervalMs"))
         #expect(reason { _ = try load(#"{"logLevel": "loud"}"#) }.contains("logLevel"))
         let huge = #"{"schedule": [{"name": "x", "method": "telemetry.ProcessLive", "everySeconds": 1e300}]}"#
         #expect(reason { _ = try load(huge) }.contains("everySeconds"))
-        let zero = #"{"schedule": [{"name": "x", "method": "telemetry.ProcessLive", "everySeconds": 10, "maxAttempts": 0}]}"#
+        let zero =
+            #"{"schedule": [{"name": "x", "method": "telemetry.ProcessLive", "everySeconds": 10, "maxAttempts": 0}]}"#
         #expect(reason { _ = try load(zero) }.contains("maxAttempts"))
     }
 
     @Test("a schedule entry whose method no plugin serves is refused")
     func unservedMethod() {
-        let json = #"{"plugins": [{"name": "strategy", "executable": "roadsense-strategy", "methods": ["strategy.UpdatePredictions"]}]}"#
+        let json =
+            #"{"plugins": [{"name": "strategy", "executable": "roadsense-strategy", "methods": ["strategy.UpdatePredictions"]}]}"#
         let text = reason { _ = try load(json) }
         #expect(text.contains("no plugin in `plugins` serves telemetry.ProcessLive"))
     }

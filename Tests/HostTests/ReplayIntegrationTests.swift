@@ -39,10 +39,11 @@ struct ReplayIntegrationTests {
 
         let process = Process()
         process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
-        process.arguments = [
-            "run", "--replay", directory.path, "--speed", String(speed), "--store", "sqlite:\(storePath)",
-            "--runtime-dir", runtime, "--log-level", "warning",
-        ] + extra
+        process.arguments =
+            [
+                "run", "--replay", directory.path, "--speed", String(speed), "--store", "sqlite:\(storePath)",
+                "--runtime-dir", runtime, "--log-level", "warning",
+            ] + extra
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -47,9 +47,10 @@ struct TaskProtocolTests {
         kill(frozen, SIGCONT)
         // The thawed worker finds the host silent, reconnects and registers again (a third registration);
         // its late reply changes nothing.
-        #expect(try harness.wait(seconds: 10) { _ in
-            harness.log.components(separatedBy: "worker registered").count - 1 >= 3
-        }, "\(harness.log.suffix(2000))")
+        #expect(
+            try harness.wait(seconds: 10) { _ in
+                harness.log.components(separatedBy: "worker registered").count - 1 >= 3
+            }, "\(harness.log.suffix(2000))")
         let results = try ids.compactMap { try harness.store().call(id: $0) }
         harness.stop()
         #expect(results.count == 6)
@@ -119,10 +120,11 @@ struct TaskProtocolTests {
         #expect(after.errors.count == 2)
         #expect(after.errors.allSatisfy { $0.contains("hard time limit") })
         // The stuck process was killed and a new one took its place.
-        #expect(try harness.wait(seconds: 20) { _ in
-            let now = harness.pluginPIDs()
-            return now.count == 1 && now != original
-        })
+        #expect(
+            try harness.wait(seconds: 20) { _ in
+                let now = harness.pluginPIDs()
+                return now.count == 1 && now != original
+            })
         harness.stop()
     }
 

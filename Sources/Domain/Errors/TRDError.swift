@@ -51,10 +51,10 @@ public struct TRDError: Error, CustomStringConvertible, Equatable, Sendable {
     /// One line: `[code] reason — file 'x' row 12 field 'lap' — what to do`. Control characters anywhere in
     /// it are escaped (`TRDError.printable`), so file content quoted in `reason` cannot reach a terminal raw.
     public var description: String {
-        var where_ = "file '\(file)'"
-        if let row { where_ += " row \(row)" }
-        if let field { where_ += " field '\(field)'" }
-        var line = "[\(code.name)] \(reason) — \(where_)"
+        var location = "file '\(file)'"
+        if let row { location += " row \(row)" }
+        if let field { location += " field '\(field)'" }
+        var line = "[\(code.name)] \(reason) — \(location)"
         if !remedy.isEmpty { line += " — \(remedy)" }
         return Self.printable(line, limit: nil)
     }

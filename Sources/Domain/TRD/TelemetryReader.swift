@@ -115,9 +115,11 @@ public struct TelemetryReader: Sequence {
             }
 
             // A row with too few fields is not a telemetry row at all (a truncated or foreign line).
-            let needed = Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
+            let needed =
+                Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
             guard record.fields.count >= needed else {
-                return bad("malformed row", nil, "\(record.fields.count) fields, expected \(file?.header.count ?? needed)")
+                return bad(
+                    "malformed row", nil, "\(record.fields.count) fields, expected \(file?.header.count ?? needed)")
             }
 
             // Duplicates first, so a repeated bad row is counted once as bad and once as duplicate.

@@ -67,7 +67,7 @@ public final class Host: @unchecked Sendable {
         try prepare()
         defer { shutdown() }
         let signals = installSignalHandlers()
-        defer { signals.forEach { $0.cancel() } }
+        defer { for source in signals { source.cancel() } }
 
         try awaitPlugins()
         if let feed, let replay {
@@ -187,13 +187,16 @@ public final class Host: @unchecked Sendable {
     /// Accepts a call from any thread of this process; the host loop queues it (storing it first when
     /// `durable`). Returns the call id.
     @discardableResult
-    public func submit(method: String, payload: [UInt8], priority: Priority = .medium, timeoutMs: Int64 = 30_000,
-                       maxAttempts: Int = 3, durable: Bool = true) -> String {
+    public func submit(
+        method: String, payload: [UInt8], priority: Priority = .medium, timeoutMs: Int64 = 30_000,
+        maxAttempts: Int = 3, durable: Bool = true
+    ) -> String {
         let id = UUID().uuidString.lowercased()
         let now = wallNowMs()
         var pending = PendingCall(
-            call: Call(callID: id, method: method, deadlineMs: 0, attempt: 1, metadata: [],
-                       payload: payload, priority: priority),
+            call: Call(
+                callID: id, method: method, deadlineMs: 0, attempt: 1, metadata: [],
+                payload: payload, priority: priority),
             entry: CallRecord.submitEntry, maxAttempts: maxAttempts, enqueuedWallMs: now, attemptTimeoutMs: timeoutMs)
         pending.durable = durable
         inbox.append(pending)
@@ -216,9 +219,13 @@ public final class Host: @unchecked Sendable {
         for entry in schedule.entries where entry.skippedOverlap > 0 || entry.missedSlots > 0 {
             logger.warning(
                 "schedule entry skipped firings: its previous call was still queued or running"
-                    + (replay.map { $0.speed > 1 ? " (replay speed \($0.speed)× may be more than the plugins keep up with)" : "" } ?? ""),
-                ["entry": entry.config.name, "fired": entry.fired, "skipped": entry.skippedOverlap,
-                 "missed_slots": entry.missedSlots])
+                    + (replay.map {
+                        $0.speed > 1 ? " (replay speed \($0.speed)× may be more than the plugins keep up with)" : ""
+                    } ?? ""),
+                [
+                    "entry": entry.config.name, "fired": entry.fired, "skipped": entry.skippedOverlap,
+                    "missed_slots": entry.missedSlots,
+                ])
         }
     }
 
@@ -268,7 +275,8 @@ public final class Host: @unchecked Sendable {
     /// never hangs on undelivered messages).
     func shutdown() {
         for identity in workers.workers.keys {
-            _ = try? router?.send([identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "host stopping"))), dontWait: true)
+            _ = try? router?.send(
+                [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "host stopping"))), dontWait: true)
         }
         supervisor?.stopAll(graceMs: 3000)
         router?.close()

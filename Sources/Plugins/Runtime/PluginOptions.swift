@@ -55,7 +55,8 @@ public struct PluginOptions: Sendable {
             }
         }
         guard let endpoint else { throw PluginUsageError("no host endpoint: pass --connect ENDPOINT\n\(usage)") }
-        let location = try store.map { try StoreLocation.parse($0) } ?? StoreLocation.defaultLocation(environment: environment)
+        let location =
+            try store.map { try StoreLocation.parse($0) } ?? StoreLocation.defaultLocation(environment: environment)
         return PluginOptions(endpoint: endpoint, store: location, credits: credits, logLevel: level)
     }
 }

@@ -65,7 +65,7 @@ public final class PluginWorker {
     /// The loop. Returns when asked to stop.
     public func run() throws {
         let signals = installSignalHandlers()
-        defer { signals.forEach { $0.cancel() } }
+        defer { for source in signals { source.cancel() } }
         try startService()
         try connect()
         while !stopping.isSet {

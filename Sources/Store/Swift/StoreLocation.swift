@@ -8,7 +8,8 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
         if text.hasPrefix("sqlite:") {
             let path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else {
-                throw StoreError(code: .badURL, reason: "sqlite: needs a file path, e.g. sqlite:/tmp/rs.sqlite", location: text)
+                throw StoreError(
+                    code: .badURL, reason: "sqlite: needs a file path, e.g. sqlite:/tmp/rs.sqlite", location: text)
             }
             return .sqlite(path: path)
         }

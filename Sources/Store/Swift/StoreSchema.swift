@@ -2,7 +2,9 @@
 /// are kept in `schema_migrations`.
 enum StoreSchema {
     static let migrations: [(version: Int, name: String, sql: String)] = [
-        (1, "race tables", """
+        (
+            1, "race tables",
+            """
             CREATE TABLE car_frames (
                 vehicle_id TEXT NOT NULL, ecu_time_ms INTEGER NOT NULL, time_ms INTEGER NOT NULL,
                 car_number INTEGER, lap INTEGER NOT NULL, lap_distance_m REAL, speed_kph REAL, throttle_pct REAL,
@@ -49,8 +51,11 @@ enum StoreSchema {
                 message TEXT, worker TEXT
             );
             CREATE INDEX calls_by_state ON calls (state);
-            """),
-        (2, "durable calls and dead letters", """
+            """
+        ),
+        (
+            2, "durable calls and dead letters",
+            """
             ALTER TABLE calls ADD COLUMN entry TEXT NOT NULL DEFAULT '';
             ALTER TABLE calls ADD COLUMN payload BLOB;
             ALTER TABLE calls ADD COLUMN result BLOB;
@@ -64,6 +69,7 @@ enum StoreSchema {
                 call_id TEXT PRIMARY KEY, method TEXT NOT NULL, entry TEXT NOT NULL, priority INTEGER NOT NULL,
                 attempts INTEGER NOT NULL, errors TEXT NOT NULL, dead_ms INTEGER NOT NULL, payload BLOB
             );
-            """),
+            """
+        ),
     ]
 }

@@ -94,7 +94,8 @@ struct DispatchBenchmark {
             samples.sort()
             return Figures(
                 mode: durable ? "durable" : "transient", calls: calls, throughputPerSecond: Double(calls) / seconds,
-                rttP50Us: samples[samples.count / 2], rttP99Us: samples[min(samples.count - 1, samples.count * 99 / 100)],
+                rttP50Us: samples[samples.count / 2],
+                rttP99Us: samples[min(samples.count - 1, samples.count * 99 / 100)],
                 failed: tracker.failed)
         }
     }

@@ -24,7 +24,9 @@ struct ArgumentCursor {
     mutating func integer(for option: String, in range: ClosedRange<Int>) throws -> Int {
         let text = try value(for: option)
         guard let number = Int(text), range.contains(number) else {
-            throw HostError(.usage, "\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            throw HostError(
+                .usage,
+                "\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
         }
         return number
     }

@@ -37,13 +37,17 @@ struct BenchCommand {
             let calls = String(min(benchmark.calls, 5000))
             let workers = String(benchmark.workers)
             for script in ["benchmarks/zmq-floor/run.sh", "benchmarks/celery/run.sh"] {
-                references.append(try Self.runBaseline(root: root, script: script, arguments: [
-                    "--calls", calls, "--workers", workers,
-                ]))
+                references.append(
+                    try Self.runBaseline(
+                        root: root, script: script,
+                        arguments: [
+                            "--calls", calls, "--workers", workers,
+                        ]))
             }
         }
-        let report = Self.report(figures: figures, references: references, rssIdle: rssIdle, rssQueued: rssQueued,
-                                 benchmark: benchmark)
+        let report = Self.report(
+            figures: figures, references: references, rssIdle: rssIdle, rssQueued: rssQueued,
+            benchmark: benchmark)
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -90,14 +94,18 @@ struct BenchCommand {
             "run".padding(toLength: 28, withPad: " ", startingAt: 0) + "       calls/s       p50 µs       p99 µs",
         ]
         func row(_ name: String, _ r: [String: Any]) {
-            lines.append(name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(
-                format: " %13.0f %12.1f %12.1f", r["throughput_per_s"] as? Double ?? 0,
-                r["rtt_p50_us"] as? Double ?? 0, r["rtt_p99_us"] as? Double ?? 0))
+            lines.append(
+                name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %13.0f %12.1f %12.1f", r["throughput_per_s"] as? Double ?? 0,
+                        r["rtt_p50_us"] as? Double ?? 0, r["rtt_p99_us"] as? Double ?? 0))
         }
         for r in report["roadsense"] as? [[String: Any]] ?? [] { row("roadsense \(r["mode"]!)", r) }
         for r in report["references"] as? [[String: Any]] ?? [] { row(r["name"] as? String ?? "?", r) }
-        lines.append(String(format: "host RSS: %.1f MB idle, %.1f MB with 100,000 calls queued",
-                            report["rss_idle_mb"] as? Double ?? 0, report["rss_100k_queued_mb"] as? Double ?? 0))
+        lines.append(
+            String(
+                format: "host RSS: %.1f MB idle, %.1f MB with 100,000 calls queued",
+                report["rss_idle_mb"] as? Double ?? 0, report["rss_100k_queued_mb"] as? Double ?? 0))
         for (name, value) in (report["ratios"] as? [String: Double] ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(String(format: "%@: %.2f×", name, value))
         }
@@ -112,9 +120,11 @@ struct BenchCommand {
             candidates.append(url)
             url = url.deletingLastPathComponent()
         }
-        guard let root = candidates.first(where: {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("benchmarks/celery/run.sh").path)
-        }) else {
+        guard
+            let root = candidates.first(where: {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("benchmarks/celery/run.sh").path)
+            })
+        else {
             throw HostError(.badInput, "cannot find benchmarks/ (run from the repository, or pass --no-baselines)")
         }
         return root

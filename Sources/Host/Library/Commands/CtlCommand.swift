@@ -67,8 +67,9 @@ struct CtlCommand {
                 print("no dead letters")
             } else {
                 for letter in letters {
-                    print("\(letter.callID)  \(letter.method)  entry=\(letter.entry)  attempts=\(letter.attempts)  "
-                        + "last error: \(letter.errors.last ?? "—")")
+                    print(
+                        "\(letter.callID)  \(letter.method)  entry=\(letter.entry)  attempts=\(letter.attempts)  "
+                            + "last error: \(letter.errors.last ?? "—")")
                 }
             }
             return 0
@@ -79,7 +80,9 @@ struct CtlCommand {
             if json {
                 print(Self.json(Self.dictionary(letter)))
             } else {
-                print("call \(letter.callID)\nmethod \(letter.method)\nentry \(letter.entry)\npriority \(letter.priority)")
+                print(
+                    "call \(letter.callID)\nmethod \(letter.method)\nentry \(letter.entry)\npriority \(letter.priority)"
+                )
                 print("dead since \(Host.iso(letter.deadMs))\npayload \(letter.payload?.count ?? 0) bytes")
                 for error in letter.errors { print("  \(error)") }
             }

@@ -60,7 +60,9 @@ public enum RoadSenseCommand {
             case "bench": return try BenchCommand.parse(&cursor).execute()
             case "report": return try ReportCommand.parse(&cursor).execute()
             case "version", "--version":
-                print("roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))")
+                print(
+                    "roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))"
+                )
                 return 0
             case "help", "-h", "--help":
                 print(usage)

@@ -43,7 +43,9 @@ struct RunCommand {
         if let runtime { config.useRuntimeDirectory(runtime) }
         if let store { config.store = store }
         if let level {
-            guard Logger.Level(name: level) != nil else { throw HostError(.usage, "--log-level: unknown level '\(level)'") }
+            guard Logger.Level(name: level) != nil else {
+                throw HostError(.usage, "--log-level: unknown level '\(level)'")
+            }
             config.logLevel = level
         }
         let replay = replayDirectory.map {

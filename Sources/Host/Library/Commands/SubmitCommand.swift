@@ -69,7 +69,9 @@ struct SubmitCommand {
         }
         var request = BenchRequest()
         if let sleep = object["sleep_ms"] {
-            guard let ms = sleep as? Int, ms >= 0 else { throw HostError(.badInput, "--json sleep_ms: a whole number ≥ 0") }
+            guard let ms = sleep as? Int, ms >= 0 else {
+                throw HostError(.badInput, "--json sleep_ms: a whole number ≥ 0")
+            }
             request.sleepMs = UInt32(clamping: ms)
         }
         if let fail = object["fail_with"] {
@@ -98,9 +100,13 @@ struct SubmitCommand {
         let patience = Date().addingTimeInterval(Double((timeoutMs + 10_000) * Int64(attempts)) / 1000 + 60)
         while Date() < patience {
             if let call = try store.call(id: id), call.isFinished {
-                print("\(call.state.rawValue) after \(call.attempt) attempt(s): \(call.status ?? "—") \(call.message ?? "")")
+                print(
+                    "\(call.state.rawValue) after \(call.attempt) attempt(s): \(call.status ?? "—") \(call.message ?? "")"
+                )
                 if let result = call.result, method.hasPrefix("bench."), let bench = try? BenchResult(wire: result) {
-                    print("result: pid \(bench.pid) attempt \(bench.attempt) blob \(String(decoding: bench.blob, as: UTF8.self))")
+                    print(
+                        "result: pid \(bench.pid) attempt \(bench.attempt) blob \(String(decoding: bench.blob, as: UTF8.self))"
+                    )
                 } else if let result = call.result {
                     print("result: \(result.count) bytes")
                 }
@@ -110,7 +116,9 @@ struct SubmitCommand {
         }
         let state = (try? store.call(id: id))?.map(\.state.rawValue) ?? "unknown"
         FileHandle.standardError.write(
-            Data("roadsense: call \(id) is still \(state); is a host running on this store? (roadsense ctl calls)\n".utf8))
+            Data(
+                "roadsense: call \(id) is still \(state); is a host running on this store? (roadsense ctl calls)\n".utf8
+            ))
         return 1
     }
 }

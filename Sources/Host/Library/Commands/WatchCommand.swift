@@ -19,13 +19,16 @@ struct WatchCommand {
             case "--runtime-dir": runtime = try cursor.value(for: argument)
             case "--until-summary": untilSummary = true
             default:
-                guard !argument.hasPrefix("--") else { throw HostError(.usage, "unknown option '\(argument)' for watch") }
+                guard !argument.hasPrefix("--") else {
+                    throw HostError(.usage, "unknown option '\(argument)' for watch")
+                }
                 prefixes.append(argument)
             }
         }
         var config = HostConfiguration.defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
-        return WatchCommand(endpoint: endpoint ?? config.publishEndpoint, prefixes: prefixes, untilSummary: untilSummary)
+        return WatchCommand(
+            endpoint: endpoint ?? config.publishEndpoint, prefixes: prefixes, untilSummary: untilSummary)
     }
 
     func execute() throws -> Int32 {

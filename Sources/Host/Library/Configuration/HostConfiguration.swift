@@ -53,7 +53,8 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
 
     init(
         pluginEndpoint: String, publishEndpoint: String, runtimeDirectory: String, store: String,
-        heartbeatIntervalMs: Int, liveness: Int, hardLimitGraceMs: Int, schedule: [ScheduleEntryConfig], plugins: [PluginConfig],
+        heartbeatIntervalMs: Int, liveness: Int, hardLimitGraceMs: Int, schedule: [ScheduleEntryConfig],
+        plugins: [PluginConfig],
         logLevel: String
     ) {
         self.pluginEndpoint = pluginEndpoint
@@ -126,7 +127,9 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         for endpoint in [pluginEndpoint, publishEndpoint] where endpoint.hasPrefix("ipc://") {
             // The kernel limits a unix socket path to 107 bytes.
             guard endpoint.utf8.count - "ipc://".count <= 107 else {
-                throw refuse("runtimeDirectory", "the ipc socket path \(endpoint) is longer than 107 bytes; use a shorter --runtime-dir")
+                throw refuse(
+                    "runtimeDirectory",
+                    "the ipc socket path \(endpoint) is longer than 107 bytes; use a shorter --runtime-dir")
             }
         }
         let year = 365.0 * 86_400
@@ -151,7 +154,8 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
                 throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
             }
         }
-        for (index, plugin) in plugins.enumerated() where !(0...64).contains(plugin.replicas) || !(1...1024).contains(plugin.credits) {
+        for (index, plugin) in plugins.enumerated()
+        where !(0...64).contains(plugin.replicas) || !(1...1024).contains(plugin.credits) {
             throw refuse("plugins.\(index) (\(plugin.name))", "replicas must be 0…64 and credits 1…1024")
         }
     }

@@ -10,8 +10,10 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     /// Calls each process may hold at once.
     public var credits: Int
 
-    public init(name: String, executable: String, arguments: [String] = [], methods: [String], replicas: Int = 1,
-                credits: Int = 1) {
+    public init(
+        name: String, executable: String, arguments: [String] = [], methods: [String], replicas: Int = 1,
+        credits: Int = 1
+    ) {
         self.name = name
         self.executable = executable
         self.arguments = arguments

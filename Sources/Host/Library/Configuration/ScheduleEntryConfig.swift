@@ -14,8 +14,10 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     /// A call not started this long after it was scheduled is dropped as expired; default: the interval.
     public var expirySeconds: Double?
 
-    public init(name: String, method: String, everySeconds: Double, priority: String, enabled: Bool = true,
-                maxAttempts: Int = 3, timeoutSeconds: Double? = nil, expirySeconds: Double? = nil) {
+    public init(
+        name: String, method: String, everySeconds: Double, priority: String, enabled: Bool = true,
+        maxAttempts: Int = 3, timeoutSeconds: Double? = nil, expirySeconds: Double? = nil
+    ) {
         self.timeoutSeconds = timeoutSeconds
         self.expirySeconds = expirySeconds
         self.name = name

@@ -1,7 +1,7 @@
 import Foundation
 import RaceDomain
-import RoadSenseStore
 import RoadSenseProtocol
+import RoadSenseStore
 
 extension Host {
     /// Feeds every event up to race time `now` into the tracker; laps and weather are stored and
@@ -170,8 +170,10 @@ extension Host {
             record(pending, state: .running)
             logger.debug(
                 "call dispatched",
-                ["call.id": pending.call.callID, "call.method": pending.call.method, "attempt": pending.call.attempt,
-                 "worker": workers[identity]?.label ?? "?"])
+                [
+                    "call.id": pending.call.callID, "call.method": pending.call.method, "attempt": pending.call.attempt,
+                    "worker": workers[identity]?.label ?? "?",
+                ])
         }
     }
 
@@ -188,16 +190,20 @@ extension Host {
             statistics.retries += 1
             logger.warning(
                 "call attempt failed; retrying",
-                ["call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
-                 "attempt": pending.call.attempt, "reason": message])
+                [
+                    "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
+                    "attempt": pending.call.attempt, "reason": message,
+                ])
             queue.push(pending)
             record(pending, state: .queued, status: status.name, message: message)
         } else {
             statistics.callsFailed += 1
             logger.error(
                 "call failed for good; moved to the dead letters (roadsense ctl dead-letter show ID)",
-                ["call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
-                 "attempts": pending.call.attempt, "reason": message])
+                [
+                    "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
+                    "attempts": pending.call.attempt, "reason": message,
+                ])
             onCallFinished?(pending.call.callID, .failed)
             guard pending.durable else { return }
             let row = pending.record(

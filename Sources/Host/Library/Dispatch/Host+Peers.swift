@@ -38,8 +38,10 @@ extension Host {
             _ = try? router.send([identity] + PeerFrames.encode(.welcome(welcome)), dontWait: true)
             logger.info(
                 "worker registered",
-                ["plugin": hello.plugin, "worker.pid": hello.pid, "credits": hello.credits,
-                 "methods": hello.methods.joined(separator: ",")])
+                [
+                    "plugin": hello.plugin, "worker.pid": hello.pid, "credits": hello.credits,
+                    "methods": hello.methods.joined(separator: ","),
+                ])
         case .heartbeat:
             if workers[identity] == nil { askToRegister(identity) }
         case .reply(let reply):

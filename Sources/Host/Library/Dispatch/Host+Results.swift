@@ -33,7 +33,8 @@ extension Host {
                 guard publishedPredictions[key] != prediction.lapsCompleted else { continue }
                 publishedPredictions[key] = prediction.lapsCompleted
                 broadcaster.publish(
-                    topic: Broadcaster.topic("strategy", vehicleID: prediction.vehicleID, carNumber: prediction.carNumber),
+                    topic: Broadcaster.topic(
+                        "strategy", vehicleID: prediction.vehicleID, carNumber: prediction.carNumber),
                     body: .prediction(prediction), atMs: now)
             }
         case "alerts.CheckConditions":

@@ -26,8 +26,10 @@ struct PendingCall {
     /// benchmark's transient mode) may turn this off; everything scheduled or submitted is durable.
     var durable = true
 
-    init(call: Call, entry: String, maxAttempts: Int, enqueuedWallMs: Int64, attemptTimeoutMs: Int64,
-         expiresWallMs: Int64? = nil) {
+    init(
+        call: Call, entry: String, maxAttempts: Int, enqueuedWallMs: Int64, attemptTimeoutMs: Int64,
+        expiresWallMs: Int64? = nil
+    ) {
         self.call = call
         self.entry = entry
         self.maxAttempts = maxAttempts

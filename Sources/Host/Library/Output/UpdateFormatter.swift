@@ -54,13 +54,15 @@ public enum UpdateFormatter {
         }
         return String(
             format: "lap %d/%d  deg %+.0f%@ ms/lap  next %@  %@  conf %.2f", p.lapsCompleted,
-            p.lapsCompleted + p.lapsRemaining, p.degradationMsPerLap, stderr, lapTime(Int64(exactly: p.predictedNextLapMs.rounded()) ?? 0),
+            p.lapsCompleted + p.lapsRemaining, p.degradationMsPerLap, stderr,
+            lapTime(Int64(exactly: p.predictedNextLapMs.rounded()) ?? 0),
             window, p.confidence)
     }
 
     static func alert(_ a: Alert) -> String {
         let subject =
-            a.vehicleID.isEmpty && a.carNumber == nil ? "race" : "car \(CarKey.of(vehicleID: a.vehicleID, carNumber: a.carNumber))"
+            a.vehicleID.isEmpty && a.carNumber == nil
+            ? "race" : "car \(CarKey.of(vehicleID: a.vehicleID, carNumber: a.carNumber))"
         return "\(subject)  \(a.rule)  \(a.message)"
     }
 

@@ -36,7 +36,9 @@ struct RaceTracker {
     mutating func add(weather sample: WeatherSample) { weather = sample }
 
     mutating func add(states newStates: [CarState]) {
-        for state in newStates { states[CarKey.of(vehicleID: state.frame.vehicleID, carNumber: state.frame.carNumber)] = state }
+        for state in newStates {
+            states[CarKey.of(vehicleID: state.frame.vehicleID, carNumber: state.frame.carNumber)] = state
+        }
     }
 
     private mutating func heard(vehicleID: String, carNumber: Int?, atMs: Int64) {

@@ -20,7 +20,8 @@ struct ReplayFeed {
         files = try RaceFiles.locate(directory: directory, race: number)
         race = try RaceData.load(files, ledger: ledger)
 
-        var events: [FeedEvent] = race.laps.map { .lap($0) } + race.lapEnds.map { .lapEnd($0) }
+        var events: [FeedEvent] =
+            race.laps.map { .lap($0) } + race.lapEnds.map { .lapEnd($0) }
             + race.weather.map { .weather($0) }
         for url in files.telemetry {
             for sample in try TelemetryReader(url: url, ledger: ledger) { events.append(.sample(sample)) }

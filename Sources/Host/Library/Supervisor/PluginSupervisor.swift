@@ -27,8 +27,10 @@ final class PluginSupervisor: @unchecked Sendable {
     private(set) var replicas: [Replica] = []
     private var stopping = false
 
-    init(plugins: [PluginConfig], endpoint: String, store: String, logLevel: String, binDirectory: String,
-         wakeup: EventFD, logger: Logger) {
+    init(
+        plugins: [PluginConfig], endpoint: String, store: String, logLevel: String, binDirectory: String,
+        wakeup: EventFD, logger: Logger
+    ) {
         self.logger = logger
         self.endpoint = endpoint
         self.store = store
@@ -69,9 +71,10 @@ final class PluginSupervisor: @unchecked Sendable {
         let plugin = replicas[index].plugin
         let process = Process()
         process.executableURL = URL(fileURLWithPath: resolve(plugin.executable))
-        process.arguments = plugin.arguments + [
-            "--connect", endpoint, "--store", store, "--credits", String(plugin.credits), "--log-level", logLevel,
-        ]
+        process.arguments =
+            plugin.arguments + [
+                "--connect", endpoint, "--store", store, "--credits", String(plugin.credits), "--log-level", logLevel,
+            ]
         // The plugin's output goes through the host log, line by line, tagged with its name and pid.
         let stdout = Pipe()
         let stderr = Pipe()
@@ -86,7 +89,7 @@ final class PluginSupervisor: @unchecked Sendable {
         }
         do {
             try process.run()
-            relays.forEach { $0.started(pid: process.processIdentifier) }
+            for relay in relays { relay.started(pid: process.processIdentifier) }
             replicas[index].process = process
             replicas[index].relays = relays
             logger.info(
@@ -145,7 +148,7 @@ final class PluginSupervisor: @unchecked Sendable {
     func stopAll(graceMs: Int) {
         stopping = true
         let running = replicas.compactMap(\.process).filter(\.isRunning)
-        running.forEach { $0.terminate() }
+        for process in running { process.terminate() }
         let deadline = Date().addingTimeInterval(Double(graceMs) / 1000)
         while running.contains(where: \.isRunning) && Date() < deadline { usleep(10_000) }
         for process in running where process.isRunning {

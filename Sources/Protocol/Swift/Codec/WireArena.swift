@@ -74,7 +74,7 @@ final class WireArena {
     }
 
     private func releaseAll() {
-        allocations.forEach { free($0) }
+        for allocation in allocations { free(allocation) }
         allocations.removeAll()
     }
 }

@@ -29,7 +29,8 @@ public final class SQLiteRaceStore: RaceStore {
                     try db.execute(migration.sql, name: "migration_\(migration.version)")
                 } catch let error as StoreError {
                     throw StoreError(
-                        code: .migrationFailed, reason: "migration \(migration.version) (\(migration.name)): "
+                        code: .migrationFailed,
+                        reason: "migration \(migration.version) (\(migration.name)): "
                             + error.reason, location: error.location)
                 }
                 try db.statement(
@@ -94,7 +95,8 @@ public final class SQLiteRaceStore: RaceStore {
         ) { s in
             let f = s.frame
             return [
-                .text(CarKey.of(vehicleID: f.vehicleID, carNumber: f.carNumber)), .text(f.vehicleID), .integer(f.timeMs), .int(f.carNumber), .integer(Int64(f.lap)),
+                .text(CarKey.of(vehicleID: f.vehicleID, carNumber: f.carNumber)), .text(f.vehicleID),
+                .integer(f.timeMs), .int(f.carNumber), .integer(Int64(f.lap)),
                 .double(f.lapDistanceM), .double(f.speedKph), .double(f.throttlePct), .double(f.brakeFrontBar),
                 .double(f.brakeRearBar), .int(f.gear), .double(f.rpm), .double(f.accelLongG), .double(f.accelLatG),
                 .integer(Int64(s.samples)), .int64(s.lastLapMs), .int64(s.bestLapMs), .int(s.position),
