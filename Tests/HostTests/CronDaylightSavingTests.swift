@@ -32,15 +32,7 @@ struct CronDaylightSavingTests {
     func nexts(_ source: String, after start: String, count: Int, zone: TimeZone = SchedulerTestTime.chicago)
         throws -> [String]
     {
-        let expression = try CronExpression(source)
-        var instant = T.utc(start)
-        var result: [String] = []
-        for _ in 0..<count {
-            guard let next = expression.next(after: instant, in: zone) else { break }
-            result.append(T.text(next))
-            instant = next
-        }
-        return result
+        try SchedulerTestTime.firings(source, after: start, count: count, zone: zone)
     }
 
     /// Whole UTC hours from `first`, `count` of them, as UTC text.

@@ -24,15 +24,7 @@ struct CronExpressionTests {
     func firings(_ source: String, after start: String, count: Int, zone: TimeZone = SchedulerTestTime.utcZone)
         throws -> [String]
     {
-        let expression = try CronExpression(source)
-        var instant = T.utc(start)
-        var result: [String] = []
-        for _ in 0..<count {
-            guard let next = expression.next(after: instant, in: zone) else { break }
-            result.append(T.text(next))
-            instant = next
-        }
-        return result
+        try SchedulerTestTime.firings(source, after: start, count: count, zone: zone)
     }
 
     @Test("lists, ranges, steps and names expand to the values they mean")

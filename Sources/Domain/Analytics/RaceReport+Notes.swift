@@ -92,8 +92,8 @@ extension RaceReport {
                 position - onTrack > 1
             {
                 notes.append(
-                    "\(name): P\(onTrack) on the road, classified P\(position) without a time penalty (moved back by a decision)"
-                )
+                    "\(name): P\(onTrack) on the road, classified P\(position) without a time penalty "
+                        + "(moved back by a decision)")
             }
             if let official = car.resultsBestLapMs, let number = car.resultsBestLapNumber,
                 official != car.bestLapMs || number != car.bestLapNumber

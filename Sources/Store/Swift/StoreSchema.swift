@@ -13,7 +13,8 @@ enum StoreSchema {
                 PRIMARY KEY (vehicle_id, ecu_time_ms)
             ) WITHOUT ROWID;
             CREATE TABLE car_states (
-                car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, time_ms INTEGER NOT NULL, car_number INTEGER, lap INTEGER NOT NULL,
+                car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, time_ms INTEGER NOT NULL, car_number INTEGER,
+                lap INTEGER NOT NULL,
                 lap_distance_m REAL, speed_kph REAL, throttle_pct REAL, brake_front_bar REAL, brake_rear_bar REAL,
                 gear INTEGER, rpm REAL, accel_long_g REAL, accel_lat_g REAL, samples INTEGER NOT NULL,
                 last_lap_ms INTEGER, best_lap_ms INTEGER, position INTEGER, laps_completed INTEGER NOT NULL,

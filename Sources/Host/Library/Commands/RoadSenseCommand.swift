@@ -60,9 +60,8 @@ public enum RoadSenseCommand {
             case "bench": return try BenchCommand.parse(&cursor).execute()
             case "report": return try ReportCommand.parse(&cursor).execute()
             case "version", "--version":
-                print(
-                    "roadsense \(RoadSenseVersion.string) (protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string))"
-                )
+                let versions = "protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string)"
+                print("roadsense \(RoadSenseVersion.string) (\(versions))")
                 return 0
             case "help", "-h", "--help":
                 print(usage)

@@ -100,13 +100,11 @@ struct SubmitCommand {
         let patience = Date().addingTimeInterval(Double((timeoutMs + 10_000) * Int64(attempts)) / 1000 + 60)
         while Date() < patience {
             if let call = try store.call(id: id), call.isFinished {
-                print(
-                    "\(call.state.rawValue) after \(call.attempt) attempt(s): \(call.status ?? "—") \(call.message ?? "")"
-                )
+                let outcome = "\(call.status ?? "—") \(call.message ?? "")"
+                print("\(call.state.rawValue) after \(call.attempt) attempt(s): \(outcome)")
                 if let result = call.result, method.hasPrefix("bench."), let bench = try? BenchResult(wire: result) {
-                    print(
-                        "result: pid \(bench.pid) attempt \(bench.attempt) blob \(String(decoding: bench.blob, as: UTF8.self))"
-                    )
+                    let blob = String(decoding: bench.blob, as: UTF8.self)
+                    print("result: pid \(bench.pid) attempt \(bench.attempt) blob \(blob)")
                 } else if let result = call.result {
                     print("result: \(result.count) bytes")
                 }

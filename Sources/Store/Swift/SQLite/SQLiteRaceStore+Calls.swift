@@ -69,7 +69,8 @@ extension SQLiteRaceStore {
             try db.statement(
                 "insert_dead_letter",
                 """
-                INSERT OR REPLACE INTO dead_letters (call_id, method, entry, priority, attempts, errors, dead_ms, payload)
+                INSERT OR REPLACE INTO dead_letters
+                  (call_id, method, entry, priority, attempts, errors, dead_ms, payload)
                 SELECT call_id, method, entry, priority, attempt, errors, ?, payload FROM calls WHERE call_id = ?
                 """
             ).bind([.integer(nowMs), .text(call.callID)]).run()

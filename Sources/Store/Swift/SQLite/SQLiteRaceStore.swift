@@ -87,7 +87,8 @@ public final class SQLiteRaceStore: RaceStore {
         try upsert(
             states, name: "upsert_car_state",
             sql: """
-                INSERT OR REPLACE INTO car_states (car_key, vehicle_id, time_ms, car_number, lap, lap_distance_m, speed_kph,
+                INSERT OR REPLACE INTO car_states (car_key, vehicle_id, time_ms, car_number, lap, lap_distance_m,
+                  speed_kph,
                   throttle_pct, brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, samples,
                   last_lap_ms, best_lap_ms, position, laps_completed, max_speed_kph)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
