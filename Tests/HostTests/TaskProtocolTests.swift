@@ -108,6 +108,18 @@ struct TaskProtocolTests {
         #expect(again.attempts == 3)
     }
 
+    @Test("a submitted call for a method no plugin serves fails at once as UNIMPLEMENTED, not queued forever")
+    func unservedMethod() throws {
+        let harness = try HostHarness(replicas: 1)
+        let id = try harness.submit("nosuch.Method", BenchRequest())[0]
+        try harness.start()
+        #expect(try harness.wait(seconds: 20) { try $0.deadLetters().contains { $0.callID == id } })
+        harness.stop()
+        let letter = try #require(try harness.store().deadLetters().first { $0.callID == id })
+        #expect(letter.attempts == 1)
+        #expect(letter.errors.first?.contains("UNIMPLEMENTED") == true)
+    }
+
     @Test("a call stuck past its hard time limit gets its worker killed and restarted, and is retried")
     func hardTimeLimit() throws {
         let harness = try HostHarness(replicas: 1, hardLimitGraceMs: 500)

@@ -35,8 +35,17 @@ struct CtlCommand {
         return CtlCommand(words: words, store: try StoreLocation.parse(store ?? config.store), json: json)
     }
 
+    /// The store, refused when it does not exist yet: a mistyped path must not look like an empty queue.
+    static func existing(_ location: StoreLocation) throws -> StoreLocation {
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw HostError(
+                .badInput, "no store at \(path); give the --store a host runs with (roadsense run --store …)")
+        }
+        return location
+    }
+
     func execute() throws -> Int32 {
-        let store = try openStore(store)
+        let store = try openStore(try Self.existing(store))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         switch words.first {
         case "calls":

@@ -71,7 +71,9 @@ public enum RoadSenseCommand {
             }
         } catch let error as HostError {
             FileHandle.standardError.write(Data("roadsense: \(error.description)\n".utf8))
-            if error.code == .usage { FileHandle.standardError.write(Data("\n\(usage)\n".utf8)) }
+            if error.code == .usage {
+                FileHandle.standardError.write(Data("(roadsense help lists every command)\n".utf8))
+            }
             return error.exitCode
         } catch let error as StoreError {
             FileHandle.standardError.write(Data("roadsense: \(error.description)\n".utf8))

@@ -16,7 +16,7 @@ struct SubmitCommand {
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> SubmitCommand {
         guard let method = cursor.next(), method.contains("."), !method.hasPrefix("--") else {
-            throw HostError(.usage, "submit needs a method: roadsense submit SERVICE.METHOD [--json '{…}']")
+            throw HostError(.usage, "submit needs a method written SERVICE.METHOD, e.g. roadsense submit bench.Noop")
         }
         var json: String?
         var payloadFile: String?
@@ -81,25 +81,39 @@ struct SubmitCommand {
             request.failWith = code
         }
         if let blob = object["blob"] as? String { request.blob = Array(blob.utf8) }
+        let unknown = Set(object.keys).subtracting(["sleep_ms", "fail_with", "blob"])
+        guard unknown.isEmpty else {
+            throw HostError(
+                .badInput, "--json: unknown key(s) \(unknown.sorted()); bench.* takes sleep_ms, fail_with, blob")
+        }
         return request.encoded()
     }
 
     func execute() throws -> Int32 {
-        let store = try openStore(store)
+        let store = try openStore(try CtlCommand.existing(store))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let id = UUID().uuidString.lowercased()
         try store.recordCall(
             CallRecord(
                 callID: id, method: method, priority: priority.rawValue, attempt: 1, state: .queued, enqueuedMs: now,
                 entry: CallRecord.submitEntry, payload: payload, maxAttempts: attempts, timeoutMs: timeoutMs))
-        print(id)
+        // Written straight to the file descriptor, so the id is out even if the wait is interrupted.
+        FileHandle.standardOutput.write(Data((id + "\n").utf8))
         guard wait else { return 0 }
 
         // Poll the durable row until the call is finished (the host writes every transition there), for at
         // most every attempt's limit plus a minute for the host to pick it up and retry.
         let patience = Date().addingTimeInterval(Double((timeoutMs + 10_000) * Int64(attempts)) / 1000 + 60)
+        let hintAt = Date().addingTimeInterval(5)
+        var hinted = false
         while Date() < patience {
-            if let call = try store.call(id: id), call.isFinished {
+            let current = try store.call(id: id)
+            if !hinted && Date() > hintAt && current?.owner == nil {
+                hinted = true
+                FileHandle.standardError.write(
+                    Data("roadsense: no host has picked up \(id) yet; is one running on this store? waiting…\n".utf8))
+            }
+            if let call = current, call.isFinished {
                 let outcome = "\(call.status ?? "—") \(call.message ?? "")"
                 print("\(call.state.rawValue) after \(call.attempt) attempt(s): \(outcome)")
                 if let result = call.result, method.hasPrefix("bench."), let bench = try? BenchResult(wire: result) {

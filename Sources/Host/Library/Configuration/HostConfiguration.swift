@@ -154,9 +154,14 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
                 throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
             }
         }
-        for (index, plugin) in plugins.enumerated()
-        where !(0...64).contains(plugin.replicas) || !(1...1024).contains(plugin.credits) {
-            throw refuse("plugins.\(index) (\(plugin.name))", "replicas must be 0…64 and credits 1…1024")
+        for (index, plugin) in plugins.enumerated() {
+            let field = "plugins.\(index) (\(plugin.name))"
+            guard (0...64).contains(plugin.replicas) else {
+                throw refuse(field + ".replicas", "must be 0…64, got \(plugin.replicas)")
+            }
+            guard (1...1024).contains(plugin.credits) else {
+                throw refuse(field + ".credits", "must be 1…1024, got \(plugin.credits)")
+            }
         }
     }
 }

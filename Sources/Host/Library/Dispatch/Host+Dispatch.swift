@@ -114,9 +114,8 @@ extension Host {
         guard now - lastInboxCheckWallMs >= 500 else { return }
         lastInboxCheckWallMs = now
         do {
-            for record in try store.claimUnownedCalls(owner: hostID) {
+            for record in try store.claimUnownedCalls(owner: hostID) where accept(PendingCall(record: record)) {
                 logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
-                queue.push(PendingCall(record: record))
             }
         } catch {
             statistics.storeErrors += 1
@@ -124,14 +123,24 @@ extension Host {
         }
     }
 
+    /// Queues a call taken from the store, unless no plugin of this host serves its method: such a call
+    /// would wait forever, so it fails at once, for good (UNIMPLEMENTED, dead-lettered).
+    func accept(_ pending: PendingCall) -> Bool {
+        let method = pending.call.method
+        guard config.plugins.contains(where: { $0.methods.contains(method) }) || workers.serves(method) else {
+            attemptFailed(pending, status: .unimplemented, message: "no plugin of this host serves \(method)")
+            return false
+        }
+        queue.push(pending)
+        return true
+    }
+
     /// Puts back every call a previous host left queued or running (the running ones as their next attempt).
     func recoverUnfinished() throws {
         let unfinished = try store.unfinishedCalls()
         guard !unfinished.isEmpty else { return }
-        for record in unfinished {
-            let pending = PendingCall(record: record)
-            queue.push(pending)
-            self.record(pending, state: .queued)
+        for record in unfinished where accept(PendingCall(record: record)) {
+            self.record(PendingCall(record: record), state: .queued)
         }
         logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
