@@ -6,6 +6,12 @@ struct ArgumentCursor {
 
     mutating func next() -> String? { remaining.popFirst() }
 
+    /// Everything not consumed yet.
+    mutating func rest() -> [String] {
+        defer { remaining = [] }
+        return Array(remaining)
+    }
+
     mutating func value(for option: String) throws -> String {
         guard let value = remaining.popFirst(), !value.hasPrefix("--") || value == "-" else {
             throw HostError(.usage, "\(option) needs a value")

@@ -8,10 +8,17 @@ struct BenchCommand {
     var json: Bool
     var baselines: Bool
 
-    static func parse(_ cursor: inout ArgumentCursor) throws -> BenchCommand {
-        guard cursor.next() == "dispatch" else {
-            throw HostError(.usage, "bench needs a target: roadsense bench dispatch [--calls N] [--json]")
+    /// `bench dispatch …`, `bench ingest …` (and `bench ingest-file FILE`, its per-size child process).
+    static func run(_ cursor: inout ArgumentCursor) throws -> Int32 {
+        switch cursor.next() {
+        case "dispatch": return try parse(&cursor).execute()
+        case "ingest": return try BenchIngestCommand(arguments: cursor.rest(), child: false).execute()
+        case "ingest-file": return try BenchIngestCommand(arguments: cursor.rest(), child: true).execute()
+        default: throw HostError(.usage, "bench needs a target: roadsense bench dispatch|ingest [--json]")
         }
+    }
+
+    static func parse(_ cursor: inout ArgumentCursor) throws -> BenchCommand {
         var benchmark = DispatchBenchmark(calls: 20_000, workers: 2, credits: 32, sequential: 1000)
         var json = false
         var baselines = true

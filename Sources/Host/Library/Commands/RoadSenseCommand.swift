@@ -38,6 +38,9 @@ public enum RoadSenseCommand {
               The post-race review of one race's organiser files without starting the host: per car laps,
               best lap and its number, theoretical best, top speed, finishing position, green/caution and
               pit laps; weather; bad or ignored rows per file. Checked against the organisers' own files.
+          roadsense bench ingest [--copies N] [--source FILE] [--json]
+              Rows per second reading and pivoting long-format telemetry (the real Barber head repeated with
+              shifted times, N and 10×N copies), with each size's peak memory.
           roadsense bench dispatch [--calls N] [--workers W] [--credits C] [--json] [--no-baselines]
               No-op calls through a real host to W plugin processes: throughput and round-trip p50/p99,
               transient and durable, host memory with 100,000 calls queued — and, in the same run, a plain
@@ -57,7 +60,7 @@ public enum RoadSenseCommand {
             case "watch": return try WatchCommand.parse(&cursor).execute()
             case "ctl": return try CtlCommand.parse(&cursor).execute()
             case "submit": return try SubmitCommand.parse(&cursor).execute()
-            case "bench": return try BenchCommand.parse(&cursor).execute()
+            case "bench": return try BenchCommand.run(&cursor)
             case "report": return try ReportCommand.parse(&cursor).execute()
             case "version", "--version":
                 let versions = "protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string)"
