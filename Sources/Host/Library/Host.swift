@@ -40,6 +40,9 @@ public final class Host: @unchecked Sendable {
     var lastHeartbeatWallMs: Int64 = 0
     var lastInboxCheckWallMs: Int64 = 0
     var lastExpiryCheckWallMs: Int64 = 0
+    /// `plugin/pid` of the worker each in-flight call went to, kept until the call settles (a lost
+    /// worker leaves the worker table before its calls are failed).
+    var lastWorkerLabel: [String: String] = [:]
     /// The replay reached its end (as opposed to being stopped by a signal).
     var replayCompleted = false
 

@@ -174,6 +174,7 @@ extension Host {
             pending.worker = identity
             pending.dispatchedWallMs = now
             workers.dispatched(to: identity, callID: pending.call.callID)
+            lastWorkerLabel[pending.call.callID] = workers[identity]?.label
             inFlight[pending.call.callID] = pending
             statistics.callsDispatched += 1
             record(pending, state: .running)
@@ -190,7 +191,10 @@ extension Host {
     /// code is retryable and attempts remain, else it has failed for good.
     func attemptFailed(_ pending: PendingCall, status: StatusCode, message: String) {
         var pending = pending
-        pending.errors.append("attempt \(pending.call.attempt): \(status.name): \(message)")
+        // The worker that ran this attempt, for the record (it may already be gone from the table).
+        let worker = pending.worker.flatMap { workers[$0]?.label } ?? lastWorkerLabel[pending.call.callID]
+        let ranOn = worker.map { " on \($0)" } ?? ""
+        pending.errors.append("attempt \(pending.call.attempt)\(ranOn): \(status.name): \(message)")
         pending.worker = nil
         if status.isRetryable && Int(pending.call.attempt) < pending.maxAttempts {
             let cap = min(200 * (Int64(1) << min(Int64(pending.call.attempt), 5)), 5000)
@@ -214,9 +218,10 @@ extension Host {
                     "attempts": pending.call.attempt, "reason": message,
                 ])
             onCallFinished?(pending.call.callID, .failed)
+            lastWorkerLabel[pending.call.callID] = nil
             guard pending.durable else { return }
             let row = pending.record(
-                state: .failed, owner: hostID, worker: nil, status: status.name, message: message)
+                state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
             persist("dead letter") { try store.deadLetter(row, nowMs: wallNowMs()) }
         }
     }
@@ -225,7 +230,10 @@ extension Host {
         _ pending: PendingCall, state: CallRecord.State, status: String? = nil, message: String? = nil,
         withPayload: Bool = false, result: [UInt8]? = nil
     ) {
-        if [.succeeded, .failed, .expired].contains(state) { onCallFinished?(pending.call.callID, state) }
+        if [.succeeded, .failed, .expired].contains(state) {
+            onCallFinished?(pending.call.callID, state)
+            lastWorkerLabel[pending.call.callID] = nil
+        }
         guard pending.durable else { return }
         let finished = [.succeeded, .failed, .expired].contains(state) ? wallNowMs() : nil
         let row = pending.record(
