@@ -426,6 +426,9 @@ struct  Roadsense__V1__LapRecord
    * "" when only the car number is known
    */
   char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
   int32_t car_number;
   int32_t lap;
   /*
@@ -500,6 +503,9 @@ struct  Roadsense__V1__StrategyPrediction
 {
   ProtobufCMessage base;
   char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
   int32_t car_number;
   int64_t computed_ms;
   int32_t laps_completed;
@@ -545,6 +551,9 @@ struct  Roadsense__V1__Alert
    */
   char *alert_id;
   char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
   int32_t car_number;
   /*
    * "threshold", "lap_time_drop", "stale_feed", ...
@@ -567,6 +576,9 @@ struct  Roadsense__V1__CarPerformance
 {
   ProtobufCMessage base;
   char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
   int32_t car_number;
   int32_t laps_completed;
   int64_t best_lap_ms;
@@ -653,6 +665,9 @@ struct  Roadsense__V1__FeedStatus
 {
   ProtobufCMessage base;
   char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
   int32_t car_number;
   int64_t last_sample_ms;
 };
