@@ -22,6 +22,9 @@ public final class Host: @unchecked Sendable {
     var store: RaceStore!
     var context: ZMQContext!
     var router: ZMQSocket!
+    /// REP socket answering `roadsense ctl` requests (see Host+Control).
+    var control: ZMQSocket?
+    let startedWallMs = Int64(Date().timeIntervalSince1970 * 1000)
     var broadcaster: Broadcaster!
     var supervisor: PluginSupervisor!
     var feed: ReplayFeed?
@@ -112,6 +115,9 @@ public final class Host: @unchecked Sendable {
         do {
             try router.bind(config.pluginEndpoint)
             broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint)
+            let control = try ZMQSocket(context: context, kind: .rep)
+            try control.bind(Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory))
+            self.control = control
         } catch {
             throw HostError(.socket, "cannot bind \(config.pluginEndpoint) / \(config.publishEndpoint): \(error)")
         }
@@ -283,6 +289,7 @@ public final class Host: @unchecked Sendable {
         }
         supervisor?.stopAll(graceMs: 3000)
         router?.close()
+        control?.close()
         broadcaster?.close()
         context?.terminate()
         runtimeLock = nil

@@ -29,6 +29,9 @@ public enum RoadSenseCommand {
               Accept an ad-hoc call into the durable queue (stored before its id is printed); a running host
               picks it up within a second. --json is understood for bench.* methods (sleep_ms, fail_with,
               blob); --wait prints the outcome and exits 0 on success, 1 otherwise.
+          roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]
+              Ask a running host over its control socket: plugins and workers (pid, credits, in flight,
+              done, failed, restarts), queue depth per priority, schedule entries with next run, store.
           roadsense ctl calls [--state queued|running|succeeded|failed|expired] [--json] [--store URL]
               The durable call queue and its history, read from the store.
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
@@ -58,7 +61,13 @@ public enum RoadSenseCommand {
             switch command {
             case "run": return try RunCommand.parse(&cursor).execute()
             case "watch": return try WatchCommand.parse(&cursor).execute()
-            case "ctl": return try CtlCommand.parse(&cursor).execute()
+            case "ctl":
+                var peek = cursor
+                if peek.next() == "status" {
+                    _ = cursor.next()
+                    return try StatusCommand.parse(cursor.rest()).execute()
+                }
+                return try CtlCommand.parse(&cursor).execute()
             case "submit": return try SubmitCommand.parse(&cursor).execute()
             case "bench": return try BenchCommand.run(&cursor)
             case "report": return try ReportCommand.parse(&cursor).execute()

@@ -6,8 +6,10 @@ import RoadSenseStore
 extension Host {
     /// Waits for plugin messages or a wakeup, and handles everything that arrived.
     func pollOnce(timeoutMs: Int) throws {
-        let ready = try ZMQPoller.poll(sockets: [router], fds: [wakeup.fd], timeoutMs: timeoutMs)
+        let sockets = [router!] + (control.map { [$0] } ?? [])
+        let ready = try ZMQPoller.poll(sockets: sockets, fds: [wakeup.fd], timeoutMs: timeoutMs)
         if ready.fds.first == true { wakeup.drain() }
+        if ready.sockets.count > 1 && ready.sockets[1] { serveControl() }
         guard ready.sockets.first == true else { return }
         while let frames = try router.receive(dontWait: true) {
             guard frames.count >= 2 else { continue }

@@ -1,0 +1,76 @@
+import Foundation
+import RoadSenseProtocol
+
+/// The control socket: a REP socket on `RUNTIME/control.ipc` answering JSON requests from `roadsense ctl`
+/// on the host thread, between two polls. Today it answers `{"command": "status"}`.
+extension Host {
+    static func controlEndpoint(runtimeDirectory: String) -> String { "ipc://\(runtimeDirectory)/control.ipc" }
+
+    /// Answers every request waiting on the control socket.
+    func serveControl() {
+        guard let control else { return }
+        while let frames = try? control.receive(dontWait: true) {
+            let request = frames.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            let answer: [String: Any]
+            switch request?["command"] as? String {
+            case "status": answer = status()
+            default: answer = ["error": "unknown request; send {\"command\": \"status\"}"]
+            }
+            let data =
+                (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]))
+                ?? Data("{}".utf8)
+            _ = try? control.send([Array(data)], dontWait: true)
+        }
+    }
+
+    /// What `roadsense ctl status` shows: plugins and their workers, the queue, the schedule, the store.
+    func status() -> [String: Any] {
+        let now = wallNowMs()
+        let workerRows: [[String: Any]] = workers.workers.values.sorted { $0.label < $1.label }.map { w in
+            [
+                "worker": w.label, "plugin": w.hello.plugin, "pid": w.hello.pid, "credits": w.hello.credits,
+                "in_flight": w.inFlight.count, "done": w.done, "failed": w.failed,
+                "last_heard_ms_ago": now - w.lastHeardWallMs, "methods": w.hello.methods,
+            ]
+        }
+        let replicaRows: [[String: Any]] = supervisor.replicas.map { r in
+            [
+                "plugin": r.plugin.name, "replica": r.index, "pid": r.process?.processIdentifier ?? 0,
+                "state": r.process == nil ? "down" : "running", "restarts": r.restarts,
+                "last_exit": r.lastExit ?? "",
+            ]
+        }
+        let scheduleRows: [[String: Any]] = (schedule?.entries ?? []).map { e in
+            [
+                "entry": e.config.name, "method": e.config.method, "every_s": e.config.everySeconds,
+                "priority": e.config.priority, "fired": e.fired, "skipped_overlap": e.skippedOverlap,
+                "missed_slots": e.missedSlots, "next_due": Self.iso(e.nextMs),
+            ]
+        }
+        var status: [String: Any] = [
+            "host": hostID, "pid": getpid(), "version": RoadSenseVersion.string,
+            "uptime_s": Double(now - startedWallMs) / 1000, "store": config.store,
+            "sockets": [
+                "plugins": config.pluginEndpoint, "updates": config.publishEndpoint,
+                "control": Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory),
+            ],
+            "queue": [
+                "high": queue.depth(.high), "medium": queue.depth(.medium), "low": queue.depth(.low),
+                "in_flight": inFlight.count,
+            ],
+            "calls": [
+                "dispatched": statistics.callsDispatched, "failed": statistics.callsFailed,
+                "retries": statistics.retries, "expired": statistics.expired, "bad_frames": statistics.badFrames,
+                "store_errors": statistics.storeErrors,
+            ],
+            "workers": workerRows, "replicas": replicaRows, "schedule": scheduleRows,
+        ]
+        if let feed, let clock {
+            status["replay"] = [
+                "race_now": Self.iso(min(clock.nowMs, feed.endMs)), "race_end": Self.iso(feed.endMs),
+                "speed": clock.speed, "laps": tracker.laps.count, "samples": tracker.samplesFed,
+            ]
+        }
+        return status
+    }
+}

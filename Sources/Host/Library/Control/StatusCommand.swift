@@ -1,0 +1,94 @@
+import Foundation
+import RoadSenseProtocol
+
+/// `roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]`: asks a running host over its control
+/// socket what it is doing — plugins and workers, queue depth by priority, the schedule, the store.
+struct StatusCommand {
+    var endpoint: String
+    var json: Bool
+
+    static func parse(_ arguments: [String]) throws -> StatusCommand {
+        var cursor = ArgumentCursor(arguments)
+        var runtime: String?
+        var endpoint: String?
+        var json = false
+        while let argument = cursor.next() {
+            switch argument {
+            case "--runtime-dir": runtime = try cursor.value(for: argument)
+            case "--endpoint": endpoint = try cursor.value(for: argument)
+            case "--json": json = true
+            default: throw HostError(.usage, "unknown option '\(argument)' for ctl status")
+            }
+        }
+        var config = HostConfiguration.defaults()
+        if let runtime { config.useRuntimeDirectory(runtime) }
+        return StatusCommand(
+            endpoint: endpoint ?? Host.controlEndpoint(runtimeDirectory: config.runtimeDirectory), json: json)
+    }
+
+    func execute() throws -> Int32 {
+        let context = try ZMQContext()
+        defer { context.terminate() }
+        let socket = try ZMQSocket(context: context, kind: .req)
+        defer { socket.close() }
+        try socket.connect(endpoint)
+        _ = try socket.send([Array(#"{"command":"status"}"#.utf8)], dontWait: false)
+        let ready = try ZMQPoller.poll(sockets: [socket], timeoutMs: 3000)
+        guard ready.sockets.first == true, let frames = try socket.receive(dontWait: true), let body = frames.first,
+            let status = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        else {
+            throw HostError(
+                .socket, "no host answered on \(endpoint) within 3 s; is one running with this --runtime-dir?")
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: status, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(Self.text(status))
+        }
+        return 0
+    }
+
+    static func text(_ s: [String: Any]) -> String {
+        var lines = [
+            "host \(s["host"] ?? "?") pid \(s["pid"] ?? "?") up \(String(format: "%.0f", s["uptime_s"] as? Double ?? 0)) s"
+                + "  store \(s["store"] ?? "?")"
+        ]
+        if let replay = s["replay"] as? [String: Any] {
+            lines.append(
+                "replay: race clock \(replay["race_now"] ?? "?") of \(replay["race_end"] ?? "?") at \(replay["speed"] ?? "?")×, "
+                    + "\(replay["laps"] ?? 0) laps, \(replay["samples"] ?? 0) samples")
+        }
+        if let queue = s["queue"] as? [String: Any] {
+            lines.append(
+                "queue: high \(queue["high"] ?? 0)  medium \(queue["medium"] ?? 0)  low \(queue["low"] ?? 0)  "
+                    + "in flight \(queue["in_flight"] ?? 0)")
+        }
+        if let calls = s["calls"] as? [String: Any] {
+            lines.append(
+                "calls: dispatched \(calls["dispatched"] ?? 0)  failed \(calls["failed"] ?? 0)  "
+                    + "retries \(calls["retries"] ?? 0)  expired \(calls["expired"] ?? 0)  "
+                    + "bad frames \(calls["bad_frames"] ?? 0)")
+        }
+        lines.append("plugins:")
+        for r in s["replicas"] as? [[String: Any]] ?? [] {
+            let exit = (r["last_exit"] as? String).flatMap { $0.isEmpty ? nil : "  last exit: \($0)" } ?? ""
+            lines.append(
+                "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  pid \(r["pid"] ?? 0)  "
+                    + "restarts \(r["restarts"] ?? 0)\(exit)")
+        }
+        lines.append("workers:")
+        for w in s["workers"] as? [[String: Any]] ?? [] {
+            lines.append(
+                "  \(w["worker"] ?? "?")  credits \(w["credits"] ?? 0)  in flight \(w["in_flight"] ?? 0)  "
+                    + "done \(w["done"] ?? 0)  failed \(w["failed"] ?? 0)  heard \(w["last_heard_ms_ago"] ?? 0) ms ago")
+        }
+        lines.append("schedule:")
+        for e in s["schedule"] as? [[String: Any]] ?? [] {
+            lines.append(
+                "  \(e["entry"] ?? "?")  every \(e["every_s"] ?? 0) s  \(e["priority"] ?? "")  fired \(e["fired"] ?? 0)  "
+                    + "skipped \(e["skipped_overlap"] ?? 0)  next \(e["next_due"] ?? "?")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
