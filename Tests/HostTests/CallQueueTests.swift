@@ -44,4 +44,21 @@ struct CallQueueTests {
         #expect(queue.pop(nowMs: 499, canRun: { _ in true }) == nil)
         #expect(queue.pop(nowMs: 500, canRun: { _ in true })?.call.callID == "retry")
     }
+
+    @Test("only calls never started expire; a retry goes on to its attempt budget")
+    func expiryOnlyForFirstAttempts() {
+        var queue = CallQueue()
+        var fresh = PendingCall(
+            call: Call(callID: "fresh", method: "m.M", attempt: 1, payload: [], priority: .high), entry: "e",
+            maxAttempts: 3, enqueuedWallMs: 0, attemptTimeoutMs: 1000, expiresWallMs: 100)
+        var retry = fresh
+        retry.call.callID = "retry"
+        retry.call.attempt = 2
+        fresh.notBeforeWallMs = 0
+        queue.push(fresh)
+        queue.push(retry)
+        #expect(queue.removeExpired(nowMs: 99).isEmpty)
+        #expect(queue.removeExpired(nowMs: 101).map(\.call.callID) == ["fresh"])
+        #expect(queue.pop(nowMs: 101, canRun: { _ in true })?.call.callID == "retry")
+    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import RaceDomain
-import RoadSenseStore
 import Testing
+
+@testable import RoadSenseStore
 
 @Suite("SQLite store")
 struct SQLiteRaceStoreTests {
@@ -52,5 +53,38 @@ struct SQLiteRaceStoreTests {
     @Test("an unwritable path is a clear error naming the path")
     func unwritable() {
         #expect(throws: StoreError.self) { try SQLiteRaceStore(path: "/proc/roadsense/s.sqlite") }
+    }
+}
+
+@Suite("SQLite transactions")
+struct SQLiteTransactionTests {
+    struct Boom: Error {}
+
+    @Test("an inner transaction that throws undoes only its own writes; the outer batch still commits")
+    func innerRollsBackAlone() throws {
+        let store = try SQLiteRaceStore(
+            path: try TestPaths.temporaryDirectory("savepoint").appendingPathComponent("s.sqlite").path)
+        let first = LapRecord(carNumber: 13, lap: 1, lapTimeMs: 100_000, crossedMs: 1, flag: "GF", source: .analysis)
+        var second = first
+        second.lap = 2
+        try store.batch {
+            try store.upsertLaps([first])
+            _ = try? store.db.transaction { () throws -> Void in
+                try store.upsertLaps([second])
+                throw Boom()
+            }
+        }
+        #expect(try store.laps(carKey: "13").map(\.lap) == [1])
+    }
+
+    @Test("a batch that writes nothing opens no transaction, and the next one works")
+    func emptyBatch() throws {
+        let store = try SQLiteRaceStore(
+            path: try TestPaths.temporaryDirectory("lazy").appendingPathComponent("s.sqlite").path)
+        try store.batch {}
+        try store.batch {
+            try store.upsertLaps([LapRecord(carNumber: 7, lap: 3, lapTimeMs: 1, crossedMs: 1, source: .analysis)])
+        }
+        #expect(try store.count(.laps) == 1)
     }
 }

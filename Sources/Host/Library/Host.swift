@@ -70,8 +70,8 @@ public final class Host: @unchecked Sendable {
     /// Runs until the replay is done or SIGINT/SIGTERM; returns the summary.
     public func run() throws -> RunSummary {
         let wallStart = Date()
-        try prepare()
         defer { shutdown() }
+        try prepare()
         let signals = installSignalHandlers()
         defer { for source in signals { source.cancel() } }
 

@@ -17,7 +17,9 @@ public final class PluginWorker {
     private let wakeup: EventFD
     private let context: ZMQContext
     private var socket: ZMQSocket?
-    private var cancellations: [String: LockedFlag] = [:]
+    /// Cancellation flags of the calls running here, by call id and attempt (the same call can be here
+    /// twice: an attempt still running when the host re-sent it after a reconnect).
+    private var cancellations: [String: [UInt32: LockedFlag]] = [:]
     private var inFlight = 0
     private var heartbeatIntervalMs: Int64
     private var liveness: Int64
@@ -138,7 +140,7 @@ public final class PluginWorker {
         case .call(let call):
             start(call)
         case .cancel(let cancel):
-            cancellations[cancel.callID]?.set()
+            for flag in cancellations[cancel.callID]?.values ?? [:].values { flag.set() }
         case .goodbye(let goodbye) where goodbye.reason.hasPrefix(Goodbye.unknownWorkerReason):
             // The host restarted and does not know us: register again on the same connection.
             logger.info("host does not know this worker; registering again")
@@ -154,7 +156,7 @@ public final class PluginWorker {
     /// Queues a call on the work thread; its reply comes back through the outbox.
     private func start(_ call: Call) {
         let flag = LockedFlag()
-        cancellations[call.callID] = flag
+        cancellations[call.callID, default: [:]][call.attempt] = flag
         inFlight += 1
         let context = CallContext(
             callID: call.callID, method: call.method, attempt: call.attempt,
@@ -205,7 +207,8 @@ public final class PluginWorker {
 
     private func flushOutbox() throws {
         for reply in outbox.takeAll() {
-            cancellations[reply.callID] = nil
+            cancellations[reply.callID]?[reply.attempt] = nil
+            if cancellations[reply.callID]?.isEmpty == true { cancellations[reply.callID] = nil }
             inFlight -= 1
             try send(.reply(reply))
         }

@@ -13,11 +13,15 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     public var timeoutSeconds: Double?
     /// A call not started this long after it was scheduled is dropped as expired; default: the interval.
     public var expirySeconds: Double?
+    /// Whether an unstarted call expires at all. Off for live telemetry: each batch carries samples no
+    /// later call has, so dropping it would lose them.
+    public var expires: Bool
 
     public init(
         name: String, method: String, everySeconds: Double, priority: String, enabled: Bool = true,
-        maxAttempts: Int = 3, timeoutSeconds: Double? = nil, expirySeconds: Double? = nil
+        maxAttempts: Int = 3, timeoutSeconds: Double? = nil, expirySeconds: Double? = nil, expires: Bool = true
     ) {
+        self.expires = expires
         self.timeoutSeconds = timeoutSeconds
         self.expirySeconds = expirySeconds
         self.name = name
@@ -31,7 +35,8 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     /// The entries this version runs by default (more arrive with issue #5).
     public static let defaults: [ScheduleEntryConfig] = [
         ScheduleEntryConfig(
-            name: "process-live-telemetry", method: "telemetry.ProcessLive", everySeconds: 10, priority: "high"),
+            name: "process-live-telemetry", method: "telemetry.ProcessLive", everySeconds: 10, priority: "high",
+            expires: false),
         ScheduleEntryConfig(
             name: "check-alert-conditions", method: "alerts.CheckConditions", everySeconds: 45, priority: "high"),
         ScheduleEntryConfig(
@@ -40,7 +45,7 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, method, everySeconds, priority, enabled, maxAttempts, timeoutSeconds, expirySeconds
+        case name, method, everySeconds, priority, enabled, maxAttempts, timeoutSeconds, expirySeconds, expires
     }
 
     /// `name`, `method` and `everySeconds` are required; the rest default (medium priority, enabled,
@@ -56,5 +61,6 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
         maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? 3
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
         expirySeconds = try c.decodeIfPresent(Double.self, forKey: .expirySeconds)
+        expires = try c.decodeIfPresent(Bool.self, forKey: .expires) ?? true
     }
 }

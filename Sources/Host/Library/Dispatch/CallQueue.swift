@@ -58,10 +58,10 @@ struct CallQueue {
     mutating func pop(nowMs: Int64, canRun: (PendingCall) -> Bool) -> PendingCall? {
         let order: [Priority] = passedOver >= starvationBound ? [.low, .medium, .high] : [.high, .medium, .low]
         for priority in order {
-            guard var lane = lanes[priority], !lane.isEmpty,
-                let call = lane.removeFirst(where: { $0.notBeforeWallMs <= nowMs && canRun($0) })
+            // Mutated in place (`lanes[priority]!`), so the lane's array is not copied on every pop.
+            guard !(lanes[priority]?.isEmpty ?? true),
+                let call = lanes[priority]!.removeFirst(where: { $0.notBeforeWallMs <= nowMs && canRun($0) })
             else { continue }
-            lanes[priority] = lane
             let lowerWaiting = Priority.allCases.contains { $0 > priority && !(lanes[$0]?.isEmpty ?? true) }
             let starvedTurn = passedOver >= starvationBound
             passedOver = (!starvedTurn && lowerWaiting) ? passedOver + 1 : 0
@@ -73,10 +73,9 @@ struct CallQueue {
     /// Removes and returns every call whose expiry has passed (not started in time: dropped, not run late).
     mutating func removeExpired(nowMs: Int64) -> [PendingCall] {
         var expired: [PendingCall] = []
-        for priority in Priority.allCases {
-            guard var lane = lanes[priority], !lane.isEmpty else { continue }
-            expired += lane.removeAll { ($0.expiresWallMs ?? .max) < nowMs }
-            lanes[priority] = lane
+        for priority in Priority.allCases where !(lanes[priority]?.isEmpty ?? true) {
+            // Only calls never started expire: a retry has started once and goes on to its budget.
+            expired += lanes[priority]!.removeAll { $0.call.attempt == 1 && ($0.expiresWallMs ?? .max) < nowMs }
         }
         return expired
     }

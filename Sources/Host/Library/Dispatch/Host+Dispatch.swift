@@ -74,7 +74,7 @@ extension Host {
             priority: Priority.named(entry.priority) ?? .medium)
         let pending = PendingCall(
             call: call, entry: entry.name, maxAttempts: max(entry.maxAttempts, 1), enqueuedWallMs: now,
-            attemptTimeoutMs: timeout, expiresWallMs: now + expiry)
+            attemptTimeoutMs: timeout, expiresWallMs: entry.expires ? now + expiry : nil)
         record(pending, state: .queued, withPayload: true)
         queue.push(pending)
     }
@@ -139,8 +139,16 @@ extension Host {
     func recoverUnfinished() throws {
         let unfinished = try store.unfinishedCalls()
         guard !unfinished.isEmpty else { return }
-        for record in unfinished where accept(PendingCall(record: record)) {
-            self.record(PendingCall(record: record), state: .queued)
+        for record in unfinished {
+            // A call that was running on its last attempt has used its budget: dead-letter it.
+            if record.state == .running && record.attempt >= record.maxAttempts {
+                var last = PendingCall(record: record)
+                last.call.attempt = UInt32(max(record.attempt, 1))
+                last.errors.removeLast()
+                attemptFailed(last, status: .unavailable, message: "host stopped while the last attempt was running")
+                continue
+            }
+            if accept(PendingCall(record: record)) { self.record(PendingCall(record: record), state: .queued) }
         }
         logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }

@@ -65,11 +65,18 @@ extension Host {
     }
 
     func complete(_ reply: Reply, from identity: [UInt8]) {
-        workers[identity]?.inFlight.remove(reply.callID)
-        guard let pending = inFlight.removeValue(forKey: reply.callID) else {
-            logger.debug("late reply for a call already settled; ignored", ["call.id": reply.callID])
+        // Only the worker running the current attempt settles a call; anything else is a late reply.
+        guard let current = inFlight[reply.callID], current.worker == identity,
+            reply.attempt == current.call.attempt
+        else {
+            logger.debug(
+                "late reply for an attempt already settled or re-sent; ignored",
+                ["call.id": reply.callID, "attempt": reply.attempt])
             return
         }
+        workers[identity]?.inFlight.remove(reply.callID)
+        inFlight[reply.callID] = nil
+        let pending = current
         guard reply.status == .ok else {
             workers[identity]?.failed += 1
             return attemptFailed(pending, status: reply.status, message: reply.message)
@@ -106,8 +113,11 @@ extension Host {
     /// Hard limit (deadline + `hardLimitGraceMs`): the worker is presumed stuck; a plugin process this host
     /// started is killed (the supervisor restarts it), and the call is retried or dead-lettered by policy.
     func enforceTimeLimits(nowMs now: Int64) {
-        for (callID, pending) in inFlight where now > pending.call.deadlineMs {
-            guard let worker = pending.worker else { continue }
+        for callID in Array(inFlight.keys) {
+            // Re-read each call: losing a stuck worker below re-queues its other calls mid-loop.
+            guard let pending = inFlight[callID], now > pending.call.deadlineMs, let worker = pending.worker else {
+                continue
+            }
             if !pending.cancelSent {
                 inFlight[callID]?.cancelSent = true
                 let cancel = Cancel(callID: callID, reason: "soft time limit: deadline passed")
@@ -121,10 +131,10 @@ extension Host {
                 attemptFailed(
                     pending, status: .deadlineExceeded,
                     message: "hard time limit: no reply \(config.hardLimitGraceMs) ms after the deadline")
-                if let pid = workers[worker]?.hello.pid, supervisor.owns(pid: Int32(pid)) {
+                if let pid = workers[worker].flatMap({ Int32(exactly: $0.hello.pid) }), supervisor.owns(pid: pid) {
                     logger.error(
                         "worker stuck past the hard time limit; killing it", ["worker": workers[worker]?.label ?? "?"])
-                    kill(Int32(pid), SIGKILL)
+                    kill(pid, SIGKILL)
                 }
                 workerLost(worker, reason: "stuck past the hard time limit")
             }

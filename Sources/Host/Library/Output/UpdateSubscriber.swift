@@ -30,11 +30,23 @@ public final class UpdateSubscriber: @unchecked Sendable {
     /// Starts the thread; returns once the socket is connected.
     public func start() throws {
         let context = try ZMQContext()
-        let socket = try ZMQSocket(context: context, kind: .sub)
-        for prefix in prefixes { try socket.subscribe(prefix) }
-        // The summary always comes through, so a watcher knows the run ended.
-        if !prefixes.contains("") { try socket.subscribe("summary") }
-        try socket.connect(endpoint)
+        let socket: ZMQSocket
+        do {
+            socket = try ZMQSocket(context: context, kind: .sub)
+        } catch {
+            context.terminate()
+            throw error
+        }
+        do {
+            for prefix in prefixes { try socket.subscribe(prefix) }
+            // The summary always comes through, so a watcher knows the run ended.
+            if !prefixes.contains("") { try socket.subscribe("summary") }
+            try socket.connect(endpoint)
+        } catch {
+            socket.close()
+            context.terminate()
+            throw error
+        }
         // The socket moves to the watcher thread and is used only there from now on.
         let owned = SocketOnThread(socket: socket)
         let thread = Thread { [self] in
@@ -58,7 +70,9 @@ public final class UpdateSubscriber: @unchecked Sendable {
                 if !exactTopics.isEmpty && !wanted(update.topic) { continue }
                 lock.lock()
                 _received += 1
-                if lastSeq > 0 && update.seq > lastSeq + 1 && prefixes == [""] { _missed += update.seq - lastSeq - 1 }
+                if lastSeq > 0 && update.seq > lastSeq && update.seq - lastSeq > 1 && prefixes == [""] {
+                    _missed += update.seq - lastSeq - 1
+                }
                 if case .summary = update.body { _sawSummary = true }
                 lock.unlock()
                 lastSeq = update.seq

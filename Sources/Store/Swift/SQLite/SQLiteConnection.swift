@@ -80,7 +80,7 @@ public final class SQLiteConnection {
     /// A `lazy` transaction begins only at its first write (`beginIfNeeded`), so a batch that ends up
     /// writing nothing costs nothing.
     public func transaction<T>(lazy: Bool = false, _ body: () throws -> T) throws -> T {
-        if transactionDepth > 0 { return try body() }
+        if transactionDepth > 0 { return try savepoint(body) }
         transactionDepth += 1
         defer {
             transactionDepth -= 1
@@ -97,11 +97,30 @@ public final class SQLiteConnection {
         }
     }
 
+    /// A transaction inside another runs as a savepoint: if it throws, its own writes are undone and the
+    /// outer transaction goes on without them.
+    private func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try beginIfNeeded()
+        let name = "rs_\(transactionDepth)"
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        try execute("SAVEPOINT \(name)", name: "savepoint")
+        do {
+            let value = try body()
+            try execute("RELEASE \(name)", name: "release")
+            return value
+        } catch {
+            try? execute("ROLLBACK TO \(name)", name: "rollback_to")
+            try? execute("RELEASE \(name)", name: "release")
+            throw error
+        }
+    }
+
     /// Opens the pending transaction before a write.
     func beginIfNeeded() throws {
         guard transactionDepth > 0 && !begun else { return }
-        begun = true
         try execute("BEGIN IMMEDIATE", name: "begin")
+        begun = true
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
