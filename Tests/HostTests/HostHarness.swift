@@ -12,6 +12,8 @@ final class HostHarness {
     let configPath: String
     private(set) var host: Process?
     private var logs: [URL] = []
+    /// Set when the host did not stop on SIGTERM and had to be killed (a test can assert it stayed false).
+    private(set) var stuckOnStop = false
 
     init(replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000) throws {
         directory = try TestPaths.temporaryDirectory("harness")
@@ -47,12 +49,22 @@ final class HostHarness {
         try process.run()
         logs.append(log)
         host = process
+        // Return once the host is up (its sockets bound, its signal handling in place).
+        let ready = Date().addingTimeInterval(30)
+        while !self.log.contains("host ready") && process.isRunning && Date() < ready { usleep(10_000) }
     }
 
     /// Stops the host: SIGTERM (graceful) or SIGKILL.
     func stop(kill hard: Bool = false) {
         guard let host, host.isRunning else { return }
         if hard { kill(host.processIdentifier, SIGKILL) } else { host.terminate() }
+        // A host that ignores SIGTERM for 15 s is killed, so a bug there fails a test instead of hanging CI.
+        let deadline = Date().addingTimeInterval(15)
+        while host.isRunning && Date() < deadline { usleep(10_000) }
+        if host.isRunning {
+            stuckOnStop = true
+            kill(host.processIdentifier, SIGKILL)
+        }
         host.waitUntilExit()
     }
 

@@ -48,6 +48,11 @@ struct ReplayIntegrationTests {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        // Watchdog: a replay still running after 180 s is killed, so a hang fails the test instead of CI.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
+        defer { watchdog.cancel() }
         try during?(runtime)
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

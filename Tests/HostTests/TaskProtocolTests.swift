@@ -115,6 +115,7 @@ struct TaskProtocolTests {
         try harness.start()
         #expect(try harness.wait(seconds: 20) { try $0.deadLetters().contains { $0.callID == id } })
         harness.stop()
+        #expect(!harness.stuckOnStop, "the host ignored SIGTERM")
         let letter = try #require(try harness.store().deadLetters().first { $0.callID == id })
         #expect(letter.attempts == 1)
         #expect(letter.errors.first?.contains("UNIMPLEMENTED") == true)

@@ -70,10 +70,12 @@ public final class Host: @unchecked Sendable {
     /// Runs until the replay is done or SIGINT/SIGTERM; returns the summary.
     public func run() throws -> RunSummary {
         let wallStart = Date()
-        defer { shutdown() }
-        try prepare()
+        // Signal handling first: a SIGTERM that arrived while SIGTERM is ignored but before its dispatch
+        // source listens would be lost, and the host would never stop.
         let signals = installSignalHandlers()
         defer { for source in signals { source.cancel() } }
+        defer { shutdown() }
+        try prepare()
 
         try awaitPlugins()
         if let feed, let replay {
