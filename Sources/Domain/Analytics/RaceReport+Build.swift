@@ -28,7 +28,7 @@ extension RaceReport {
         assignVehicles(&cars, entries: entries, data: data, notes: &vehicleNotes)
         cars.sort(by: reportOrder)
 
-        var extraIssues: [ReportRowIssue] = []
+        var extraIssues: [BadRowCount] = []
         let files = fileList(data: data, extraIssues: &extraIssues, notes: &notes)
         notes += carNotes(cars)
         notes += vehicleNotes.sorted()
@@ -45,7 +45,7 @@ extension RaceReport {
             utcOffsetHours: Double(data.utcOffsetMs) / 3_600_000, files: files, resultsFile: resultsName,
             resultsKind: resultsName.map(resultsKind), cars: cars,
             weather: data.files.weather.map { WeatherSummary(file: $0.lastPathComponent, samples: data.weather) },
-            badRows: ledger.counts.map(ReportRowIssue.init) + extraIssues, notes: notes)
+            badRows: ledger.counts + extraIssues, notes: notes)
     }
 
     /// `official`, `provisional`, or `final` for a results file named neither.

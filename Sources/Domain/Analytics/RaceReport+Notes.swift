@@ -3,7 +3,7 @@ import Foundation
 extension RaceReport {
     /// The files read, by kind. A lap-event file whose timestamps mostly fall outside the race (vir R2's
     /// lap_time file is R1's) is listed `ignored` and its rows counted in `extraIssues`.
-    static func fileList(data: RaceData, extraIssues: inout [ReportRowIssue], notes: inout [String]) -> [ReportFile] {
+    static func fileList(data: RaceData, extraIssues: inout [BadRowCount], notes: inout [String]) -> [ReportFile] {
         let files = data.files
         let folder = files.directory.standardizedFileURL.path
         func name(_ url: URL) -> String {
@@ -33,7 +33,7 @@ extension RaceReport {
                     entry.note =
                         "\(outside) of \(events.count) events fall outside this race (\(span)): another session's file"
                     extraIssues.append(
-                        ReportRowIssue(
+                        BadRowCount(
                             file: url.lastPathComponent, kind: kind, reason: "file from another session (ignored)",
                             count: events.count))
                     notes.append("\(url.lastPathComponent): \(entry.note!)")

@@ -23,14 +23,14 @@ public struct RaceReport: Codable, Sendable, Equatable {
     public var cars: [CarReport]
     public var weather: WeatherSummary?
     /// Every bad or ignored row per file, kind and reason.
-    public var badRows: [ReportRowIssue]
+    public var badRows: [BadRowCount]
     /// Things the engineer should know: penalties, lap-file vehicle mapping, the organisers disagreeing.
     public var notes: [String]
 
     public init(
         track: String, race: Int, directory: String, utcOffsetHours: Double, files: [ReportFile],
         resultsFile: String?, resultsKind: String?, cars: [CarReport], weather: WeatherSummary?,
-        badRows: [ReportRowIssue], notes: [String]
+        badRows: [BadRowCount], notes: [String]
     ) {
         self.track = track
         self.race = race

@@ -1,5 +1,5 @@
 /// How many rows of one file were rejected or repaired for one reason.
-public struct BadRowCount: Sendable, Equatable {
+public struct BadRowCount: Codable, Sendable, Equatable {
     public var file: String
     /// File kind: `telemetry`, `lap_end`, `lap_start`, `lap_time`, `analysis`, `weather`, `results`, `best_laps`.
     public var kind: String

@@ -51,13 +51,13 @@ struct StatusCommand {
 
     static func text(_ s: [String: Any]) -> String {
         var lines = [
-            "host \(s["host"] ?? "?") pid \(s["pid"] ?? "?") up \(String(format: "%.0f", s["uptime_s"] as? Double ?? 0)) s"
-                + "  store \(s["store"] ?? "?")"
+            "host \(s["host"] ?? "?") pid \(s["pid"] ?? "?") "
+                + "up \(String(format: "%.0f", s["uptime_s"] as? Double ?? 0)) s  store \(s["store"] ?? "?")"
         ]
         if let replay = s["replay"] as? [String: Any] {
             lines.append(
-                "replay: race clock \(replay["race_now"] ?? "?") of \(replay["race_end"] ?? "?") at \(replay["speed"] ?? "?")×, "
-                    + "\(replay["laps"] ?? 0) laps, \(replay["samples"] ?? 0) samples")
+                "replay: race clock \(replay["race_now"] ?? "?") of \(replay["race_end"] ?? "?") "
+                    + "at \(replay["speed"] ?? "?")×, \(replay["laps"] ?? 0) laps, \(replay["samples"] ?? 0) samples")
         }
         if let queue = s["queue"] as? [String: Any] {
             lines.append(
@@ -86,8 +86,8 @@ struct StatusCommand {
         lines.append("schedule:")
         for e in s["schedule"] as? [[String: Any]] ?? [] {
             lines.append(
-                "  \(e["entry"] ?? "?")  every \(e["every_s"] ?? 0) s  \(e["priority"] ?? "")  fired \(e["fired"] ?? 0)  "
-                    + "skipped \(e["skipped_overlap"] ?? 0)  next \(e["next_due"] ?? "?")")
+                "  \(e["entry"] ?? "?")  every \(e["every_s"] ?? 0) s  \(e["priority"] ?? "")  "
+                    + "fired \(e["fired"] ?? 0)  skipped \(e["skipped_overlap"] ?? 0)  next \(e["next_due"] ?? "?")")
         }
         return lines.joined(separator: "\n")
     }
