@@ -15,14 +15,19 @@ final class HostHarness {
     /// Set when the host did not stop on SIGTERM and had to be killed (a test can assert it stayed false).
     private(set) var stuckOnStop = false
 
-    init(replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000) throws {
+    /// `residentQueuedCalls`: how many queued calls the host keeps whole in memory before it keeps only
+    /// their ids and reads them back from the store (a small value puts that path under test).
+    init(
+        replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000,
+        residentQueuedCalls: Int = 10_000
+    ) throws {
         directory = try TestPaths.temporaryDirectory("harness")
         runtime = directory.appendingPathComponent("run").path
         storePath = directory.appendingPathComponent("store.sqlite").path
         configPath = directory.appendingPathComponent("config.json").path
         let config: [String: Any] = [
             "schedule": [] as [Any], "heartbeatIntervalMs": heartbeatMs, "liveness": liveness,
-            "hardLimitGraceMs": hardLimitGraceMs,
+            "hardLimitGraceMs": hardLimitGraceMs, "residentQueuedCalls": residentQueuedCalls,
             "plugins": [
                 [
                     "name": "bench", "executable": "roadsense-bench", "replicas": replicas, "credits": 1,

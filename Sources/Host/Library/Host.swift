@@ -56,6 +56,9 @@ public final class Host: @unchecked Sendable {
     public var onReady: (() throws -> Void)?
     /// Called on the host thread when a call finishes (succeeded, failed for good, or expired).
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
+    /// Finish notices held until the open commit is done (see `committing`).
+    var heldFinishes: [(String, CallRecord.State)] = []
+    var holdingFinishes = false
     /// Calls submitted from other threads of this process, waiting for the loop.
     let inbox = LockedQueue<PendingCall>()
 
@@ -109,6 +112,7 @@ public final class Host: @unchecked Sendable {
             for note in feed?.race.mappingNotes ?? [] { logger.info("car mapping", ["note": note]) }
         }
         store = try openStore(StoreLocation.parse(config.store))
+        queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
         try recoverUnfinished()
 
         context = try ZMQContext()

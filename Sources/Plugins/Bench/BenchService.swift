@@ -8,6 +8,8 @@ import RoadSenseProtocol
 final class BenchService: PluginService {
     let name = "bench"
     let methods = ["bench.Noop", "bench.Sleep", "bench.Fail", "bench.Hang"]
+    /// Noop and Fail return at once; Sleep and Hang run on the work thread (they must not block heartbeats).
+    let inlineMethods: Set<String> = ["bench.Noop", "bench.Fail"]
 
     func start(options: PluginOptions, logger: Logger) throws {}
 

@@ -21,6 +21,9 @@ public final class PluginWorker {
     /// twice: an attempt still running when the host re-sent it after a reconnect).
     private var cancellations: [String: [UInt32: LockedFlag]] = [:]
     private var inFlight = 0
+    /// Calls handed to the work thread whose replies the loop has not yet taken from the outbox.
+    private var onWorkThread = 0
+    private let inlineMethods: Set<String>
     private var heartbeatIntervalMs: Int64
     private var liveness: Int64
     private var lastHeardMs: Int64 = 0
@@ -34,6 +37,7 @@ public final class PluginWorker {
         self.logger = logger
         heartbeatIntervalMs = Int64(options.heartbeatIntervalMs)
         liveness = Int64(options.liveness)
+        inlineMethods = service.inlineMethods
         wakeup = try EventFD()
         context = try ZMQContext()
         stopping = LockedFlag()
@@ -138,7 +142,7 @@ public final class PluginWorker {
         case .heartbeat:
             break
         case .call(let call):
-            start(call)
+            try start(call)
         case .cancel(let cancel):
             for flag in cancellations[cancel.callID]?.values ?? [:].values { flag.set() }
         case .goodbye(let goodbye) where goodbye.reason.hasPrefix(Goodbye.unknownWorkerReason):
@@ -153,11 +157,21 @@ public final class PluginWorker {
         }
     }
 
-    /// Queues a call on the work thread; its reply comes back through the outbox.
-    private func start(_ call: Call) {
+    /// Queues a call on the work thread; its reply comes back through the outbox. An inline method runs
+    /// here at once when the work thread has nothing (so calls still run one at a time).
+    private func start(_ call: Call) throws {
+        if onWorkThread == 0 && inlineMethods.contains(call.method) {
+            let context = CallContext(
+                callID: call.callID, method: call.method, attempt: call.attempt,
+                deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
+                cancellation: LockedFlag())
+            try send(.reply(Self.execute(call: call, context: context, service: service, logger: logger)))
+            return
+        }
         let flag = LockedFlag()
         cancellations[call.callID, default: [:]][call.attempt] = flag
         inFlight += 1
+        onWorkThread += 1
         let context = CallContext(
             callID: call.callID, method: call.method, attempt: call.attempt,
             deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
@@ -210,6 +224,7 @@ public final class PluginWorker {
             cancellations[reply.callID]?[reply.attempt] = nil
             if cancellations[reply.callID]?.isEmpty == true { cancellations[reply.callID] = nil }
             inFlight -= 1
+            onWorkThread -= 1
             try send(.reply(reply))
         }
     }

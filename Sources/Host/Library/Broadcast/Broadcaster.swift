@@ -16,10 +16,27 @@ final class Broadcaster {
         self.endpoint = endpoint
     }
 
+    /// Updates published while held, sent in order by `release()` (after the store commit that keeps them).
+    private var held: [[[UInt8]]] = []
+    private var holding = false
+
     func publish(topic: String, body: Update.Body, atMs: Int64) {
         sequence += 1
         let update = Update(seq: sequence, publishedMs: atMs, topic: topic, body: body)
-        _ = try? socket.send(BroadcastFrames.encode(update), dontWait: true)
+        let frames = BroadcastFrames.encode(update)
+        if holding {
+            held.append(frames)
+        } else {
+            _ = try? socket.send(frames, dontWait: true)
+        }
+    }
+
+    func hold() { holding = true }
+
+    func release() {
+        holding = false
+        for frames in held { _ = try? socket.send(frames, dontWait: true) }
+        held.removeAll(keepingCapacity: true)
     }
 
     func close() { socket.close() }

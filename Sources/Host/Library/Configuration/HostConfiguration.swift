@@ -20,6 +20,9 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     public var schedule: [ScheduleEntryConfig]
     public var plugins: [PluginConfig]
     public var logLevel: String
+    /// Queued durable calls kept whole in memory; past this many, a queued call keeps only its id and order
+    /// in memory and is read back from the store when dispatched (so 100,000 queued calls fit in a few MB).
+    public var residentQueuedCalls: Int = 10_000
 
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HostConfiguration
@@ -48,7 +51,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs
-        case plugins, logLevel
+        case plugins, logLevel, residentQueuedCalls
     }
 
     init(
@@ -86,6 +89,8 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         schedule = try c.decodeIfPresent([ScheduleEntryConfig].self, forKey: .schedule) ?? base.schedule
         plugins = try c.decodeIfPresent([PluginConfig].self, forKey: .plugins) ?? base.plugins
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? base.logLevel
+        residentQueuedCalls =
+            try c.decodeIfPresent(Int.self, forKey: .residentQueuedCalls) ?? base.residentQueuedCalls
     }
 
     /// Reads a JSON configuration file; errors name the file and what is wrong with it.
@@ -120,6 +125,9 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         guard (1...100).contains(liveness) else { throw refuse("liveness", "must be 1…100, got \(liveness)") }
         guard (0...3_600_000).contains(hardLimitGraceMs) else {
             throw refuse("hardLimitGraceMs", "must be 0…3600000 ms, got \(hardLimitGraceMs)")
+        }
+        guard (0...10_000_000).contains(residentQueuedCalls) else {
+            throw refuse("residentQueuedCalls", "must be 0…10000000 calls, got \(residentQueuedCalls)")
         }
         guard Logger.Level(name: logLevel) != nil else {
             throw refuse("logLevel", "must be debug, info, warning or error, got '\(logLevel)'")

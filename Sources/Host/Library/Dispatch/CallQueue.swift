@@ -1,85 +1,301 @@
 import RoadSenseProtocol
 
-/// Calls waiting for a worker, by priority. High goes first, but after `starvationBound` consecutive
-/// picks that passed over waiting lower-priority work, the oldest call of the lowest waiting priority goes
-/// next — so a low call waits behind at most `starvationBound` high or medium dispatches.
+/// Calls waiting for a worker, by priority and method.
+///
+/// - **Order**: high goes first, but after `starvationBound` consecutive picks that passed over waiting
+///   lower-priority work, the oldest call of the lowest waiting priority goes next — so a low call waits
+///   behind at most `starvationBound` high or medium dispatches. Within a priority, the oldest call whose
+///   method has a free worker goes first.
+/// - **Cost**: each priority keeps one FIFO lane per method, so a pop looks at one head per method, never
+///   along a queue of calls no worker can take. Calls in retry backoff wait in `delayed` until due.
+/// - **Memory**: past `spillAbove` queued calls, a durable call keeps only a 40-byte `SpilledCall` here —
+///   its payload and history are in the store, and `load` reads them back when the call is dispatched.
 struct CallQueue {
-    /// One priority's FIFO. Popping from the front is O(1): a head index moves, and the array is
-    /// compacted once the dead prefix is half of it.
-    struct Lane {
-        private var items: [PendingCall] = []
-        private var head = 0
-
-        var count: Int { items.count - head }
-        var isEmpty: Bool { count == 0 }
-        var live: ArraySlice<PendingCall> { items[head...] }
-
-        mutating func append(_ call: PendingCall) { items.append(call) }
-
-        /// Removes the first call that `accept` takes.
-        mutating func removeFirst(where accept: (PendingCall) -> Bool) -> PendingCall? {
-            guard let index = items[head...].firstIndex(where: accept) else { return nil }
-            let call = items[index]
-            if index == head {
-                head += 1
-                if head > 1024 && head * 2 > items.count {
-                    items.removeFirst(head)
-                    head = 0
-                }
-            } else {
-                items.remove(at: index)
-            }
-            return call
-        }
-
-        mutating func removeAll(where drop: (PendingCall) -> Bool) -> [PendingCall] {
-            let dropped = items[head...].filter(drop)
-            guard !dropped.isEmpty else { return [] }
-            items = items[head...].filter { !drop($0) }
-            head = 0
-            return dropped
-        }
+    /// A durable call whose body lives only in the store while it waits.
+    struct SpilledCall {
+        let id: CompactCallID
+        let sequence: UInt64
+        let notBeforeWallMs: Int64
+        let expiresWallMs: Int64
+        let attempt: UInt32
+        let entryIndex: UInt16
     }
 
-    private var lanes: [Priority: Lane] = [.high: Lane(), .medium: Lane(), .low: Lane()]
-    private var passedOver = 0
+    /// A call kept whole in memory (the queue is short, or the call is transient or its id is not a UUID).
+    struct ResidentCall {
+        let sequence: UInt64
+        let pending: PendingCall
+    }
+
+    /// One method's FIFO in one priority: resident calls first (always the older ones), then spilled ones.
+    struct Lane {
+        var resident = Fifo<ResidentCall>()
+        var spilled = Fifo<SpilledCall>()
+
+        var count: Int { resident.count + spilled.count }
+        var isEmpty: Bool { resident.isEmpty && spilled.isEmpty }
+        var headSequence: UInt64? { resident.first?.sequence ?? spilled.first?.sequence }
+    }
+
+    /// Reads a spilled call back from the store: nil if its row is gone; throws if the store cannot answer.
+    typealias Loader = (String) throws -> PendingCall?
+
     let starvationBound: Int
+    let spillAbove: Int
+    private let load: Loader?
+    private var lanes: [Priority: [String: Lane]] = [:]
+    private var depths: [Priority: Int] = [:]
+    private var delayed: [PendingCall] = []
+    private var entryCounts: [String: Int] = [:]
+    private var entryNames: [String] = []
+    private var entryIndexes: [String: UInt16] = [:]
+    private var nextSequence: UInt64 = 0
+    private var passedOver = 0
+    private(set) var count = 0
+    /// Calls whose row had vanished from the store when they were due (dropped; logged by the host).
+    private(set) var vanished: [String] = []
 
-    init(starvationBound: Int = 8) { self.starvationBound = starvationBound }
+    init(starvationBound: Int = 8, spillAbove: Int = .max, load: Loader? = nil) {
+        self.starvationBound = starvationBound
+        self.spillAbove = load == nil ? .max : spillAbove
+        self.load = load
+    }
 
-    var count: Int { lanes.values.reduce(0) { $0 + $1.count } }
-    func depth(_ priority: Priority) -> Int { lanes[priority]?.count ?? 0 }
+    func depth(_ priority: Priority) -> Int { depths[priority] ?? 0 }
+    /// Calls currently held as spilled references (for status and tests).
+    var spilledCount: Int { lanes.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.spilled.count } } }
 
     mutating func push(_ call: PendingCall) {
-        lanes[call.call.priority, default: Lane()].append(call)
+        count += 1
+        depths[call.call.priority, default: 0] += 1
+        entryCounts[call.entry, default: 0] += 1
+        if call.notBeforeWallMs > 0 {
+            delayed.append(call)
+        } else {
+            append(call)
+        }
     }
 
-    /// Removes and returns the next call that `canRun` accepts at `nowMs`.
-    mutating func pop(nowMs: Int64, canRun: (PendingCall) -> Bool) -> PendingCall? {
+    private mutating func append(_ call: PendingCall) {
+        nextSequence += 1
+        let priority = call.call.priority
+        let method = call.call.method
+        var lane = lanes[priority]?.removeValue(forKey: method) ?? Lane()
+        if let spilled = spill(call, sequence: nextSequence, laneHasSpilled: !lane.spilled.isEmpty) {
+            lane.spilled.append(spilled)
+        } else {
+            lane.resident.append(ResidentCall(sequence: nextSequence, pending: call))
+        }
+        lanes[priority, default: [:]][method] = lane
+    }
+
+    /// The compact form of `call`, when it may leave memory: durable, a UUID id, and the queue is long (or
+    /// its lane already spills, which keeps the lane in arrival order).
+    private mutating func spill(_ call: PendingCall, sequence: UInt64, laneHasSpilled: Bool) -> SpilledCall? {
+        guard call.durable, laneHasSpilled || count > spillAbove,
+            let id = CompactCallID(call.call.callID), let entry = entryIndex(call.entry)
+        else { return nil }
+        return SpilledCall(
+            id: id, sequence: sequence, notBeforeWallMs: call.notBeforeWallMs, expiresWallMs: call.expiresWallMs ?? .max,
+            attempt: call.call.attempt, entryIndex: entry)
+    }
+
+    private mutating func entryIndex(_ name: String) -> UInt16? {
+        if let index = entryIndexes[name] { return index }
+        guard entryNames.count < Int(UInt16.max) else { return nil }
+        let index = UInt16(entryNames.count)
+        entryNames.append(name)
+        entryIndexes[name] = index
+        return index
+    }
+
+    /// Removes and returns the next call whose method `canRun` accepts, at `nowMs`. Throws when a spilled
+    /// call's body cannot be read from the store (the call stays queued).
+    mutating func pop(nowMs: Int64, canRun: (String) -> Bool) throws -> PendingCall? {
+        promoteDelayed(nowMs: nowMs)
         let order: [Priority] = passedOver >= starvationBound ? [.low, .medium, .high] : [.high, .medium, .low]
-        for priority in order {
-            // Mutated in place (`lanes[priority]!`), so the lane's array is not copied on every pop.
-            guard !(lanes[priority]?.isEmpty ?? true),
-                let call = lanes[priority]!.removeFirst(where: { $0.notBeforeWallMs <= nowMs && canRun($0) })
-            else { continue }
-            let lowerWaiting = Priority.allCases.contains { $0 > priority && !(lanes[$0]?.isEmpty ?? true) }
-            let starvedTurn = passedOver >= starvationBound
-            passedOver = (!starvedTurn && lowerWaiting) ? passedOver + 1 : 0
-            return call
+        for priority in order where depth(priority) > 0 {
+            while let method = oldestRunnable(priority, canRun: canRun) {
+                guard let call = try take(priority, method) else { continue }
+                let lowerWaiting = Priority.allCases.contains { $0 > priority && depth($0) > 0 }
+                let starvedTurn = passedOver >= starvationBound
+                passedOver = (!starvedTurn && lowerWaiting) ? passedOver + 1 : 0
+                return call
+            }
         }
         return nil
     }
 
+    /// The method whose lane head is oldest among those `canRun` accepts.
+    private func oldestRunnable(_ priority: Priority, canRun: (String) -> Bool) -> String? {
+        var best: (method: String, sequence: UInt64)?
+        for (method, lane) in lanes[priority] ?? [:] {
+            guard let head = lane.headSequence, head < (best?.sequence ?? .max), canRun(method) else { continue }
+            best = (method, head)
+        }
+        return best?.method
+    }
+
+    /// Takes the head of a lane; nil when it was a spilled call whose row is gone (recorded in `vanished`).
+    private mutating func take(_ priority: Priority, _ method: String) throws -> PendingCall? {
+        // Taken out of the dictionary while it changes, so its storage is not copied.
+        guard var lane = lanes[priority]?.removeValue(forKey: method) else { return nil }
+        defer { if !lane.isEmpty { lanes[priority, default: [:]][method] = lane } }
+        let call: PendingCall?
+        let entry: String
+        if let resident = lane.resident.first {
+            call = resident.pending
+            entry = resident.pending.entry
+            lane.resident.removeFirst()
+        } else if let spilled = lane.spilled.first, let load {
+            let id = spilled.id.string
+            call = try load(id)
+            entry = entryNames[Int(spilled.entryIndex)]
+            lane.spilled.removeFirst()
+            if call == nil { vanished.append(id) }
+        } else {
+            return nil
+        }
+        count -= 1
+        depths[priority, default: 1] -= 1
+        forget(entry: entry)
+        return call
+    }
+
+    private mutating func forget(entry: String) {
+        guard let left = entryCounts[entry] else { return }
+        entryCounts[entry] = left > 1 ? left - 1 : nil
+    }
+
+    /// Moves calls whose retry backoff is over to the back of their lane.
+    private mutating func promoteDelayed(nowMs: Int64) {
+        guard !delayed.isEmpty, delayed.contains(where: { $0.notBeforeWallMs <= nowMs }) else { return }
+        var waiting: [PendingCall] = []
+        for call in delayed {
+            if call.notBeforeWallMs <= nowMs { append(call) } else { waiting.append(call) }
+        }
+        delayed = waiting
+    }
+
     /// Removes and returns every call whose expiry has passed (not started in time: dropped, not run late).
+    /// Only calls never started expire: a retry has started once and goes on to its budget. A spilled call
+    /// whose body the store cannot give back now stays queued, and is looked at again next time.
     mutating func removeExpired(nowMs: Int64) -> [PendingCall] {
         var expired: [PendingCall] = []
-        for priority in Priority.allCases where !(lanes[priority]?.isEmpty ?? true) {
-            // Only calls never started expire: a retry has started once and goes on to its budget.
-            expired += lanes[priority]!.removeAll { $0.call.attempt == 1 && ($0.expiresWallMs ?? .max) < nowMs }
+        for (priority, byMethod) in lanes {
+            for method in byMethod.keys {
+                guard var lane = lanes[priority]?.removeValue(forKey: method) else { continue }
+                defer { if !lane.isEmpty { lanes[priority, default: [:]][method] = lane } }
+                let before = lane.count
+                let residentGone = lane.resident.removeAll {
+                    $0.pending.call.attempt == 1 && ($0.pending.expiresWallMs ?? .max) < nowMs
+                }
+                let spilledGone = lane.spilled.removeAll { $0.attempt == 1 && $0.expiresWallMs < nowMs }
+                guard lane.count < before else { continue }
+                expired += residentGone.map(\.pending)
+                for spilled in spilledGone {
+                    switch Result(catching: { try load?(spilled.id.string) }) {
+                    case .success(let call?): expired.append(call)
+                    case .success(nil):
+                        vanished.append(spilled.id.string)
+                        forget(entry: entryNames[Int(spilled.entryIndex)])
+                    case .failure: lane.spilled.append(spilled)
+                    }
+                }
+                let removed = before - lane.count
+                count -= removed
+                depths[priority, default: removed] -= removed
+            }
         }
+        for call in expired { forget(entry: call.entry) }
         return expired
     }
 
+    /// Spilled calls found missing from the store since the last look (the host logs them).
+    mutating func takeVanished() -> [String] {
+        defer { vanished.removeAll() }
+        return vanished
+    }
+
     /// Entry names with a call queued (for the schedule's no-overlap rule).
-    var entries: Set<String> { Set(lanes.values.flatMap { $0.live.map(\.entry) }) }
+    var entries: Set<String> { Set(entryCounts.keys) }
+    func hasQueued(entry: String) -> Bool { entryCounts[entry] != nil }
+}
+
+/// A first-in first-out buffer whose pops are O(1): a head index moves, and the storage is compacted once
+/// the dead prefix is more than half of it.
+struct Fifo<Element> {
+    private var items: [Element] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+    var isEmpty: Bool { head == items.count }
+    var first: Element? { isEmpty ? nil : items[head] }
+
+    mutating func append(_ element: Element) { items.append(element) }
+
+    mutating func removeFirst() {
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: items.count < 4096)
+            head = 0
+        } else if head > 1024 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// Removes and returns the elements `drop` selects, keeping the others in order.
+    mutating func removeAll(where drop: (Element) -> Bool) -> [Element] {
+        let live = items[head...]
+        guard live.contains(where: drop) else { return [] }
+        let dropped = live.filter(drop)
+        items = live.filter { !drop($0) }
+        head = 0
+        return dropped
+    }
+}
+
+/// A call id that is a UUID, held as 16 bytes instead of a 36-character string.
+struct CompactCallID: Hashable {
+    let high: UInt64
+    let low: UInt64
+
+    /// nil unless `text` is a lowercase hyphenated UUID (what the host and `roadsense submit` generate).
+    init?(_ text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36 else { return nil }
+        var value: (UInt64, UInt64) = (0, 0)
+        var digits = 0
+        for (offset, byte) in utf8.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = UInt64(byte - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            if digits < 16 { value.0 = value.0 << 4 | nibble } else { value.1 = value.1 << 4 | nibble }
+            digits += 1
+        }
+        high = value.0
+        low = value.1
+    }
+
+    /// The lowercase hyphenated form, the same text it was made from.
+    var string: String {
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        for index in 0..<32 {
+            if index == 8 || index == 12 || index == 16 || index == 20 { bytes.append(UInt8(ascii: "-")) }
+            let word = index < 16 ? high : low
+            let shift = UInt64((15 - index % 16) * 4)
+            bytes.append(hex[Int((word >> shift) & 0xf)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }

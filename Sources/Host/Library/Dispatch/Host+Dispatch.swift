@@ -156,13 +156,24 @@ extension Host {
     /// Sends queued calls to workers with free credits, highest priority first. The `running` marks of one
     /// pass commit together.
     func dispatch() {
-        persist("dispatched calls") { try store.batch { dispatchPass() } }
+        committing("dispatched calls") { dispatchPass() }
     }
 
     private func dispatchPass() {
         let now = wallNowMs()
-        while var pending = queue.pop(nowMs: now, canRun: { workers.available(for: $0.call.method) != nil }) {
-            let identity = workers.available(for: pending.call.method)!
+        defer { reportVanished() }
+        while true {
+            let next: PendingCall?
+            do {
+                next = try queue.pop(nowMs: now, canRun: { workers.available(for: $0) != nil })
+            } catch {
+                statistics.storeErrors += 1
+                logger.error(
+                    "could not read a queued call back from the store; it stays queued, dispatch tries again",
+                    ["error": error])
+                return
+            }
+            guard var pending = next, let identity = workers.available(for: pending.call.method) else { return }
             pending.call.deadlineMs = now + pending.attemptTimeoutMs
             do {
                 // Metadata is added on the way out rather than kept on every queued call.
@@ -195,6 +206,23 @@ extension Host {
         }
     }
 
+    /// Logs queued calls whose store row disappeared before they could run (deleted by hand, or a store
+    /// swapped under a running host): nothing is left to run for them.
+    func reportVanished() {
+        for callID in queue.takeVanished() {
+            statistics.storeErrors += 1
+            logger.error(
+                "a queued call's row is missing from the store; it cannot run. Was the store changed by hand?",
+                ["call.id": callID])
+        }
+    }
+
+    /// Reads a spilled queued call back from the store for dispatch or expiry.
+    func loadQueued(_ callID: String) throws -> PendingCall? {
+        guard let record = try store.call(id: callID) else { return nil }
+        return PendingCall(record: record)
+    }
+
     /// Decides what happens to a call whose attempt failed: retry with backoff (full jitter) when the
     /// code is retryable and attempts remain, else it has failed for good.
     func attemptFailed(_ pending: PendingCall, status: StatusCode, message: String) {
@@ -225,7 +253,7 @@ extension Host {
                     "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                     "attempts": pending.call.attempt, "reason": message,
                 ])
-            onCallFinished?(pending.call.callID, .failed)
+            finished(pending.call.callID, .failed)
             lastWorkerLabel[pending.call.callID] = nil
             guard pending.durable else { return }
             let row = pending.record(
@@ -238,12 +266,13 @@ extension Host {
         _ pending: PendingCall, state: CallRecord.State, status: String? = nil, message: String? = nil,
         withPayload: Bool = false, result: [UInt8]? = nil
     ) {
-        if [.succeeded, .failed, .expired].contains(state) {
-            onCallFinished?(pending.call.callID, state)
+        let final = state.isFinal
+        if final {
+            finished(pending.call.callID, state)
             lastWorkerLabel[pending.call.callID] = nil
         }
         guard pending.durable else { return }
-        let finished = [.succeeded, .failed, .expired].contains(state) ? wallNowMs() : nil
+        let finished = final ? wallNowMs() : nil
         let row = pending.record(
             state: state, owner: hostID, worker: pending.worker.flatMap { workers[$0]?.label }, status: status,
             message: message, finishedMs: finished, withPayload: withPayload, result: result)

@@ -11,7 +11,19 @@ extension Host {
         if ready.fds.first == true { wakeup.drain() }
         if ready.sockets.count > 1 && ready.sockets[1] { serveControl() }
         guard ready.sockets.first == true else { return }
-        while let frames = try router.receive(dontWait: true) {
+        // Everything that arrived is handled in one store transaction (one commit for a pass of replies).
+        var receiveError: Error?
+        committing("replies") {
+            do { try receivePass() } catch { receiveError = error }
+        }
+        if let receiveError { throw receiveError }
+    }
+
+    /// Handles the messages waiting on the ROUTER (at most `maxPerPass`, so a flood cannot starve the loop).
+    private func receivePass() throws {
+        var handled = 0
+        while handled < Self.maxPerPass, let frames = try router.receive(dontWait: true) {
+            handled += 1
             guard frames.count >= 2 else { continue }
             let identity = frames[0]
             let message: PeerMessage
@@ -26,6 +38,8 @@ extension Host {
             handle(message, from: identity)
         }
     }
+
+    static let maxPerPass = 512
 
     func handle(_ message: PeerMessage, from identity: [UInt8]) {
         let now = wallNowMs()

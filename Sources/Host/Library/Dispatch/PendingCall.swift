@@ -69,3 +69,13 @@ struct PendingCall {
             notBeforeMs: notBeforeWallMs, errors: errors, owner: owner)
     }
 }
+
+extension CallRecord.State {
+    /// Succeeded, failed for good, or expired: the call's submitter can be told.
+    var isFinal: Bool {
+        switch self {
+        case .succeeded, .failed, .expired: true
+        case .queued, .running: false
+        }
+    }
+}

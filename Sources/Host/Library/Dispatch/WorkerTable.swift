@@ -11,9 +11,19 @@ struct WorkerTable {
         var failed = 0
         /// Order of the last dispatch to this worker (for least-recently-used choice among equals).
         var lastDispatch = 0
+        /// `plugin/pid`, for logs and call records (built once: it is read on every dispatch).
+        let label: String
+        let credits: Int
 
-        var label: String { "\(hello.plugin)/\(hello.pid)" }
-        var freeCredits: Int { Int(max(hello.credits, 1)) - inFlight.count }
+        init(identity: [UInt8], hello: Hello, lastHeardWallMs: Int64) {
+            self.identity = identity
+            self.hello = hello
+            self.lastHeardWallMs = lastHeardWallMs
+            label = "\(hello.plugin)/\(hello.pid)"
+            credits = Int(max(hello.credits, 1))
+        }
+
+        var freeCredits: Int { credits - inFlight.count }
     }
 
     private(set) var workers: [[UInt8]: Worker] = [:]
@@ -38,10 +48,18 @@ struct WorkerTable {
     /// The worker serving `method` with the most free credits; among equals, the one that was given a call
     /// least recently (so every implementation of a method gets work, whatever its identity).
     func available(for method: String) -> [UInt8]? {
-        let candidates = workers.values.filter { $0.freeCredits > 0 && $0.hello.methods.contains(method) }
-        return candidates.max { a, b in
-            a.freeCredits != b.freeCredits ? a.freeCredits < b.freeCredits : a.lastDispatch > b.lastDispatch
-        }?.identity
+        var best: Worker?
+        for worker in workers.values where worker.freeCredits > 0 && worker.hello.methods.contains(method) {
+            guard let current = best else {
+                best = worker
+                continue
+            }
+            let better =
+                worker.freeCredits != current.freeCredits
+                ? worker.freeCredits > current.freeCredits : worker.lastDispatch < current.lastDispatch
+            if better { best = worker }
+        }
+        return best?.identity
     }
 
     /// Records that `identity` was just given a call.

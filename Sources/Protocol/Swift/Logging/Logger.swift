@@ -55,8 +55,14 @@ public struct Logger: Sendable {
         sink.write(line)
     }
 
-    public func trace(_ m: String, _ md: KeyValuePairs<String, Any> = [:]) { log(.trace, m, md) }
-    public func debug(_ m: String, _ md: KeyValuePairs<String, Any> = [:]) { log(.debug, m, md) }
+    /// Trace and debug lines sit on hot paths (one per call): their metadata is built only when the line
+    /// is written, so a host at `info` pays nothing for them.
+    public func trace(_ m: String, _ md: @autoclosure () -> KeyValuePairs<String, Any> = [:]) {
+        if Level.trace >= minimum { log(.trace, m, md()) }
+    }
+    public func debug(_ m: String, _ md: @autoclosure () -> KeyValuePairs<String, Any> = [:]) {
+        if Level.debug >= minimum { log(.debug, m, md()) }
+    }
     public func info(_ m: String, _ md: KeyValuePairs<String, Any> = [:]) { log(.info, m, md) }
     public func warning(_ m: String, _ md: KeyValuePairs<String, Any> = [:]) { log(.warning, m, md) }
     public func error(_ m: String, _ md: KeyValuePairs<String, Any> = [:]) { log(.error, m, md) }

@@ -116,6 +116,13 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Runs one write statement: inside the open transaction (begun if still pending), else on its own.
+    /// A single statement needs no savepoint: SQLite undoes a failed statement's own changes.
+    public func singleStatement<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 { try beginIfNeeded() }
+        return try body()
+    }
+
     /// Opens the pending transaction before a write.
     func beginIfNeeded() throws {
         guard transactionDepth > 0 && !begun else { return }

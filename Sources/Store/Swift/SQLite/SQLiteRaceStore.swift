@@ -47,13 +47,15 @@ public final class SQLiteRaceStore: RaceStore {
     /// Runs one upsert statement per item inside a single transaction.
     func upsert<T>(_ items: [T], name: String, sql: String, values: (T) -> [SQLiteValue?]) throws {
         guard !items.isEmpty else { return }
-        try db.transaction {
-            let statement = try db.statement(name, sql)
+        let write = {
+            let statement = try self.db.statement(name, sql)
             for item in items {
                 try statement.bind(values(item)).run()
-                rowsWritten += db.changes
+                self.rowsWritten += self.db.changes
             }
         }
+        // One statement is atomic by itself: no savepoint needed inside an open batch.
+        if items.count == 1 { try db.singleStatement(write) } else { try db.transaction(write) }
     }
 
     public func upsertFrames(_ frames: [CarFrame]) throws {

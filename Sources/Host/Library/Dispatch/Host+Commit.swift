@@ -1,0 +1,28 @@
+import RoadSenseStore
+
+extension Host {
+    /// Runs `body` as one store transaction. What it publishes, and the calls it finishes, are announced
+    /// only after the commit: a subscriber or submitter never hears of a result the store does not hold.
+    /// One commit per pass (a poll's replies, a dispatch round) instead of one per call is what makes the
+    /// durable queue fast; the order "stored, then published" is unchanged.
+    func committing(_ what: String, _ body: () -> Void) {
+        broadcaster?.hold()
+        holdingFinishes = true
+        persist(what) { try store.batch(body) }
+        holdingFinishes = false
+        broadcaster?.release()
+        let finishes = heldFinishes
+        heldFinishes.removeAll(keepingCapacity: true)
+        for (callID, state) in finishes { onCallFinished?(callID, state) }
+    }
+
+    /// Tells the in-process submitter (if any) that a call finished — at once, or after the open commit.
+    func finished(_ callID: String, _ state: CallRecord.State) {
+        guard onCallFinished != nil else { return }
+        if holdingFinishes {
+            heldFinishes.append((callID, state))
+        } else {
+            onCallFinished?(callID, state)
+        }
+    }
+}
