@@ -96,7 +96,8 @@ struct CallQueue {
             let id = CompactCallID(call.call.callID), let entry = entryIndex(call.entry)
         else { return nil }
         return SpilledCall(
-            id: id, sequence: sequence, notBeforeWallMs: call.notBeforeWallMs, expiresWallMs: call.expiresWallMs ?? .max,
+            id: id, sequence: sequence, notBeforeWallMs: call.notBeforeWallMs,
+            expiresWallMs: call.expiresWallMs ?? .max,
             attempt: call.call.attempt, entryIndex: entry)
     }
 
