@@ -43,7 +43,7 @@ let package = Package(
         // The host: scheduler, queue, dispatcher, supervisor, broadcaster, replay feed, CLI commands.
         .target(
             name: "RoadSenseHost",
-            dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore"],
+            dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore", "CProcessShims"],
             path: "Sources/Host/Library"
         ),
         .executableTarget(name: "RoadSenseCLI", dependencies: ["RoadSenseHost"], path: "Sources/Host/CLI"),

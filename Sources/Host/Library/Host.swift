@@ -57,8 +57,11 @@ public final class Host: @unchecked Sendable {
     /// Called on the host thread when a call finishes (succeeded, failed for good, or expired).
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
     /// Finish notices held until the open commit is done (see `committing`).
-    var heldFinishes: [(String, CallRecord.State)] = []
+    var heldFinishes: [(String, CallRecord.State, UInt64)] = []
     var holdingFinishes = false
+    /// Called on the host thread for each call that succeeded, with the nanoseconds from sending it to a
+    /// worker to its result being handled and stored: the host's own round trip (the dispatch benchmark).
+    public var onRoundTrip: ((UInt64) -> Void)?
     /// Calls submitted from other threads of this process, waiting for the loop.
     let inbox = LockedQueue<PendingCall>()
 

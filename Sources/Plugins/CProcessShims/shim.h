@@ -5,3 +5,8 @@
 
 /// Ask the kernel to send `sig` to this process when its parent dies, so no plugin outlives its host.
 static inline int rs_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+
+#include <malloc.h>
+
+/// Return free heap memory to the system (glibc's malloc_trim); 1 if any was released.
+static inline int rs_release_free_memory(void) { return malloc_trim(0); }

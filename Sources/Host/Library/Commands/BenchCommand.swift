@@ -74,7 +74,8 @@ struct BenchCommand {
             "roadsense": figures.map {
                 [
                     "mode": $0.mode, "throughput_per_s": $0.throughputPerSecond, "rtt_p50_us": $0.rttP50Us,
-                    "rtt_p99_us": $0.rttP99Us, "failed": $0.failed,
+                    "rtt_p99_us": $0.rttP99Us, "submit_p50_us": $0.submitP50Us, "submit_p99_us": $0.submitP99Us,
+                    "failed": $0.failed,
                 ] as [String: Any]
             },
             "references": references,
@@ -107,7 +108,15 @@ struct BenchCommand {
                         format: " %13.0f %12.1f %12.1f", r["throughput_per_s"] as? Double ?? 0,
                         r["rtt_p50_us"] as? Double ?? 0, r["rtt_p99_us"] as? Double ?? 0))
         }
-        for r in report["roadsense"] as? [[String: Any]] ?? [] { row("roadsense \(r["mode"]!)", r) }
+        for r in report["roadsense"] as? [[String: Any]] ?? [] {
+            row("roadsense \(r["mode"]!)", r)
+            lines.append(
+                "  from an in-process submit".padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + String(repeating: " ", count: 14)
+                    + String(
+                        format: " %12.1f %12.1f", r["submit_p50_us"] as? Double ?? 0,
+                        r["submit_p99_us"] as? Double ?? 0))
+        }
         for r in report["references"] as? [[String: Any]] ?? [] { row(r["name"] as? String ?? "?", r) }
         lines.append(
             String(

@@ -1,3 +1,4 @@
+import Dispatch
 import RoadSenseStore
 
 extension Host {
@@ -13,16 +14,23 @@ extension Host {
         broadcaster?.release()
         let finishes = heldFinishes
         heldFinishes.removeAll(keepingCapacity: true)
-        for (callID, state) in finishes { onCallFinished?(callID, state) }
+        for (callID, state, dispatchedNs) in finishes { announce(callID, state, dispatchedNs: dispatchedNs) }
     }
 
     /// Tells the in-process submitter (if any) that a call finished — at once, or after the open commit.
-    func finished(_ callID: String, _ state: CallRecord.State) {
-        guard onCallFinished != nil else { return }
+    func finished(_ pending: PendingCall, _ state: CallRecord.State) {
+        guard onCallFinished != nil || onRoundTrip != nil else { return }
         if holdingFinishes {
-            heldFinishes.append((callID, state))
+            heldFinishes.append((pending.call.callID, state, pending.dispatchedNs))
         } else {
-            onCallFinished?(callID, state)
+            announce(pending.call.callID, state, dispatchedNs: pending.dispatchedNs)
         }
+    }
+
+    private func announce(_ callID: String, _ state: CallRecord.State, dispatchedNs: UInt64) {
+        if state == .succeeded, dispatchedNs > 0, let onRoundTrip {
+            onRoundTrip(DispatchTime.now().uptimeNanoseconds - dispatchedNs)
+        }
+        onCallFinished?(callID, state)
     }
 }

@@ -1,3 +1,4 @@
+import CProcessShims
 import Foundation
 import RaceDomain
 import RoadSenseProtocol
@@ -106,6 +107,11 @@ extension Host {
             }
         }
         for pending in calls { queue.push(pending) }
+        if queue.spilledCount > 0 && calls.count >= 1024 {
+            // A burst was just stored and mostly spilled: hand the memory its in-process copies used back to
+            // the system now, rather than keep it as free heap.
+            _ = rs_release_free_memory()
+        }
     }
 
     /// Picks up calls queued from outside this process (submitted, or retried from the dead letters).
@@ -175,6 +181,7 @@ extension Host {
             }
             guard var pending = next, let identity = workers.available(for: pending.call.method) else { return }
             pending.call.deadlineMs = now + pending.attemptTimeoutMs
+            pending.dispatchedNs = DispatchTime.now().uptimeNanoseconds
             do {
                 // Metadata is added on the way out rather than kept on every queued call.
                 var outgoing = pending.call
@@ -253,7 +260,7 @@ extension Host {
                     "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                     "attempts": pending.call.attempt, "reason": message,
                 ])
-            finished(pending.call.callID, .failed)
+            finished(pending, .failed)
             lastWorkerLabel[pending.call.callID] = nil
             guard pending.durable else { return }
             let row = pending.record(
@@ -268,7 +275,7 @@ extension Host {
     ) {
         let final = state.isFinal
         if final {
-            finished(pending.call.callID, state)
+            finished(pending, state)
             lastWorkerLabel[pending.call.callID] = nil
         }
         guard pending.durable else { return }

@@ -16,6 +16,8 @@ struct PendingCall {
     /// Worker identity while in flight.
     var worker: [UInt8]?
     var dispatchedWallMs: Int64 = 0
+    /// Monotonic time of the current attempt's send, for the round-trip figure.
+    var dispatchedNs: UInt64 = 0
     /// How long a single attempt may run before the soft limit (Cancel) is reached.
     let attemptTimeoutMs: Int64
     /// The soft limit passed and Cancel was sent; the hard limit is next.
