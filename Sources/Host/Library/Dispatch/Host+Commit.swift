@@ -7,6 +7,8 @@ extension Host {
     /// One commit per pass (a poll's replies, a dispatch round) instead of one per call is what makes the
     /// durable queue fast; the order "stored, then published" is unchanged.
     func committing(_ what: String, _ body: () -> Void) {
+        // Inside an outer pass, its transaction and its announcements after the commit are the ones that count.
+        guard !holdingFinishes else { return persist(what) { try store.batch(body) } }
         broadcaster?.hold()
         holdingFinishes = true
         persist(what) { try store.batch(body) }
