@@ -19,13 +19,13 @@ final class HostHarness {
     /// their ids and reads them back from the store (a small value puts that path under test).
     init(
         replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000,
-        residentQueuedCalls: Int = 10_000
+        residentQueuedCalls: Int = 10_000, plugins: [[String: Any]]? = nil, settings: [String: Any] = [:]
     ) throws {
         directory = try TestPaths.temporaryDirectory("harness")
         runtime = directory.appendingPathComponent("run").path
         storePath = directory.appendingPathComponent("store.sqlite").path
         configPath = directory.appendingPathComponent("config.json").path
-        let config: [String: Any] = [
+        var config: [String: Any] = [
             "schedule": [] as [Any], "heartbeatIntervalMs": heartbeatMs, "liveness": liveness,
             "hardLimitGraceMs": hardLimitGraceMs, "residentQueuedCalls": residentQueuedCalls,
             "plugins": [
@@ -35,6 +35,8 @@ final class HostHarness {
                 ]
             ],
         ]
+        if let plugins { config["plugins"] = plugins }
+        config.merge(settings) { $1 }
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
     }
 
@@ -88,7 +90,8 @@ final class HostHarness {
         let store = try store()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return try (0..<count).map { index in
-            let id = "\(method)-\(index)-\(UUID().uuidString.prefix(8))"
+            // A UUID, as `roadsense submit` makes (so a long queue can hold it as a compact reference).
+            let id = UUID().uuidString.lowercased()
             try store.recordCall(
                 CallRecord(
                     callID: id, method: method, priority: priority.rawValue, attempt: 1, state: .queued,
@@ -107,6 +110,27 @@ final class HostHarness {
             usleep(20_000)
         }
         return try condition(store)
+    }
+
+    /// Runs `roadsense ctl WORDS… --runtime-dir` against this host; returns its exit status and stdout.
+    @discardableResult
+    func ctl(_ words: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
+        process.arguments = ["ctl"] + words + ["--runtime-dir", runtime]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `ctl status --json`, parsed.
+    func status() throws -> [String: Any] {
+        let answer = try ctl(["status", "--json"])
+        return (try? JSONSerialization.jsonObject(with: Data(answer.output.utf8)) as? [String: Any]) ?? [:]
     }
 
     /// The pids of this host's bench plugin processes, from /proc.

@@ -17,6 +17,10 @@ public final class Host: @unchecked Sendable {
     let ledger = RowIssueLedger()
     let wakeup: EventFD
     let stopRequested = LockedFlag()
+    /// A second SIGINT/SIGTERM: stop at once (calls in flight still go back to the queue).
+    let stopNow = LockedFlag()
+    /// The stop came from SIGINT (Ctrl-C), not SIGTERM.
+    let stoppedByInterrupt = LockedFlag()
     var output: HostOutput
 
     var store: RaceStore!
@@ -49,13 +53,18 @@ public final class Host: @unchecked Sendable {
     /// The replay reached its end (as opposed to being stopped by a signal).
     var replayCompleted = false
 
-    /// Stopped by SIGINT/SIGTERM before a replay reached its end.
-    public var interrupted: Bool { stopRequested.isSet && !replayCompleted }
+    /// Stopped by SIGINT (Ctrl-C) before a replay reached its end. A SIGTERM is a normal stop (exit 0).
+    public var interrupted: Bool { stoppedByInterrupt.isSet && !replayCompleted }
     var runtimeLock: RuntimeLock?
     /// Called once the sockets are bound, before plugins start (e.g. to connect a watcher).
     public var onReady: (() throws -> Void)?
     /// Called on the host thread when a call finishes (succeeded, failed for good, or expired).
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
+    /// The configuration file this host was started with (`ctl reload` re-reads it).
+    public var configFile: String?
+    /// Plugins told by `ctl drain` to take no new calls.
+    var drainedPlugins: Set<String> = []
+    var lastMemoryCheckWallMs: Int64 = 0
     /// Finish notices held until the open commit is done (see `committing`).
     var heldFinishes: [(String, CallRecord.State, UInt64)] = []
     var holdingFinishes = false
@@ -96,6 +105,7 @@ public final class Host: @unchecked Sendable {
         }
         schedule = BeatSchedule(config: config.schedule, startMs: raceNowMs())
         try loop()
+        finishInFlight()
         statistics.wallSeconds = Date().timeIntervalSince(wallStart)
         return try summary()
     }
@@ -148,7 +158,7 @@ public final class Host: @unchecked Sendable {
         let deadline = wallNowMs() + 15_000
         while wallNowMs() < deadline && !stopRequested.isSet {
             let registered = Set(workers.workers.values.map(\.hello.plugin))
-            if expected.isSubset(of: registered) { return }
+            if expected.subtracting(supervisor.failed.keys).isSubset(of: registered) { return }
             try pollOnce(timeoutMs: 50)
             _ = supervisor.collectExits(nowMs: wallNowMs())
             supervisor.startDue(nowMs: wallNowMs())
@@ -167,8 +177,7 @@ public final class Host: @unchecked Sendable {
         var drainDeadline: Int64 = .max
         while !stopRequested.isSet {
             let now = raceNowMs()
-            handleExits()
-            supervisor.startDue(nowMs: wallNowMs())
+            supervise()
             releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
@@ -277,10 +286,22 @@ public final class Host: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             let flag = stopRequested
+            let now = stopNow
+            let interrupt = stoppedByInterrupt
             let wakeup = self.wakeup
             let logger = self.logger
             source.setEventHandler {
-                logger.info("stop requested by signal; shutting down", ["signal": number])
+                if flag.isSet {
+                    logger.warning(
+                        "second stop signal: stopping at once; calls in flight go back to the queue",
+                        ["signal": number])
+                    now.set()
+                } else {
+                    logger.info(
+                        "stop requested by signal: no new calls; calls in flight may finish (a second signal stops "
+                            + "at once)", ["signal": number])
+                    if number == SIGINT { interrupt.set() }
+                }
                 flag.set()
                 wakeup.signal()
             }

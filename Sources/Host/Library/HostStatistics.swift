@@ -8,5 +8,7 @@ struct HostStatistics {
     var framesStored = 0
     var badFrames = 0
     var storeErrors = 0
+    /// Plugins marked FAILED (restart intensity exceeded).
+    var pluginsFailed = 0
     var wallSeconds = 0.0
 }

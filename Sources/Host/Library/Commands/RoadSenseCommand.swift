@@ -63,8 +63,7 @@ public enum RoadSenseCommand {
             case "watch": return try WatchCommand.parse(&cursor).execute()
             case "ctl":
                 var peek = cursor
-                if peek.next() == "status" {
-                    _ = cursor.next()
+                if let word = peek.next(), StatusCommand.commands.contains(word) {
                     return try StatusCommand.parse(cursor.rest()).execute()
                 }
                 return try CtlCommand.parse(&cursor).execute()

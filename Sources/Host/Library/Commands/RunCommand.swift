@@ -6,6 +6,8 @@ struct RunCommand {
     var config: HostConfiguration
     var replay: ReplayOptions?
     var watchPrefixes: [String]?
+    /// The `--config` file, re-read by `ctl reload`.
+    var configFile: String?
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> RunCommand {
         var configFile: String?
@@ -51,7 +53,7 @@ struct RunCommand {
         let replay = replayDirectory.map {
             ReplayOptions(directory: URL(fileURLWithPath: $0, isDirectory: true), race: race, speed: speed)
         }
-        return RunCommand(config: config, replay: replay, watchPrefixes: watch)
+        return RunCommand(config: config, replay: replay, watchPrefixes: watch, configFile: configFile)
     }
 
     func execute() throws -> Int32 {
@@ -62,6 +64,7 @@ struct RunCommand {
             subscriber = UpdateSubscriber(endpoint: config.publishEndpoint, prefixes: watchPrefixes, output: output)
         }
         let host = try Host(config: config, replay: replay, logger: logger, output: output)
+        host.configFile = configFile
         host.onReady = { try subscriber?.start() }
         let summary = try host.run()
         subscriber?.finish(timeoutMs: 3000)

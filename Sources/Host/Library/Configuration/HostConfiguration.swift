@@ -23,6 +23,8 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     /// Queued durable calls kept whole in memory; past this many, a queued call keeps only its id and order
     /// in memory and is read back from the store when dispatched (so 100,000 queued calls fit in a few MB).
     public var residentQueuedCalls: Int = 10_000
+    /// On SIGTERM, how long calls in flight may run to completion before they go back to the queue.
+    public var shutdownGraceMs: Int = 10_000
 
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HostConfiguration
@@ -51,7 +53,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs
-        case plugins, logLevel, residentQueuedCalls
+        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs
     }
 
     init(
@@ -91,6 +93,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? base.logLevel
         residentQueuedCalls =
             try c.decodeIfPresent(Int.self, forKey: .residentQueuedCalls) ?? base.residentQueuedCalls
+        shutdownGraceMs = try c.decodeIfPresent(Int.self, forKey: .shutdownGraceMs) ?? base.shutdownGraceMs
     }
 
     /// Reads a JSON configuration file; errors name the file and what is wrong with it.
@@ -125,6 +128,9 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         guard (1...100).contains(liveness) else { throw refuse("liveness", "must be 1…100, got \(liveness)") }
         guard (0...3_600_000).contains(hardLimitGraceMs) else {
             throw refuse("hardLimitGraceMs", "must be 0…3600000 ms, got \(hardLimitGraceMs)")
+        }
+        guard (0...600_000).contains(shutdownGraceMs) else {
+            throw refuse("shutdownGraceMs", "must be 0…600000 ms, got \(shutdownGraceMs)")
         }
         guard (0...10_000_000).contains(residentQueuedCalls) else {
             throw refuse("residentQueuedCalls", "must be 0…10000000 calls, got \(residentQueuedCalls)")
@@ -162,14 +168,13 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
                 throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
             }
         }
+        var names: Set<String> = []
         for (index, plugin) in plugins.enumerated() {
             let field = "plugins.\(index) (\(plugin.name))"
-            guard (0...64).contains(plugin.replicas) else {
-                throw refuse(field + ".replicas", "must be 0…64, got \(plugin.replicas)")
+            guard names.insert(plugin.name).inserted else {
+                throw refuse(field + ".name", "another plugin already has the name '\(plugin.name)'")
             }
-            guard (1...1024).contains(plugin.credits) else {
-                throw refuse(field + ".credits", "must be 1…1024, got \(plugin.credits)")
-            }
+            try plugin.validate(field: field, refuse: refuse)
         }
     }
 }

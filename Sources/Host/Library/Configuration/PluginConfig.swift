@@ -9,6 +9,23 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     public var replicas: Int
     /// Calls each process may hold at once.
     public var credits: Int
+    /// Extra environment variables for the plugin's processes (on top of the host's own).
+    public var environment: [String: String] = [:]
+    /// Restart policy: a crashed replica comes back after `restartBackoffMs` doubling per consecutive crash,
+    /// at most `restartBackoffCapMs`. A replica that ran `restartWindowSeconds` without crashing starts
+    /// over at the base delay.
+    public var restartBackoffMs: Int = 500
+    public var restartBackoffCapMs: Int = 30_000
+    /// Restart intensity: more than `maxRestarts` crashes of this plugin's replicas within
+    /// `restartWindowSeconds` marks the plugin FAILED (no more restarts, a CRITICAL alert) until
+    /// `roadsense ctl restart PLUGIN`.
+    public var maxRestarts: Int = 5
+    public var restartWindowSeconds: Int = 60
+    /// Recycling: a replica that has answered this many calls (0 = no limit), or whose resident memory
+    /// passes `maxMemoryMB` (0 = no limit), is replaced — the new process is serving before the old one is
+    /// drained and stopped.
+    public var maxCallsPerProcess: Int = 0
+    public var maxMemoryMB: Int = 0
 
     public init(
         name: String, executable: String, arguments: [String] = [], methods: [String], replicas: Int = 1,
@@ -29,7 +46,9 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, executable, arguments, methods, replicas, credits
+        case name, executable, arguments, methods, replicas, credits, environment
+        case restartBackoffMs, restartBackoffCapMs, maxRestarts, restartWindowSeconds
+        case maxCallsPerProcess, maxMemoryMB
     }
 
     /// `name`, `executable` and `methods` are required; one replica with one credit by default.
@@ -42,5 +61,40 @@ public struct PluginConfig: Codable, Sendable, Equatable {
         methods = try c.decode([String].self, forKey: .methods)
         replicas = try c.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
         credits = try c.decodeIfPresent(Int.self, forKey: .credits) ?? 1
+        let base = PluginConfig(name: name, executable: executable, methods: methods)
+        environment = try c.decodeIfPresent([String: String].self, forKey: .environment) ?? [:]
+        restartBackoffMs = try c.decodeIfPresent(Int.self, forKey: .restartBackoffMs) ?? base.restartBackoffMs
+        restartBackoffCapMs = try c.decodeIfPresent(Int.self, forKey: .restartBackoffCapMs) ?? base.restartBackoffCapMs
+        maxRestarts = try c.decodeIfPresent(Int.self, forKey: .maxRestarts) ?? base.maxRestarts
+        restartWindowSeconds =
+            try c.decodeIfPresent(Int.self, forKey: .restartWindowSeconds) ?? base.restartWindowSeconds
+        maxCallsPerProcess = try c.decodeIfPresent(Int.self, forKey: .maxCallsPerProcess) ?? base.maxCallsPerProcess
+        maxMemoryMB = try c.decodeIfPresent(Int.self, forKey: .maxMemoryMB) ?? base.maxMemoryMB
+    }
+
+    /// Refuses a policy that cannot work; `field` names the plugin in the file (`plugins.0 (telemetry)`).
+    func validate(field: String, refuse: (String, String) -> Error) throws {
+        guard (0...64).contains(replicas) else { throw refuse(field + ".replicas", "must be 0…64, got \(replicas)") }
+        guard (1...1024).contains(credits) else { throw refuse(field + ".credits", "must be 1…1024, got \(credits)") }
+        guard !methods.isEmpty else { throw refuse(field + ".methods", "must name at least one method") }
+        guard (10...600_000).contains(restartBackoffMs) else {
+            throw refuse(field + ".restartBackoffMs", "must be 10…600000 ms, got \(restartBackoffMs)")
+        }
+        guard (restartBackoffMs...3_600_000).contains(restartBackoffCapMs) else {
+            throw refuse(
+                field + ".restartBackoffCapMs", "must be restartBackoffMs…3600000 ms, got \(restartBackoffCapMs)")
+        }
+        guard (0...10_000).contains(maxRestarts) else {
+            throw refuse(field + ".maxRestarts", "must be 0…10000, got \(maxRestarts)")
+        }
+        guard (1...86_400).contains(restartWindowSeconds) else {
+            throw refuse(field + ".restartWindowSeconds", "must be 1…86400 s, got \(restartWindowSeconds)")
+        }
+        guard maxCallsPerProcess >= 0 else {
+            throw refuse(field + ".maxCallsPerProcess", "must be 0 (no limit) or more, got \(maxCallsPerProcess)")
+        }
+        guard maxMemoryMB == 0 || (16...1_048_576).contains(maxMemoryMB) else {
+            throw refuse(field + ".maxMemoryMB", "must be 0 (no limit) or 16…1048576 MB, got \(maxMemoryMB)")
+        }
     }
 }

@@ -14,7 +14,9 @@ extension Host {
             let answer: [String: Any]
             switch request?["command"] as? String {
             case "status": answer = status()
-            default: answer = ["error": "unknown request; send {\"command\": \"status\"}"]
+            case let command? where StatusCommand.commands.contains(command):
+                answer = runControl(command, request ?? [:])
+            default: answer = ["error": "unknown request; send {\"command\": \"status\"} (see roadsense help ctl)"]
             }
             let data =
                 (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]))
@@ -30,15 +32,37 @@ extension Host {
             [
                 "worker": w.label, "plugin": w.hello.plugin, "pid": w.hello.pid, "credits": w.hello.credits,
                 "in_flight": w.inFlight.count, "done": w.done, "failed": w.failed,
-                "last_heard_ms_ago": now - w.lastHeardWallMs, "methods": w.hello.methods,
+                "last_heard_ms_ago": now - w.lastHeardWallMs, "methods": w.hello.methods, "draining": w.draining,
             ]
         }
         let replicaRows: [[String: Any]] = supervisor.replicas.map { r in
-            [
-                "plugin": r.plugin.name, "replica": r.index, "pid": r.process?.processIdentifier ?? 0,
-                "state": r.process == nil ? "down" : "running", "restarts": r.restarts,
-                "last_exit": r.lastExit ?? "",
+            let state: String
+            if supervisor.failed[r.plugin.name] != nil {
+                state = "FAILED"
+            } else if r.retiring {
+                state = "retiring (\(r.retireReason ?? "?"))"
+            } else if r.process == nil {
+                state = r.nextStartWallMs > now ? "restarting in \(r.nextStartWallMs - now) ms" : "starting"
+            } else {
+                state = "running"
+            }
+            return [
+                "plugin": r.plugin.name, "replica": r.id, "pid": r.pid ?? 0, "state": state, "restarts": r.restarts,
+                "last_exit": r.lastExit ?? "", "uptime_s": r.process == nil ? 0 : (now - r.startedWallMs) / 1000,
             ]
+        }
+        let pluginRows: [[String: Any]] = supervisor.plugins.values.sorted { $0.name < $1.name }.map { p in
+            var row: [String: Any] = [
+                "plugin": p.name, "replicas": supervisor.active(p.name).count, "methods": p.methods,
+                "state": supervisor.failed[p.name] != nil
+                    ? "FAILED" : drainedPlugins.contains(p.name) ? "drained" : "running",
+            ]
+            if let failure = supervisor.failed[p.name] {
+                row["reason"] =
+                    "\(failure.crashes) crashes in \(failure.windowSeconds) s, last \(failure.lastExit); "
+                    + "roadsense ctl restart \(p.name)"
+            }
+            return row
         }
         let scheduleRows: [[String: Any]] = (schedule?.entries ?? []).map { e in
             [
@@ -63,7 +87,7 @@ extension Host {
                 "retries": statistics.retries, "expired": statistics.expired, "bad_frames": statistics.badFrames,
                 "store_errors": statistics.storeErrors,
             ],
-            "workers": workerRows, "replicas": replicaRows, "schedule": scheduleRows,
+            "workers": workerRows, "replicas": replicaRows, "plugins": pluginRows, "schedule": scheduleRows,
         ]
         if let feed, let clock {
             status["replay"] = [

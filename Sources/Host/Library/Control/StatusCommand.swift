@@ -1,29 +1,57 @@
 import Foundation
 import RoadSenseProtocol
 
-/// `roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]`: asks a running host over its control
-/// socket what it is doing — plugins and workers, queue depth by priority, the schedule, the store.
+/// `roadsense ctl status|scale|restart|drain|resume|reload … [--json] [--runtime-dir DIR | --endpoint E]`:
+/// asks a running host over its control socket what it is doing (plugins and workers, queue depth by
+/// priority, the schedule, the store), or changes its plugins while it runs:
+///   ctl scale PLUGIN N       run N replicas (new ones start now; surplus ones drain, then stop)
+///   ctl restart PLUGIN       rolling restart; clears FAILED
+///   ctl drain PLUGIN         send it no new calls (its calls in flight finish); `resume` undoes it
+///   ctl reload               re-read the configuration file; restart only plugins whose settings changed
 struct StatusCommand {
+    static let commands: Set<String> = ["status", "scale", "restart", "drain", "resume", "reload"]
+
     var endpoint: String
     var json: Bool
+    var request: [String: Any] = ["command": "status"]
 
     static func parse(_ arguments: [String]) throws -> StatusCommand {
         var cursor = ArgumentCursor(arguments)
         var runtime: String?
         var endpoint: String?
         var json = false
+        var words: [String] = []
         while let argument = cursor.next() {
             switch argument {
             case "--runtime-dir": runtime = try cursor.value(for: argument)
             case "--endpoint": endpoint = try cursor.value(for: argument)
             case "--json": json = true
-            default: throw HostError(.usage, "unknown option '\(argument)' for ctl status")
+            default:
+                guard !argument.hasPrefix("--") else { throw HostError(.usage, "unknown option '\(argument)' for ctl") }
+                words.append(argument)
             }
         }
         var config = HostConfiguration.defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
-        return StatusCommand(
+        var command = StatusCommand(
             endpoint: endpoint ?? Host.controlEndpoint(runtimeDirectory: config.runtimeDirectory), json: json)
+        command.request = try request(words)
+        return command
+    }
+
+    static func request(_ words: [String]) throws -> [String: Any] {
+        switch (words.first ?? "status", words.count) {
+        case ("status", 1), ("reload", 1): return ["command": words[0]]
+        case ("scale", 3):
+            guard let count = Int(words[2]), (0...64).contains(count) else {
+                throw HostError(.usage, "ctl scale PLUGIN N: N is a number of replicas, 0…64 (got '\(words[2])')")
+            }
+            return ["command": "scale", "plugin": words[1], "replicas": count]
+        case ("restart", 2), ("drain", 2), ("resume", 2): return ["command": words[0], "plugin": words[1]]
+        default:
+            throw HostError(
+                .usage, "ctl: status | scale PLUGIN N | restart PLUGIN | drain PLUGIN | resume PLUGIN | reload")
+        }
     }
 
     func execute() throws -> Int32 {
@@ -32,7 +60,7 @@ struct StatusCommand {
         let socket = try ZMQSocket(context: context, kind: .req)
         defer { socket.close() }
         try socket.connect(endpoint)
-        _ = try socket.send([Array(#"{"command":"status"}"#.utf8)], dontWait: false)
+        _ = try socket.send([Array(try JSONSerialization.data(withJSONObject: request))], dontWait: false)
         let ready = try ZMQPoller.poll(sockets: [socket], timeoutMs: 3000)
         guard ready.sockets.first == true, let frames = try socket.receive(dontWait: true), let body = frames.first,
             let status = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
@@ -43,10 +71,14 @@ struct StatusCommand {
         if json {
             let data = try JSONSerialization.data(withJSONObject: status, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
-        } else {
+        } else if let error = status["error"] as? String {
+            FileHandle.standardError.write(Data("roadsense ctl: \(error)\n".utf8))
+        } else if request["command"] as? String == "status" {
             print(Self.text(status))
+        } else {
+            print(status["done"] as? String ?? "done")
         }
-        return 0
+        return status["error"] == nil ? 0 : 2
     }
 
     static func text(_ s: [String: Any]) -> String {
@@ -71,17 +103,24 @@ struct StatusCommand {
                     + "bad frames \(calls["bad_frames"] ?? 0)")
         }
         lines.append("plugins:")
+        for p in s["plugins"] as? [[String: Any]] ?? [] {
+            lines.append(
+                "  \(p["plugin"] ?? "?")  \(p["state"] ?? "?")  replicas \(p["replicas"] ?? 0)"
+                    + ((p["reason"] as? String).map { "  (\($0))" } ?? ""))
+        }
+        lines.append("replicas:")
         for r in s["replicas"] as? [[String: Any]] ?? [] {
             let exit = (r["last_exit"] as? String).flatMap { $0.isEmpty ? nil : "  last exit: \($0)" } ?? ""
             lines.append(
                 "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  pid \(r["pid"] ?? 0)  "
-                    + "restarts \(r["restarts"] ?? 0)\(exit)")
+                    + "up \(r["uptime_s"] ?? 0) s  restarts \(r["restarts"] ?? 0)\(exit)")
         }
         lines.append("workers:")
         for w in s["workers"] as? [[String: Any]] ?? [] {
             lines.append(
                 "  \(w["worker"] ?? "?")  credits \(w["credits"] ?? 0)  in flight \(w["in_flight"] ?? 0)  "
-                    + "done \(w["done"] ?? 0)  failed \(w["failed"] ?? 0)  heard \(w["last_heard_ms_ago"] ?? 0) ms ago")
+                    + "done \(w["done"] ?? 0)  failed \(w["failed"] ?? 0)  heard \(w["last_heard_ms_ago"] ?? 0) ms ago"
+                    + (w["draining"] as? Bool == true ? "  draining" : ""))
         }
         lines.append("schedule:")
         for e in s["schedule"] as? [[String: Any]] ?? [] {

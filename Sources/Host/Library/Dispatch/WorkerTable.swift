@@ -11,6 +11,8 @@ struct WorkerTable {
         var failed = 0
         /// Order of the last dispatch to this worker (for least-recently-used choice among equals).
         var lastDispatch = 0
+        /// Gets no new calls (its replica is retiring, or its plugin was drained by `ctl drain`).
+        var draining = false
         /// `plugin/pid`, for logs and call records (built once: it is read on every dispatch).
         let label: String
         let credits: Int
@@ -49,7 +51,8 @@ struct WorkerTable {
     /// least recently (so every implementation of a method gets work, whatever its identity).
     func available(for method: String) -> [UInt8]? {
         var best: Worker?
-        for worker in workers.values where worker.freeCredits > 0 && worker.hello.methods.contains(method) {
+        for worker in workers.values
+        where !worker.draining && worker.freeCredits > 0 && worker.hello.methods.contains(method) {
             guard let current = best else {
                 best = worker
                 continue
@@ -60,6 +63,18 @@ struct WorkerTable {
             if better { best = worker }
         }
         return best?.identity
+    }
+
+    func hasWorker(pid: UInt32) -> Bool { workers.values.contains { $0.hello.pid == pid } }
+    func isBusy(pid: UInt32) -> Bool { workers.values.contains { $0.hello.pid == pid && !$0.inFlight.isEmpty } }
+
+    /// Marks each worker draining or not, as `drain` says.
+    mutating func setDraining(_ drain: (Worker) -> Bool) {
+        for identity in Array(workers.keys) {
+            guard let worker = workers[identity] else { continue }
+            let draining = drain(worker)
+            if worker.draining != draining { workers[identity]?.draining = draining }
+        }
     }
 
     /// Records that `identity` was just given a call.
