@@ -176,4 +176,31 @@ struct SupervisionTests {
         #expect(try harness.wait(seconds: 60) { try $0.calls(state: .succeeded).count == 60 }, "\(harness.log)")
         harness.stop()
     }
+
+    @Test("ctl reload applies a changed manifest: the plugin is scaled, the others are left alone")
+    func reloadManifests() throws {
+        let manifests = try TestPaths.temporaryDirectory("reload-plugins.d")
+        func write(replicas: Int) throws {
+            let manifest = Self.plugin("bench", replicas: replicas)
+            try JSONSerialization.data(withJSONObject: manifest).write(
+                to: manifests.appendingPathComponent("bench.json"))
+        }
+        try write(replicas: 1)
+        let harness = try HostHarness(
+            replicas: 0, plugins: [Self.plugin("spare", replicas: 1)],
+            settings: ["pluginsDirectory": manifests.path])
+        try harness.start()
+        #expect(try harness.wait(seconds: 20) { _ in harness.pluginPIDs().count == 2 })
+        let spare = replicas(try harness.status(), plugin: "spare").first?["pid"] as? Int
+        try write(replicas: 3)
+        let answer = try harness.ctl(["reload"])
+        #expect(answer.status == 0 && answer.output.contains("bench: scaled 1 → 3"), "\(answer.output)")
+        #expect(try harness.wait(seconds: 20) { _ in harness.pluginPIDs().count == 4 }, "\(harness.log)")
+        #expect(replicas(try harness.status(), plugin: "spare").first?["pid"] as? Int == spare)
+        try Data("{ broken".utf8).write(to: manifests.appendingPathComponent("bench.json"))
+        let refused = try harness.ctl(["reload"])
+        #expect(refused.status != 0 && refused.output.contains("bench.json"), "\(refused.output)")
+        #expect(harness.pluginPIDs().count == 4)
+        harness.stop()
+    }
 }

@@ -11,6 +11,7 @@ struct RunCommand {
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> RunCommand {
         var configFile: String?
+        var pluginsDirectory: String?
         var replayDirectory: String?
         var race = 1
         var speed = 30.0
@@ -28,6 +29,7 @@ struct RunCommand {
             case "--race": race = try cursor.integer(for: argument, in: 1...99)
             case "--speed": speed = try cursor.number(for: argument, minimum: 0.01, maximum: 100_000)
             case "--config": configFile = try cursor.value(for: argument)
+            case "--plugins-dir": pluginsDirectory = try cursor.value(for: argument)
             case "--store": store = try cursor.value(for: argument)
             case "--runtime-dir": runtime = try cursor.value(for: argument)
             case "--log-level": level = try cursor.value(for: argument)
@@ -44,6 +46,11 @@ struct RunCommand {
         var config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
         if let store { config.store = store }
+        if let pluginsDirectory {
+            config.pluginsDirectory = pluginsDirectory
+            config.plugins = try PluginManifests.apply(to: config.plugins, directory: pluginsDirectory)
+            try config.validate(source: "--plugins-dir \(pluginsDirectory)")
+        }
         if let level {
             guard Logger.Level(name: level) != nil else {
                 throw HostError(.usage, "--log-level: unknown level '\(level)'")

@@ -23,6 +23,8 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     /// Queued durable calls kept whole in memory; past this many, a queued call keeps only its id and order
     /// in memory and is read back from the store when dispatched (so 100,000 queued calls fit in a few MB).
     public var residentQueuedCalls: Int = 10_000
+    /// A directory of plugin manifests (`*.json`, one plugin each) applied on top of `plugins`.
+    public var pluginsDirectory: String?
     /// On SIGTERM, how long calls in flight may run to completion before they go back to the queue.
     public var shutdownGraceMs: Int = 10_000
 
@@ -53,7 +55,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs
-        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs
+        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, pluginsDirectory
     }
 
     init(
@@ -94,6 +96,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         residentQueuedCalls =
             try c.decodeIfPresent(Int.self, forKey: .residentQueuedCalls) ?? base.residentQueuedCalls
         shutdownGraceMs = try c.decodeIfPresent(Int.self, forKey: .shutdownGraceMs) ?? base.shutdownGraceMs
+        pluginsDirectory = try c.decodeIfPresent(String.self, forKey: .pluginsDirectory)
     }
 
     /// Reads a JSON configuration file; errors name the file and what is wrong with it.
@@ -102,7 +105,14 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
             throw HostError(.badConfiguration, "cannot read configuration file \(file): missing or unreadable")
         }
         do {
-            let config = try JSONDecoder().decode(HostConfiguration.self, from: data)
+            var config = try JSONDecoder().decode(HostConfiguration.self, from: data)
+            if let directory = config.pluginsDirectory {
+                // Relative to the configuration file.
+                let base = (file as NSString).deletingLastPathComponent
+                let path = directory.hasPrefix("/") || base.isEmpty ? directory : base + "/" + directory
+                config.pluginsDirectory = path
+                config.plugins = try PluginManifests.apply(to: config.plugins, directory: path)
+            }
             try config.validate(source: file)
             return config
         } catch let error as HostError {
@@ -174,7 +184,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
             guard names.insert(plugin.name).inserted else {
                 throw refuse(field + ".name", "another plugin already has the name '\(plugin.name)'")
             }
-            try plugin.validate(field: field, refuse: refuse)
+            try plugin.validate { key, rule in refuse(field + "." + key, rule) }
         }
     }
 }

@@ -72,29 +72,29 @@ public struct PluginConfig: Codable, Sendable, Equatable {
         maxMemoryMB = try c.decodeIfPresent(Int.self, forKey: .maxMemoryMB) ?? base.maxMemoryMB
     }
 
-    /// Refuses a policy that cannot work; `field` names the plugin in the file (`plugins.0 (telemetry)`).
-    func validate(field: String, refuse: (String, String) -> Error) throws {
-        guard (0...64).contains(replicas) else { throw refuse(field + ".replicas", "must be 0…64, got \(replicas)") }
-        guard (1...1024).contains(credits) else { throw refuse(field + ".credits", "must be 1…1024, got \(credits)") }
-        guard !methods.isEmpty else { throw refuse(field + ".methods", "must name at least one method") }
+    /// Refuses settings that cannot work; `refuse(key, rule)` makes the error (the caller adds where).
+    func validate(refuse: (String, String) -> Error) throws {
+        guard (0...64).contains(replicas) else { throw refuse("replicas", "must be 0…64, got \(replicas)") }
+        guard (1...1024).contains(credits) else { throw refuse("credits", "must be 1…1024, got \(credits)") }
+        guard !methods.isEmpty else { throw refuse("methods", "must name at least one method") }
         guard (10...600_000).contains(restartBackoffMs) else {
-            throw refuse(field + ".restartBackoffMs", "must be 10…600000 ms, got \(restartBackoffMs)")
+            throw refuse("restartBackoffMs", "must be 10…600000 ms, got \(restartBackoffMs)")
         }
         guard (restartBackoffMs...3_600_000).contains(restartBackoffCapMs) else {
             throw refuse(
-                field + ".restartBackoffCapMs", "must be restartBackoffMs…3600000 ms, got \(restartBackoffCapMs)")
+                "restartBackoffCapMs", "must be restartBackoffMs…3600000 ms, got \(restartBackoffCapMs)")
         }
         guard (0...10_000).contains(maxRestarts) else {
-            throw refuse(field + ".maxRestarts", "must be 0…10000, got \(maxRestarts)")
+            throw refuse("maxRestarts", "must be 0…10000, got \(maxRestarts)")
         }
         guard (1...86_400).contains(restartWindowSeconds) else {
-            throw refuse(field + ".restartWindowSeconds", "must be 1…86400 s, got \(restartWindowSeconds)")
+            throw refuse("restartWindowSeconds", "must be 1…86400 s, got \(restartWindowSeconds)")
         }
         guard maxCallsPerProcess >= 0 else {
-            throw refuse(field + ".maxCallsPerProcess", "must be 0 (no limit) or more, got \(maxCallsPerProcess)")
+            throw refuse("maxCallsPerProcess", "must be 0 (no limit) or more, got \(maxCallsPerProcess)")
         }
         guard maxMemoryMB == 0 || (16...1_048_576).contains(maxMemoryMB) else {
-            throw refuse(field + ".maxMemoryMB", "must be 0 (no limit) or 16…1048576 MB, got \(maxMemoryMB)")
+            throw refuse("maxMemoryMB", "must be 0 (no limit) or 16…1048576 MB, got \(maxMemoryMB)")
         }
     }
 }

@@ -123,11 +123,14 @@ extension Host {
     /// Re-reads the configuration file's plugins: new plugins start, removed ones scale to 0, changed ones get
     /// a rolling restart with their new settings, unchanged ones are left alone. Other keys need a host restart.
     func reload(nowMs: Int64) throws -> [String: Any] {
-        guard let configFile else {
-            return ["error": "this host was started without --config; there is no file to reload"]
+        guard configFile != nil || config.pluginsDirectory != nil else {
+            return ["error": "this host was started without --config or --plugins-dir; there is nothing to reload"]
         }
-        let fresh = try HostConfiguration.load(file: configFile)
-        try fresh.validate(source: configFile)
+        var fresh = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
+        if let directory = config.pluginsDirectory, fresh.pluginsDirectory != directory {
+            fresh.plugins = try PluginManifests.apply(to: fresh.plugins, directory: directory)
+        }
+        try fresh.validate(source: configFile ?? config.pluginsDirectory ?? "configuration")
         var changes: [String] = []
         let wanted = Dictionary(uniqueKeysWithValues: fresh.plugins.map { ($0.name, $0) })
         for (name, old) in supervisor.plugins where wanted[name] == nil && old.replicas > 0 {
@@ -157,7 +160,9 @@ extension Host {
         if fresh.pluginEndpoint != config.pluginEndpoint || fresh.publishEndpoint != config.publishEndpoint {
             ignored.append("endpoints")
         }
-        logger.info("configuration reloaded", ["file": configFile, "changes": changes.joined(separator: "; ")])
+        logger.info(
+            "configuration reloaded",
+            ["file": configFile ?? config.pluginsDirectory ?? "", "changes": changes.joined(separator: "; ")])
         var answer: [String: Any] = [
             "done": changes.isEmpty ? "no plugin changed" : changes.joined(separator: "\n"), "changes": changes,
         ]
