@@ -71,6 +71,8 @@ public final class Host: @unchecked Sendable {
     /// Called on the host thread for each call that succeeded, with the nanoseconds from sending it to a
     /// worker to its result being handled and stored: the host's own round trip (the dispatch benchmark).
     public var onRoundTrip: ((UInt64) -> Void)?
+    /// Called on the host thread when a worker registers, with its pid (the restart benchmark).
+    public var onWorkerRegistered: ((UInt32) -> Void)?
     /// Calls submitted from other threads of this process, waiting for the loop.
     let inbox = LockedQueue<PendingCall>()
 

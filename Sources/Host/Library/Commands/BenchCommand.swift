@@ -14,8 +14,39 @@ struct BenchCommand {
         case "dispatch": return try parse(&cursor).execute()
         case "ingest": return try BenchIngestCommand(arguments: cursor.rest(), child: false).execute()
         case "ingest-file": return try BenchIngestCommand(arguments: cursor.rest(), child: true).execute()
-        default: throw HostError(.usage, "bench needs a target: roadsense bench dispatch|ingest [--json]")
+        case "restart": return try restart(&cursor)
+        default: throw HostError(.usage, "bench needs a target: roadsense bench dispatch|ingest|restart [--json]")
         }
+    }
+
+    /// `bench restart [--crashes N] [--json]`.
+    static func restart(_ cursor: inout ArgumentCursor) throws -> Int32 {
+        var benchmark = RestartBenchmark(crashes: 100)
+        var json = false
+        while let argument = cursor.next() {
+            switch argument {
+            case "--crashes": benchmark.crashes = try cursor.integer(for: argument, in: 1...10_000)
+            case "--json": json = true
+            default: throw HostError(.usage, "unknown option '\(argument)' for bench restart")
+            }
+        }
+        let figures = try benchmark.run()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+        } else {
+            print(
+                String(
+                    format: """
+                        restart benchmark: %d crashes (SIGKILL) of one roadsense-bench replica
+                        crash to replacement registered:  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (target p50 ≤ 200 ms)
+                        reference, spawn to exit of the same executable:  p50 %.1f ms  p99 %.1f ms
+                        restart p50 ÷ spawn p50: %.2f×
+                        """, figures.crashes, figures.p50Ms, figures.p99Ms, figures.maxMs, figures.spawnP50Ms,
+                    figures.spawnP99Ms, figures.p50Ms / max(figures.spawnP50Ms, 0.001)))
+        }
+        return 0
     }
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> BenchCommand {

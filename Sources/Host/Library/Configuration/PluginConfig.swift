@@ -11,8 +11,8 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     public var credits: Int
     /// Extra environment variables for the plugin's processes (on top of the host's own).
     public var environment: [String: String] = [:]
-    /// Restart policy: a crashed replica comes back after `restartBackoffMs` doubling per consecutive crash,
-    /// at most `restartBackoffCapMs`. A replica that ran `restartWindowSeconds` without crashing starts
+    /// Restart policy: a crashed replica comes back at once after its first crash, then after
+    /// `restartBackoffMs` doubling per further consecutive crash, at most `restartBackoffCapMs`. A replica that ran `restartWindowSeconds` without crashing starts
     /// over at the base delay.
     public var restartBackoffMs: Int = 500
     public var restartBackoffCapMs: Int = 30_000

@@ -48,6 +48,7 @@ extension Host {
         case .hello(let hello):
             if workers[identity] != nil { workerLost(identity, reason: "registered again") }
             workers.register(identity, hello: hello, nowMs: now)
+            onWorkerRegistered?(hello.pid)
             let welcome = Welcome(
                 hostID: hostID, heartbeatIntervalMs: UInt32(config.heartbeatIntervalMs),
                 liveness: UInt32(config.liveness))

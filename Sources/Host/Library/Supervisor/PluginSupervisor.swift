@@ -223,8 +223,11 @@ final class PluginSupervisor: @unchecked Sendable {
                 ])
             return
         }
-        let shift = Int64(min(replicas[index].crashes, 20))
-        let delay = min(Int64(plugin.restartBackoffMs) << shift, Int64(plugin.restartBackoffCapMs))
+        // The first crash (after a stable run) restarts at once; each further one in a row waits twice as long.
+        let crashes = replicas[index].crashes
+        let delay =
+            crashes == 0
+            ? 0 : min(Int64(plugin.restartBackoffMs) << Int64(min(crashes - 1, 20)), Int64(plugin.restartBackoffCapMs))
         replicas[index].crashes += 1
         replicas[index].restarts += 1
         replicas[index].nextStartWallMs = nowMs + delay
