@@ -28,9 +28,11 @@ test: deps check-proto lint
 test-python:
 	@PY="$$(scripts/python-env.sh)" && "$$PY" -m unittest discover -s examples/python-plugin/tests
 
-## bench: the dispatch benchmark with its libzmq and Celery references (see BENCHMARKS.md).
+## bench: every benchmark, each with its same-run reference (see BENCHMARKS.md).
 bench: deps release
 	"$(RELEASE_BIN)/roadsense" bench dispatch --calls 20000
+	"$(RELEASE_BIN)/roadsense" bench restart --crashes 100
+	"$(RELEASE_BIN)/roadsense" bench ingest --copies 10
 
 deps:
 	@scripts/install-deps.sh
