@@ -33,6 +33,7 @@ extension Host {
                 "worker": w.label, "plugin": w.hello.plugin, "pid": w.hello.pid, "credits": w.hello.credits,
                 "in_flight": w.inFlight.count, "done": w.done, "failed": w.failed,
                 "last_heard_ms_ago": now - w.lastHeardWallMs, "methods": w.hello.methods, "draining": w.draining,
+                "last_error": w.lastError ?? "",
             ]
         }
         let replicaRows: [[String: Any]] = supervisor.replicas.map { r in

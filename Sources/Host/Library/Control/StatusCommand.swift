@@ -120,7 +120,8 @@ struct StatusCommand {
             lines.append(
                 "  \(w["worker"] ?? "?")  credits \(w["credits"] ?? 0)  in flight \(w["in_flight"] ?? 0)  "
                     + "done \(w["done"] ?? 0)  failed \(w["failed"] ?? 0)  heard \(w["last_heard_ms_ago"] ?? 0) ms ago"
-                    + (w["draining"] as? Bool == true ? "  draining" : ""))
+                    + (w["draining"] as? Bool == true ? "  draining" : "")
+                    + ((w["last_error"] as? String).flatMap { $0.isEmpty ? nil : "  last error: \($0)" } ?? ""))
         }
         lines.append("schedule:")
         for e in s["schedule"] as? [[String: Any]] ?? [] {

@@ -94,6 +94,7 @@ extension Host {
         let pending = current
         guard reply.status == .ok else {
             workers[identity]?.failed += 1
+            workers[identity]?.lastError = "\(reply.status.name): \(reply.message.prefix(200))"
             return attemptFailed(pending, status: reply.status, message: reply.message)
         }
         do {

@@ -9,6 +9,8 @@ struct WorkerTable {
         var inFlight: Set<String> = []
         var done = 0
         var failed = 0
+        /// The last failed reply, `STATUS: message` (for `ctl status`).
+        var lastError: String?
         /// Order of the last dispatch to this worker (for least-recently-used choice among equals).
         var lastDispatch = 0
         /// Gets no new calls (its replica is retiring, or its plugin was drained by `ctl drain`).
