@@ -1,13 +1,16 @@
 import Foundation
 import RoadSenseProtocol
 
-/// `roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]`: asks a running host over its control
-/// socket what it is doing — plugins and workers, queue depth by priority, the schedule, the store.
+/// `roadsense ctl status|schedule [--json] [--runtime-dir DIR | --endpoint E]`: asks a running host over its
+/// control socket what it is doing — plugins and workers, queue depth by priority, the store (`status`); each
+/// schedule entry with its last and next run (`schedule`).
 struct StatusCommand {
     var endpoint: String
     var json: Bool
+    /// `status` or `schedule`: the control request sent.
+    var command = "status"
 
-    static func parse(_ arguments: [String]) throws -> StatusCommand {
+    static func parse(_ arguments: [String], command: String = "status") throws -> StatusCommand {
         var cursor = ArgumentCursor(arguments)
         var runtime: String?
         var endpoint: String?
@@ -17,13 +20,14 @@ struct StatusCommand {
             case "--runtime-dir": runtime = try cursor.value(for: argument)
             case "--endpoint": endpoint = try cursor.value(for: argument)
             case "--json": json = true
-            default: throw HostError(.usage, "unknown option '\(argument)' for ctl status")
+            default: throw HostError(.usage, "unknown option '\(argument)' for ctl \(command)")
             }
         }
         var config = HostConfiguration.defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
         return StatusCommand(
-            endpoint: endpoint ?? Host.controlEndpoint(runtimeDirectory: config.runtimeDirectory), json: json)
+            endpoint: endpoint ?? Host.controlEndpoint(runtimeDirectory: config.runtimeDirectory), json: json,
+            command: command)
     }
 
     func execute() throws -> Int32 {
@@ -32,7 +36,7 @@ struct StatusCommand {
         let socket = try ZMQSocket(context: context, kind: .req)
         defer { socket.close() }
         try socket.connect(endpoint)
-        _ = try socket.send([Array(#"{"command":"status"}"#.utf8)], dontWait: false)
+        _ = try socket.send([Array("{\"command\":\"\(command)\"}".utf8)], dontWait: false)
         let ready = try ZMQPoller.poll(sockets: [socket], timeoutMs: 3000)
         guard ready.sockets.first == true, let frames = try socket.receive(dontWait: true), let body = frames.first,
             let status = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
@@ -44,7 +48,7 @@ struct StatusCommand {
             let data = try JSONSerialization.data(withJSONObject: status, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(Self.text(status))
+            print(command == "schedule" ? Self.scheduleText(status) : Self.text(status))
         }
         return 0
     }
@@ -86,8 +90,28 @@ struct StatusCommand {
         lines.append("schedule:")
         for e in s["schedule"] as? [[String: Any]] ?? [] {
             lines.append(
-                "  \(e["entry"] ?? "?")  every \(e["every_s"] ?? 0) s  \(e["priority"] ?? "")  "
+                "  \(e["entry"] ?? "?")  \(e["spec"] ?? "?")  \(e["priority"] ?? "")  "
                     + "fired \(e["fired"] ?? 0)  skipped \(e["skipped_overlap"] ?? 0)  next \(e["next_due"] ?? "?")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One block per entry: spec, policy, last run and outcome, next run in its zone and UTC, counters.
+    static func scheduleText(_ s: [String: Any]) -> String {
+        var lines = ["schedule of \(s["host"] ?? "?"): \(s["role"] ?? "?") on the \(s["clock"] ?? "?") clock, now \(s["now_utc"] ?? "?")"]
+        if let lock = s["leadership"] as? String, !lock.isEmpty { lines.append("leadership lock: \(lock)") }
+        for e in s["entries"] as? [[String: Any]] ?? [] {
+            let enabled = (e["enabled"] as? Bool) ?? true
+            lines.append(
+                "\(e["entry"] ?? "?")  \(e["method"] ?? "?")  \(e["spec"] ?? "?")  \(e["priority"] ?? "?")"
+                    + (enabled ? "  missed runs: \(e["missed_run_policy"] ?? "?")" : "  DISABLED"))
+            guard enabled else { continue }
+            let last = (e["last_run_local"] as? String).map { "\($0) (\(e["last_run_utc"] ?? "?") UTC)" } ?? "never"
+            lines.append("    last run \(last)  outcome \(e["last_outcome"] ?? "-")")
+            let next = (e["next_run_local"] as? String).map { "\($0) (\(e["next_run_utc"] ?? "?") UTC)" } ?? "-"
+            lines.append(
+                "    next run \(next)  fired \(e["fired"] ?? 0)  skipped \(e["skipped_overlap"] ?? 0)  "
+                    + "missed \(e["missed"] ?? 0)")
         }
         return lines.joined(separator: "\n")
     }
