@@ -26,8 +26,8 @@ final class HostHarness {
         storePath = directory.appendingPathComponent("store.sqlite").path
         configPath = directory.appendingPathComponent("config.json").path
         let config: [String: Any] = [
-            "schedule": [] as [Any], "heartbeatIntervalMs": heartbeatMs, "liveness": liveness,
-            "hardLimitGraceMs": hardLimitGraceMs, "residentQueuedCalls": residentQueuedCalls,
+            "builtInSchedule": false, "schedule": [] as [Any], "heartbeatIntervalMs": heartbeatMs,
+            "liveness": liveness, "hardLimitGraceMs": hardLimitGraceMs, "residentQueuedCalls": residentQueuedCalls,
             "plugins": [
                 [
                     "name": "bench", "executable": "roadsense-bench", "replicas": replicas, "credits": 1,

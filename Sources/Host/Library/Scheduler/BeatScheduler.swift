@@ -97,6 +97,12 @@ final class BeatScheduler {
                 } ?? ScheduleEntryState(spec: entry.spec, missedRunPolicy: entry.policy, grace: grace, now: now)
         }
         isActive = true
+
+        // An entry seen for the first time is saved now, with the slot it waits for: if the host is down at that
+        // slot, the next leader knows the slot came and applies the missed-run policy instead of never learning.
+        for index in entries.indices where entries[index].state != nil && records[entries[index].config.name] == nil {
+            save(index) {}
+        }
         if isLive {
             logger.info(
                 "this host now runs the schedule (scheduler leader)",
