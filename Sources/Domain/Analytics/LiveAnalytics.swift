@@ -35,8 +35,8 @@ public enum LiveAnalytics {
         return AnalyticsReport(kind: "performance", generatedMs: nowMs, cars: cars, weather: nil, summary: summary)
     }
 
-    /// Running order with each car's gap to the car ahead (at the line, on the last lap both completed) and its
-    /// recent pace: the median of its last five pace laps.
+    /// Running order with each car's gap to the car ahead (at the line, on this car's last completed lap; in laps
+    /// when the car ahead has lapped it) and its recent pace: the median of its last five pace laps.
     public static func competitors(laps: [LapRecord], nowMs: Int64, recentLaps: Int = 5) -> AnalyticsReport {
         let byCar = lapsByCar(laps)
         let standings = RunningOrder.standings(laps: laps)
@@ -53,13 +53,14 @@ public enum LiveAnalytics {
 
             var line = "P\(standing.position) \(label(car))"
             if index > 0 {
-                let ahead = standings[index - 1]
-                let aheadCrossing = (byCar[ahead.carKey] ?? []).first { $0.lap == standing.lapsCompleted }
-                if ahead.lapsCompleted > standing.lapsCompleted + 1 || aheadCrossing == nil {
-                    line += " +\(ahead.lapsCompleted - standing.lapsCompleted) lap(s)"
-                } else if let aheadCrossing {
-                    let gap = Double(standing.lastCrossedMs - aheadCrossing.crossedMs) / 1000
-                    line += String(format: " +%.3f s", gap)
+                // Timing-screen rule: the gap is taken where both crossed the line on the same lap; a car ahead
+                // that crossed a later lap before this one's last crossing has lapped it.
+                let ahead = byCar[standings[index - 1].carKey] ?? []
+                let lapsDown = ahead.filter { $0.lap > standing.lapsCompleted && $0.crossedMs <= standing.lastCrossedMs }
+                if !lapsDown.isEmpty {
+                    line += " +\(lapsDown.count) lap(s)"
+                } else if let same = ahead.first(where: { $0.lap == standing.lapsCompleted }) {
+                    line += String(format: " +%.3f s", Double(standing.lastCrossedMs - same.crossedMs) / 1000)
                 }
             }
             if let pace = car.medianGreenLapMs { line += " pace \(LapTimeText.format(pace))" }
