@@ -6,8 +6,8 @@ import RoadSenseStore
 
 /// `ingest.IngestExternal`: request `IngestRequest`, response `IngestResult`.
 ///
-/// Reads the TRD files in its source (`--set source=PATH`, a file or a directory; default
-/// `$ROADSENSE_HOME/ingest`) that grew since the last pass — long-format telemetry (a name containing
+/// Reads the TRD files in its source (`--set source=PATH`, a file or a directory; default the `ingest`
+/// directory beside the SQLite database) that grew since the last pass — long-format telemetry (a name containing
 /// `telemetry`) and Al Kamel weather (a name containing `weather`) — and stores their new rows: telemetry
 /// pivoted into car frames, weather readings as they are. How far each file was read is kept in the store
 /// (`ingest_cursors`), so a restarted plugin, or another replica, carries on where the last pass stopped; every
@@ -25,7 +25,7 @@ final class IngestService: PluginService {
     func start(options: PluginOptions, logger: Logger) throws {
         self.logger = logger
         store = try openStore(options.store)
-        source = options.settings["source"] ?? (RoadSensePaths.stateDirectory() + "/ingest")
+        source = options.settings["source"] ?? Self.defaultSource(options.store)
         logger.info("ingesting external TRD files", ["source": source])
     }
 
@@ -66,6 +66,13 @@ final class IngestService: PluginService {
             + "\(result.framesStored) frames and \(result.weatherStored) weather readings stored"
             + (ledger.total > 0 ? ", \(ledger.total) bad rows" : "")
         return result.encoded()
+    }
+
+    /// The `ingest` directory beside the database: a drop folder that needs no configuration.
+    static func defaultSource(_ store: StoreLocation) -> String {
+        switch store {
+        case .sqlite(let path): (path as NSString).deletingLastPathComponent + "/ingest"
+        }
     }
 
     /// The files of the source, by name; a missing directory is created (it is a drop folder).
