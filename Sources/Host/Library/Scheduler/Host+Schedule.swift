@@ -95,6 +95,7 @@ extension Host {
             ).encoded()
         case "maintenance.CleanupTelemetry", "maintenance.CleanupAlerts", "alerts.AcknowledgeStale":
             MaintenanceRequest(nowMs: nowMs).encoded()
+        case "bench.Noop": BenchRequest().encoded()
         default: nil
         }
     }
