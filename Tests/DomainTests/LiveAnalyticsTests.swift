@@ -35,7 +35,8 @@ struct LiveAnalyticsTests {
         #expect(report.kind == "performance" && report.generatedMs == 400_000)
     }
 
-    @Test("on the Barber excerpt each car's best lap equals the organisers' best-laps file where it falls in the excerpt")
+    @Test(
+        "on the Barber excerpt each car's best lap equals the organisers' best-laps file where it falls in the excerpt")
     func performanceMatchesOrganisers() throws {
         let files = try RaceFiles.locate(directory: TestData.excerpt, race: 1)
         let data = try RaceData.load(files, ledger: RowIssueLedger())
@@ -89,7 +90,8 @@ struct LiveAnalyticsTests {
         let report = LiveAnalytics.weather(samples: samples, nowMs: 1_300_000)
         #expect(report.weather == samples[1])
         #expect(
-            report.summary == "air 26.0 °C, track 43.5 °C, humidity 48.0 %, wind 6.0 km/h, dry, track +3.5 °C over 20 min")
+            report.summary
+                == "air 26.0 °C, track 43.5 °C, humidity 48.0 %, wind 6.0 km/h, dry, track +3.5 °C over 20 min")
     }
 
     @Test("simulation: nothing left to run keeps the running order; the same seed gives the same batch")

@@ -116,7 +116,8 @@ struct BeatSchedulerTests {
 
     @Test("no overlap: a slot that comes while the previous call is busy is skipped, recorded, and not made up")
     func noOverlap() throws {
-        let entry = ScheduleEntryConfig(name: "fast", method: "telemetry.ProcessLive", everySeconds: 10, priority: "high")
+        let entry = ScheduleEntryConfig(
+            name: "fast", method: "telemetry.ProcessLive", everySeconds: 10, priority: "high")
         let rig = try SchedulerRig(path: try SchedulerRig.path(), config: [entry])
         let start = T.utc("2026-05-12T10:00:00Z")
         rig.activate(start)
@@ -208,7 +209,8 @@ struct BeatSchedulerTests {
         let path = try SchedulerRig.path()
         let config = [
             ScheduleEntryConfig(name: "fast", method: "telemetry.ProcessLive", everySeconds: 10, priority: "high"),
-            ScheduleEntryConfig(name: "slow", method: "strategy.UpdatePredictions", everySeconds: 30, priority: "medium"),
+            ScheduleEntryConfig(
+                name: "slow", method: "strategy.UpdatePredictions", everySeconds: 30, priority: "medium"),
         ]
         let a = try SchedulerRig(path: path, config: config, name: "host-a")
         let b = try SchedulerRig(path: path, config: config, name: "host-b")

@@ -15,36 +15,41 @@ struct ReplayJobsIntegrationTests {
     /// 2025-09-06T10:00:00Z: the race morning, hours before the 18:40Z start.
     static let raceMorningMs: Int64 = 1_757_152_800_000
 
+    /// Seeds the store and the ingest folder; returns the `--config` arguments that point the ingest plugin at it.
+    static func prepare(work: URL, storePath: String) throws -> [String] {
+        // Old rows for the maintenance jobs: 5 frames and 2 alerts from January, 1 alert from the race morning.
+        let store = try SQLiteRaceStore(path: storePath)
+        try store.upsertFrames(
+            (0..<5).map {
+                CarFrame(vehicleID: "GR86-999-9", timeMs: Self.longAgoMs + Int64($0), ecuTimeMs: Int64($0))
+            })
+        try store.upsertAlerts(
+            [("old-1", Self.longAgoMs), ("old-2", Self.longAgoMs + 1), ("morning", Self.raceMorningMs)].map {
+                Alert(
+                    alertID: $0.0, vehicleID: "GR86-999-9", carNumber: nil, rule: "stale_feed", severity: .info,
+                    message: "seeded", raisedMs: $0.1, lap: 0, value: nil, threshold: nil, channel: "")
+            })
+
+        // An external telemetry file for the ingest plugin: the excerpt's, under another name.
+        let incoming = work.appendingPathComponent("incoming")
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: TestPaths.excerpt.appendingPathComponent("R1_barber_telemetry_data_sample.csv"),
+            to: incoming.appendingPathComponent("car2_telemetry.csv"))
+        let plugins = PluginConfig.defaults.map { plugin -> PluginConfig in
+            var plugin = plugin
+            if plugin.name == "ingest" { plugin.arguments = ["--set", "source=\(incoming.path)"] }
+            return plugin
+        }
+        struct Overrides: Encodable { let plugins: [PluginConfig] }
+        let config = work.appendingPathComponent("config.json")
+        try JSONEncoder().encode(Overrides(plugins: plugins)).write(to: config)
+        return ["--config", config.path]
+    }
+
     @Test("ingest, weather, analytics, simulation and maintenance results are stored and published")
     func everyJobRuns() throws {
-        let run = try ReplayIntegrationTests.replay(TestPaths.excerpt, prepare: { work, storePath in
-            // Old rows for the maintenance jobs: 5 frames and 2 alerts from January, 1 alert from the race morning.
-            let store = try SQLiteRaceStore(path: storePath)
-            try store.upsertFrames(
-                (0..<5).map { CarFrame(vehicleID: "GR86-999-9", timeMs: Self.longAgoMs + Int64($0), ecuTimeMs: Int64($0)) })
-            try store.upsertAlerts(
-                [("old-1", Self.longAgoMs), ("old-2", Self.longAgoMs + 1), ("morning", Self.raceMorningMs)].map {
-                    Alert(
-                        alertID: $0.0, vehicleID: "GR86-999-9", carNumber: nil, rule: "stale_feed", severity: .info,
-                        message: "seeded", raisedMs: $0.1, lap: 0, value: nil, threshold: nil, channel: "")
-                })
-
-            // An external telemetry file for the ingest plugin: the excerpt's, under another name.
-            let incoming = work.appendingPathComponent("incoming")
-            try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(
-                at: TestPaths.excerpt.appendingPathComponent("R1_barber_telemetry_data_sample.csv"),
-                to: incoming.appendingPathComponent("car2_telemetry.csv"))
-            let plugins = PluginConfig.defaults.map { plugin -> PluginConfig in
-                var plugin = plugin
-                if plugin.name == "ingest" { plugin.arguments = ["--set", "source=\(incoming.path)"] }
-                return plugin
-            }
-            struct Overrides: Encodable { let plugins: [PluginConfig] }
-            let config = work.appendingPathComponent("config.json")
-            try JSONEncoder().encode(Overrides(plugins: plugins)).write(to: config)
-            return ["--config", config.path]
-        })
+        let run = try ReplayIntegrationTests.replay(TestPaths.excerpt, prepare: Self.prepare)
         #expect(run.status == 0, "host exited \(run.status): \(run.stderr.suffix(3000))")
 
         // Every default entry's method ran, and nothing failed.

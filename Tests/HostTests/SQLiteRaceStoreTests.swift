@@ -129,7 +129,9 @@ struct SQLiteStoreJobsTests {
         }
         try store.upsertFrames(frames)
         try store.upsertCarStates(
-            frames.map { CarState(frame: $0, samples: 1, lastLapMs: nil, bestLapMs: nil, position: 1, lapsCompleted: 0) })
+            frames.map {
+                CarState(frame: $0, samples: 1, lastLapMs: nil, bestLapMs: nil, position: 1, lapsCompleted: 0)
+            })
         func alert(_ id: String, _ at: Int64) -> Alert {
             Alert(
                 alertID: id, vehicleID: "v", carNumber: 2, rule: "stale_feed", severity: .warning, message: "m",

@@ -44,7 +44,8 @@ final class SchedulerRig {
 
     /// One pass of the host loop at `now`.
     func tick(_ now: Date) {
-        scheduler?.tick(now: now, busy: { busy.contains($0) }) { firing in
+        let busy = self.busy
+        scheduler?.tick(now: now, busy: busy.contains) { firing in
             fired.append(
                 Fired(
                     entry: firing.entry.name, slot: SchedulerTestTime.text(firing.slot),

@@ -6,9 +6,11 @@ import Testing
 /// when the leader is killed; `roadsense ctl schedule` says which is which.
 @Suite("Two hosts on one store: one scheduler, standby takeover", .serialized)
 struct SchedulerTakeoverTests {
-    static var beat: [[String: Any]] { [
-        ["name": "beat", "method": "bench.Noop", "everySeconds": 1, "priority": "high"]
-    ] }
+    static var beat: [[String: Any]] {
+        [
+            ["name": "beat", "method": "bench.Noop", "everySeconds": 1, "priority": "high"]
+        ]
+    }
 
     /// `roadsense ctl schedule --json` against the host in `runtime`.
     func ctlSchedule(_ runtime: String) throws -> [String: Any]? {
@@ -38,7 +40,8 @@ struct SchedulerTakeoverTests {
         #expect(try b.wait(seconds: 30) { _ in b.log.contains("standby: another host runs the schedule") })
         let aHost = "host-\(a.host?.processIdentifier ?? 0)"
         let bHost = "host-\(b.host?.processIdentifier ?? 0)"
-        #expect(try a.wait(seconds: 30) { try beats($0).filter { $0.owner == aHost && $0.state == .succeeded }.count >= 3 })
+        #expect(
+            try a.wait(seconds: 30) { try beats($0).filter { $0.owner == aHost && $0.state == .succeeded }.count >= 3 })
 
         // ctl schedule: the leader shows the entry with its runs; the standby says it stands by.
         let leader = try #require(try ctlSchedule(a.runtime))
@@ -53,7 +56,8 @@ struct SchedulerTakeoverTests {
         // Kill the leader: the kernel drops its lock, and the standby takes over and fires.
         a.stop(kill: true)
         #expect(try b.wait(seconds: 30) { _ in b.log.contains("this host now runs the schedule") })
-        #expect(try b.wait(seconds: 30) { try beats($0).filter { $0.owner == bHost && $0.state == .succeeded }.count >= 3 })
+        #expect(
+            try b.wait(seconds: 30) { try beats($0).filter { $0.owner == bHost && $0.state == .succeeded }.count >= 3 })
         #expect(try ctlSchedule(b.runtime)?["role"] as? String == "leader")
         b.stop()
         #expect(!b.stuckOnStop)

@@ -56,7 +56,9 @@ public enum LiveAnalytics {
                 // Timing-screen rule: the gap is taken where both crossed the line on the same lap; a car ahead
                 // that crossed a later lap before this one's last crossing has lapped it.
                 let ahead = byCar[standings[index - 1].carKey] ?? []
-                let lapsDown = ahead.filter { $0.lap > standing.lapsCompleted && $0.crossedMs <= standing.lastCrossedMs }
+                let lapsDown = ahead.filter {
+                    $0.lap > standing.lapsCompleted && $0.crossedMs <= standing.lastCrossedMs
+                }
                 if !lapsDown.isEmpty {
                     line += " +\(lapsDown.count) lap(s)"
                 } else if let same = ahead.first(where: { $0.lap == standing.lapsCompleted }) {

@@ -53,7 +53,8 @@ final class IngestService: PluginService {
                 result.filesRead += 1
             } catch let error as TRDError {
                 // One unreadable file is counted and reported; the others are still read.
-                ledger.record(file: file.lastPathComponent, kind: "ingest", reason: "unreadable file", row: 0,
+                ledger.record(
+                    file: file.lastPathComponent, kind: "ingest", reason: "unreadable file", row: 0,
                     field: nil, detail: error.description)
             } catch {
                 throw PluginError.store(error, doing: "storing rows of \(file.path)")

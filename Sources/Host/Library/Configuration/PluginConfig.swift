@@ -26,7 +26,8 @@ public struct PluginConfig: Codable, Sendable, Equatable {
         PluginConfig(name: "telemetry", executable: "roadsense-telemetry", methods: ["telemetry.ProcessLive"]),
         PluginConfig(name: "strategy", executable: "roadsense-strategy", methods: ["strategy.UpdatePredictions"]),
         PluginConfig(
-            name: "alerts", executable: "roadsense-alerts", methods: ["alerts.CheckConditions", "alerts.AcknowledgeStale"]
+            name: "alerts", executable: "roadsense-alerts",
+            methods: ["alerts.CheckConditions", "alerts.AcknowledgeStale"]
         ),
         PluginConfig(name: "ingest", executable: "roadsense-ingest", methods: ["ingest.IngestExternal"]),
         PluginConfig(name: "weather", executable: "roadsense-weather", methods: ["weather.Update"]),

@@ -62,7 +62,8 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
         case .every(let seconds): config.everySeconds = seconds
         case .cron(let expression, let zone):
             config.cron = expression.source
-            config.timeZone = zone.identifier
+            // Foundation calls UTC "GMT"; the configuration says what a person would write.
+            config.timeZone = zone.identifier == "GMT" ? "UTC" : zone.identifier
         }
         return config
     }

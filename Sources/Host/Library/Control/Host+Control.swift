@@ -15,7 +15,8 @@ extension Host {
             switch request?["command"] as? String {
             case "status": answer = status()
             case "schedule": answer = scheduleStatus()
-            default: answer = ["error": "unknown request; send {\"command\": \"status\"} or {\"command\": \"schedule\"}"]
+            default:
+                answer = ["error": "unknown request; send {\"command\": \"status\"} or {\"command\": \"schedule\"}"]
             }
             let data =
                 (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]))

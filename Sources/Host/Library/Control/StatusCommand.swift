@@ -98,7 +98,9 @@ struct StatusCommand {
 
     /// One block per entry: spec, policy, last run and outcome, next run in its zone and UTC, counters.
     static func scheduleText(_ s: [String: Any]) -> String {
-        var lines = ["schedule of \(s["host"] ?? "?"): \(s["role"] ?? "?") on the \(s["clock"] ?? "?") clock, now \(s["now_utc"] ?? "?")"]
+        var lines = [
+            "schedule of \(s["host"] ?? "?"): \(s["role"] ?? "?") on the \(s["clock"] ?? "?") clock, now \(s["now_utc"] ?? "?")"
+        ]
         if let lock = s["leadership"] as? String, !lock.isEmpty { lines.append("leadership lock: \(lock)") }
         for e in s["entries"] as? [[String: Any]] ?? [] {
             let enabled = (e["enabled"] as? Bool) ?? true

@@ -80,10 +80,12 @@ final class BeatScheduler {
         var records: [String: ScheduleRecord] = [:]
         if isLive, let store {
             do {
-                records = Dictionary(try store.scheduleRecords().map { ($0.entry, $0) }, uniquingKeysWith: { a, _ in a })
+                records = Dictionary(
+                    try store.scheduleRecords().map { ($0.entry, $0) }, uniquingKeysWith: { a, _ in a })
             } catch {
                 // Without the records the slots already fired are unknown: stay standby rather than double-fire.
-                logger.error("cannot read the schedule records; not scheduling until they can be read", ["error": error])
+                logger.error(
+                    "cannot read the schedule records; not scheduling until they can be read", ["error": error])
                 leadership?.release()
                 return false
             }
@@ -93,7 +95,8 @@ final class BeatScheduler {
             entries[index].state =
                 records[entry.config.name].map {
                     ScheduleEntryState(
-                        spec: entry.spec, missedRunPolicy: entry.policy, grace: grace, restoring: $0.persisted, now: now)
+                        spec: entry.spec, missedRunPolicy: entry.policy, grace: grace, restoring: $0.persisted, now: now
+                    )
                 } ?? ScheduleEntryState(spec: entry.spec, missedRunPolicy: entry.policy, grace: grace, now: now)
         }
         isActive = true
@@ -185,7 +188,8 @@ final class BeatScheduler {
             states = entries.map { entry in
                 guard entry.config.enabled, let record = byName[entry.config.name] else { return nil }
                 return ScheduleEntryState(
-                    spec: entry.spec, missedRunPolicy: entry.policy, grace: grace, restoring: record.persisted, now: now)
+                    spec: entry.spec, missedRunPolicy: entry.policy, grace: grace, restoring: record.persisted, now: now
+                )
             }
         }
         return zip(entries, states).map { entry, state in

@@ -53,16 +53,16 @@ extension Host {
         if force {
             for entry in scheduler.entries where entry.config.enabled {
                 submitScheduled(
-                    BeatScheduler.Firing(entry: entry.config, slot: Self.date(now), interval: entry.spec.nominalInterval),
+                    BeatScheduler.Firing(
+                        entry: entry.config, slot: Self.date(now), interval: entry.spec.nominalInterval),
                     nowMs: now)
             }
             return
         }
         guard let next = scheduler.nextFireAt, Self.ms(next) <= now else { return }
         let busy = queue.entries.union(inFlight.values.map(\.entry))
-        scheduler.tick(now: Self.date(now), busy: { busy.contains($0) }) { firing in
-            submitScheduled(firing, nowMs: now)
-        }
+        scheduler.tick(
+            now: Self.date(now), busy: { busy.contains($0) }, fire: { firing in submitScheduled(firing, nowMs: now) })
     }
 
     /// Builds the entry's request and enqueues its call (durable first).

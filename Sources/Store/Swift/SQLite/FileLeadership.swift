@@ -19,7 +19,8 @@ public final class FileLeadership: SchedulerLeadership {
             fd = open(resource, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
                 throw StoreError(
-                    code: .cannotOpen, reason: "cannot open the scheduler lock file: \(String(cString: strerror(errno)))",
+                    code: .cannotOpen,
+                    reason: "cannot open the scheduler lock file: \(String(cString: strerror(errno)))",
                     location: resource)
             }
         }
