@@ -84,6 +84,19 @@ struct ConfigurationTests {
         #expect(try load(#"{"builtInSchedule": false}"#).schedule.isEmpty)
     }
 
+    @Test("the README's example configuration loads, with the schedule it describes")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n"))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let config = try load(String(readme[start.upperBound..<end.lowerBound]))
+        let byName = Dictionary(uniqueKeysWithValues: config.schedule.map { ($0.name, $0) })
+        #expect(byName["run-batch-simulations"]?.enabled == false)
+        #expect(try byName["cleanup-old-telemetry"]?.spec().description == "cron \"30 2 * * *\" America/Chicago")
+        #expect(try byName["update-strategy-predictions"]?.spec().description == "every 15 s, jitter < 2 s")
+        #expect(byName["nightly-performance"]?.method == "analytics.GeneratePerformance")
+    }
+
     @Test("a bad schedule item is refused naming the file and the field")
     func badScheduleItems() throws {
         let file = try TestPaths.temporaryDirectory("config").appendingPathComponent("bad.json").path
