@@ -161,6 +161,10 @@ struct SQLiteStoreJobsTests {
                     vehicleID: "GR86-002-000", carNumber: 2, lapsCompleted: 6, bestLapMs: 98_326, bestLapNumber: 5,
                     theoreticalBestMs: 97_900, topSpeedKph: 180.5, medianGreenLapMs: 98_700, position: 4)
             ], weather: nil, summary: "1 car")
+        var first = report
+        first.summary = "written before"
+        first.cars[0].position = 9
+        try store.upsertReport(first)
         try store.upsertReport(report)
         #expect(try store.latestReport(kind: "performance") == report)
         #expect(try store.latestReport(kind: "competitor") == nil)
@@ -173,6 +177,21 @@ struct SQLiteStoreJobsTests {
                     podiumProbability: 1)
             ])
         try store.upsertSimulation(batch)
+        try store.upsertSimulation(batch)
         #expect(try store.latestSimulation() == batch)
+        #expect(try store.count(.simulations) == 1)
+    }
+
+    @Test("laps since an instant: every car's laps crossed at or after it")
+    func lapsSince() throws {
+        let store = try SQLiteRaceStore(path: try path())
+        let laps = [(13, 1, 100_000), (13, 2, 200_000), (7, 1, 150_000), (7, 2, 260_000)].map {
+            LapRecord(
+                vehicleID: "", carNumber: $0.0, lap: $0.1, lapTimeMs: 100_000, crossedMs: Int64($0.2), flag: "GF",
+                source: .analysis)
+        }
+        try store.upsertLaps(laps)
+        let since = try store.laps(since: 150_000)
+        #expect(since.map { "\($0.carNumber ?? 0)/\($0.lap)" } == ["13/2", "7/1", "7/2"])
     }
 }

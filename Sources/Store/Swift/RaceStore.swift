@@ -63,6 +63,9 @@ public protocol RaceStore: AnyObject {
     func latestSimulation() throws -> SimulationBatch?
     /// Weather samples at or after `timeMs`, oldest first.
     func weather(since timeMs: Int64) throws -> [WeatherSample]
+    /// Laps of every car that crossed the line at or after `timeMs`, by car, source and lap (what a live host's
+    /// analytics and simulations read, having no replay feed).
+    func laps(since timeMs: Int64) throws -> [LapRecord]
 
     // External ingest: how far each external file has been read.
     func ingestCursor(file: String) throws -> IngestCursor?

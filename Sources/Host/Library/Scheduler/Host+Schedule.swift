@@ -84,19 +84,35 @@ extension Host {
         case "strategy.UpdatePredictions": tracker.strategyRequest(nowMs: nowMs).encoded()
         case "alerts.CheckConditions": tracker.alertRequest(nowMs: nowMs).encoded()
         case "analytics.GeneratePerformance", "analytics.UpdateCompetitors":
-            AnalyticsRequest(laps: tracker.laps, nowMs: nowMs).encoded()
+            AnalyticsRequest(laps: jobLaps(nowMs: nowMs), nowMs: nowMs).encoded()
         case "weather.Update": WeatherRequest(nowMs: nowMs).encoded()
         case "ingest.IngestExternal": IngestRequest(nowMs: nowMs).encoded()
         case "simulation.RunBatch":
             // Seeded by the slot: a retry, or another host firing the same slot, simulates the same races.
             SimulationRequest(
-                laps: tracker.laps, raceLaps: tracker.raceLaps > 0 ? tracker.raceLaps : nil, iterations: nil,
+                laps: jobLaps(nowMs: nowMs), raceLaps: tracker.raceLaps > 0 ? tracker.raceLaps : nil, iterations: nil,
                 seed: UInt64(bitPattern: Self.ms(slot)), nowMs: nowMs
             ).encoded()
         case "maintenance.CleanupTelemetry", "maintenance.CleanupAlerts", "alerts.AcknowledgeStale":
             MaintenanceRequest(nowMs: nowMs).encoded()
         case "bench.Noop": BenchRequest().encoded()
         default: nil
+        }
+    }
+
+    /// How far back a live host's analytics and simulations read laps from the store.
+    static let liveLapWindowMs: Int64 = 12 * 3_600_000
+
+    /// The laps the analytics and simulation jobs work on: the replay's so far, or in live mode the store's laps
+    /// of the last `liveLapWindowMs` (written by earlier runs or other tools; there is no live timing feed yet).
+    func jobLaps(nowMs: Int64) -> [LapRecord] {
+        guard replay == nil else { return tracker.laps }
+        do {
+            return try store.laps(since: nowMs - Self.liveLapWindowMs)
+        } catch {
+            statistics.storeErrors += 1
+            logger.error("could not read laps for the analytics jobs; they run on none this time", ["error": error])
+            return []
         }
     }
 

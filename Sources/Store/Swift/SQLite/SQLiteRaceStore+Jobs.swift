@@ -1,6 +1,7 @@
 import RaceDomain
 
-/// What the periodic jobs write: retention deletes, alert acknowledgement, reports and simulations.
+/// What the periodic jobs write: retention deletes, alert acknowledgement, reports and simulations. The SQL is
+/// the subset SQLite and PostgreSQL share (`ON CONFLICT … DO UPDATE`, no `INSERT OR REPLACE`).
 extension SQLiteRaceStore {
     /// Runs one counted write statement.
     private func change(_ name: String, _ sql: String, _ values: [SQLiteValue?]) throws -> Int {
@@ -46,8 +47,12 @@ extension SQLiteRaceStore {
             try upsert(
                 [report], name: "upsert_report",
                 sql: """
-                    INSERT OR REPLACE INTO reports (kind, generated_ms, summary, air_temp_c, track_temp_c,
+                    INSERT INTO reports (kind, generated_ms, summary, air_temp_c, track_temp_c,
                       humidity_pct, wind_speed_kph, rain, weather_ms) VALUES (?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT (kind, generated_ms) DO UPDATE SET summary=excluded.summary,
+                      air_temp_c=excluded.air_temp_c, track_temp_c=excluded.track_temp_c,
+                      humidity_pct=excluded.humidity_pct, wind_speed_kph=excluded.wind_speed_kph, rain=excluded.rain,
+                      weather_ms=excluded.weather_ms
                     """
             ) { r in
                 [
@@ -59,9 +64,14 @@ extension SQLiteRaceStore {
             try upsert(
                 report.cars, name: "upsert_report_car",
                 sql: """
-                    INSERT OR REPLACE INTO report_cars (kind, generated_ms, car_key, vehicle_id, car_number,
+                    INSERT INTO report_cars (kind, generated_ms, car_key, vehicle_id, car_number,
                       laps_completed, best_lap_ms, best_lap_number, theoretical_best_ms, top_speed_kph,
                       median_green_lap_ms, position) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT (kind, generated_ms, car_key) DO UPDATE SET vehicle_id=excluded.vehicle_id,
+                      car_number=excluded.car_number, laps_completed=excluded.laps_completed,
+                      best_lap_ms=excluded.best_lap_ms, best_lap_number=excluded.best_lap_number,
+                      theoretical_best_ms=excluded.theoretical_best_ms, top_speed_kph=excluded.top_speed_kph,
+                      median_green_lap_ms=excluded.median_green_lap_ms, position=excluded.position
                     """
             ) { c in
                 [
@@ -110,9 +120,14 @@ extension SQLiteRaceStore {
         try upsert(
             batch.cars, name: "upsert_simulation",
             sql: """
-                INSERT OR REPLACE INTO simulations (computed_ms, car_key, vehicle_id, car_number, current_position,
+                INSERT INTO simulations (computed_ms, car_key, vehicle_id, car_number, current_position,
                   expected_position, win_probability, podium_probability, iterations, seed, laps_remaining)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT (computed_ms, car_key) DO UPDATE SET vehicle_id=excluded.vehicle_id,
+                  car_number=excluded.car_number, current_position=excluded.current_position,
+                  expected_position=excluded.expected_position, win_probability=excluded.win_probability,
+                  podium_probability=excluded.podium_probability, iterations=excluded.iterations, seed=excluded.seed,
+                  laps_remaining=excluded.laps_remaining
                 """
         ) { c in
             [
@@ -162,5 +177,24 @@ extension SQLiteRaceStore {
                     rain: r.int(7) == 1))
         }
         return samples
+    }
+
+    public func laps(since timeMs: Int64) throws -> [LapRecord] {
+        var laps: [LapRecord] = []
+        let sql = """
+            SELECT vehicle_id, car_number, lap, lap_time_ms, crossed_ms, s1_ms, s2_ms, s3_ms, top_speed_kph,
+              avg_speed_kph, elapsed_ms, flag, pit_in, pit_time_ms, source
+            FROM laps WHERE crossed_ms >= ? ORDER BY car_key, source, lap
+            """
+        try db.statement("laps_since", sql).bind([.integer(timeMs)]).query { r in
+            laps.append(
+                LapRecord(
+                    vehicleID: r.string(0) ?? "", carNumber: r.int(1), lap: r.int(2) ?? 0, lapTimeMs: r.int64(3),
+                    crossedMs: r.int64(4) ?? 0, s1Ms: r.int64(5), s2Ms: r.int64(6), s3Ms: r.int64(7),
+                    topSpeedKph: r.double(8), avgSpeedKph: r.double(9), elapsedMs: r.int64(10),
+                    flag: r.string(11) ?? "", pitIn: r.int(12) == 1, pitTimeMs: r.int64(13),
+                    source: LapRecord.Source(rawValue: r.string(14) ?? "") ?? .analysis))
+        }
+        return laps
     }
 }

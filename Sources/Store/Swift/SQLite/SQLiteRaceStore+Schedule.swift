@@ -59,7 +59,10 @@ extension SQLiteRaceStore {
     public func saveIngestCursor(_ cursor: IngestCursor) throws {
         try upsert(
             [cursor], name: "save_ingest_cursor",
-            sql: "INSERT OR REPLACE INTO ingest_cursors (file, bytes, rows, updated_ms) VALUES (?,?,?,?)"
+            sql: """
+                INSERT INTO ingest_cursors (file, bytes, rows, updated_ms) VALUES (?,?,?,?)
+                ON CONFLICT (file) DO UPDATE SET bytes=excluded.bytes, rows=excluded.rows, updated_ms=excluded.updated_ms
+                """
         ) { c in [.text(c.file), .integer(c.bytes), .integer(Int64(c.rows)), .integer(c.updatedMs)] }
     }
 }
