@@ -11,6 +11,11 @@ let package = Package(
         .executable(name: "roadsense-strategy", targets: ["StrategyPlugin"]),
         .executable(name: "roadsense-alerts", targets: ["AlertsPlugin"]),
         .executable(name: "roadsense-bench", targets: ["BenchPlugin"]),
+        .executable(name: "roadsense-ingest", targets: ["IngestPlugin"]),
+        .executable(name: "roadsense-weather", targets: ["WeatherPlugin"]),
+        .executable(name: "roadsense-analytics", targets: ["AnalyticsPlugin"]),
+        .executable(name: "roadsense-simulation", targets: ["SimulationPlugin"]),
+        .executable(name: "roadsense-maintenance", targets: ["MaintenancePlugin"]),
     ],
     targets: [
         // C libraries from Debian, wrapped as system modules.
@@ -58,6 +63,14 @@ let package = Package(
         .executableTarget(name: "StrategyPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Strategy"),
         .executableTarget(name: "AlertsPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Alerts"),
         .executableTarget(name: "BenchPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Bench"),
+        .executableTarget(name: "IngestPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Ingest"),
+        .executableTarget(name: "WeatherPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Weather"),
+        .executableTarget(
+            name: "AnalyticsPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Analytics"),
+        .executableTarget(
+            name: "SimulationPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Simulation"),
+        .executableTarget(
+            name: "MaintenancePlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Maintenance"),
 
         .testTarget(name: "DomainTests", dependencies: ["RaceDomain"], path: "Tests/DomainTests"),
         .testTarget(

@@ -57,6 +57,69 @@ struct ConfigurationTests {
         #expect(text.contains("no plugin in `plugins` serves telemetry.ProcessLive"))
     }
 
+    @Test("schedule items change, disable or add entries; the built-in entries keep what an item does not name")
+    func scheduleItems() throws {
+        let config = try load(
+            #"""
+            {"schedule": [
+              {"name": "update-weather-data", "everySeconds": 60, "jitterSeconds": 5},
+              {"name": "run-batch-simulations", "enabled": false},
+              {"name": "cleanup-old-telemetry", "cron": "30 2 * * *", "timeZone": "America/Chicago"},
+              {"name": "nightly-report", "method": "analytics.GeneratePerformance", "cron": "@daily",
+               "timeZone": "Europe/London", "priority": "low", "missedRunPolicy": "runOnceNow"}
+            ]}
+            """#)
+        let byName = Dictionary(uniqueKeysWithValues: config.schedule.map { ($0.name, $0) })
+        #expect(config.schedule.count == ScheduleEntryConfig.defaults.count + 1)
+        #expect(byName["update-weather-data"]?.everySeconds == 60)
+        #expect(byName["update-weather-data"]?.jitterSeconds == 5)
+        #expect(byName["update-weather-data"]?.priority == "medium")
+        #expect(byName["run-batch-simulations"]?.enabled == false)
+        #expect(try byName["cleanup-old-telemetry"]?.spec().description == "cron \"30 2 * * *\" America/Chicago")
+        #expect(byName["cleanup-old-telemetry"]?.missedRunPolicy == "runOnceNow")
+        #expect(try byName["nightly-report"]?.spec().description == "cron \"@daily\" Europe/London")
+        #expect(config.schedule.last?.name == "nightly-report")
+
+        // builtInSchedule: false starts from no entries.
+        #expect(try load(#"{"builtInSchedule": false}"#).schedule.isEmpty)
+    }
+
+    @Test("the README's example configuration loads, with the schedule it describes")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n"))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let config = try load(String(readme[start.upperBound..<end.lowerBound]))
+        let byName = Dictionary(uniqueKeysWithValues: config.schedule.map { ($0.name, $0) })
+        #expect(byName["run-batch-simulations"]?.enabled == false)
+        #expect(try byName["cleanup-old-telemetry"]?.spec().description == "cron \"30 2 * * *\" America/Chicago")
+        #expect(try byName["update-strategy-predictions"]?.spec().description == "every 15 s, jitter < 2 s")
+        #expect(byName["nightly-performance"]?.method == "analytics.GeneratePerformance")
+    }
+
+    @Test("a bad schedule item is refused naming the file and the field")
+    func badScheduleItems() throws {
+        let file = try TestPaths.temporaryDirectory("config").appendingPathComponent("bad.json").path
+        func refusal(_ json: String) -> String {
+            try? Data(json.utf8).write(to: URL(fileURLWithPath: file))
+            return reason { _ = try HostConfiguration.load(file: file) }
+        }
+        let cron = refusal(#"{"schedule": [{"name": "cleanup-old-alerts", "cron": "61 3 * * *"}]}"#)
+        #expect(cron.contains(file) && cron.contains("(cleanup-old-alerts).cron") && cron.contains("minute"))
+        let zone = refusal(#"{"schedule": [{"name": "cleanup-old-alerts", "timeZone": "America/Chicgo"}]}"#)
+        #expect(zone.contains(file) && zone.contains(".timeZone") && zone.contains("America/Chicgo"))
+        let both = refusal(#"{"schedule": [{"name": "update-weather-data", "cron": "* * * * *", "everySeconds": 5}]}"#)
+        #expect(both.contains("everySeconds and cron"))
+        let policy = refusal(#"{"schedule": [{"name": "update-weather-data", "missedRunPolicy": "catchUp"}]}"#)
+        #expect(policy.contains(".missedRunPolicy") && policy.contains("catchUp"))
+        let jitter = refusal(#"{"schedule": [{"name": "update-weather-data", "jitterSeconds": -1}]}"#)
+        #expect(jitter.contains(".jitterSeconds"))
+        let orphan = refusal(#"{"schedule": [{"name": "brand-new", "everySeconds": 5}]}"#)
+        #expect(orphan.contains(file) && orphan.contains("schedule") && orphan.contains("needs a method"))
+        let typo = refusal(#"{"schedule": [{"name": "update-weather-data", "everySecond": 5}]}"#)
+        #expect(typo.contains("everySecond"))
+    }
+
     @Test("replay options are checked: speed and race in range, and only with --replay")
     func commandLine() {
         func parse(_ words: [String]) -> String {

@@ -16,18 +16,21 @@ final class HostHarness {
     private(set) var stuckOnStop = false
 
     /// `residentQueuedCalls`: how many queued calls the host keeps whole in memory before it keeps only
-    /// their ids and reads them back from the store (a small value puts that path under test).
+    /// their ids and reads them back from the store (a small value puts that path under test). `storePath`
+    /// shares another harness's store (two hosts on one store); `schedule` items replace the built-in
+    /// schedule, which is off by default.
     init(
         replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000,
-        residentQueuedCalls: Int = 10_000, plugins: [[String: Any]]? = nil, settings: [String: Any] = [:]
+        residentQueuedCalls: Int = 10_000, storePath: String? = nil, schedule: [[String: Any]] = [],
+        plugins: [[String: Any]]? = nil, settings: [String: Any] = [:]
     ) throws {
         directory = try TestPaths.temporaryDirectory("harness")
         runtime = directory.appendingPathComponent("run").path
-        storePath = directory.appendingPathComponent("store.sqlite").path
+        self.storePath = storePath ?? directory.appendingPathComponent("store.sqlite").path
         configPath = directory.appendingPathComponent("config.json").path
         var config: [String: Any] = [
-            "schedule": [] as [Any], "heartbeatIntervalMs": heartbeatMs, "liveness": liveness,
-            "hardLimitGraceMs": hardLimitGraceMs, "residentQueuedCalls": residentQueuedCalls,
+            "builtInSchedule": false, "schedule": schedule, "heartbeatIntervalMs": heartbeatMs,
+            "liveness": liveness, "hardLimitGraceMs": hardLimitGraceMs, "residentQueuedCalls": residentQueuedCalls,
             "plugins": [
                 [
                     "name": "bench", "executable": "roadsense-bench", "replicas": replicas, "credits": 1,

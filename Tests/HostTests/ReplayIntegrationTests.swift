@@ -26,11 +26,14 @@ struct ReplayIntegrationTests {
     }
 
     static func replay(
-        _ directory: URL, speed: Int = 300, extra: [String] = [], during: ((_ runtime: String) throws -> Void)? = nil
+        _ directory: URL, speed: Int = 300, extra: [String] = [], during: ((_ runtime: String) throws -> Void)? = nil,
+        prepare: ((_ work: URL, _ storePath: String) throws -> [String])? = nil
     ) throws -> Run {
         let work = try TestPaths.temporaryDirectory("replay")
         let runtime = work.appendingPathComponent("run").path
         let storePath = work.appendingPathComponent("store.sqlite").path
+        // `prepare` may fill the store first and returns more command-line arguments.
+        let prepared = try prepare?(work, storePath) ?? []
         let received = Received()
         let subscriber = UpdateSubscriber(
             endpoint: "ipc://\(runtime)/updates.ipc", prefixes: [], onUpdate: { received.add($0) })
@@ -43,7 +46,7 @@ struct ReplayIntegrationTests {
             [
                 "run", "--replay", directory.path, "--speed", String(speed), "--store", "sqlite:\(storePath)",
                 "--runtime-dir", runtime, "--log-level", "warning",
-            ] + extra
+            ] + extra + prepared
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -33,7 +33,10 @@ public final class Host: @unchecked Sendable {
     var supervisor: PluginSupervisor!
     var feed: ReplayFeed?
     var clock: ReplayClock?
-    var schedule: BeatSchedule!
+    var scheduler: BeatScheduler!
+    /// The entry and slot of each scheduled call still queued or running, to record its outcome.
+    var scheduledSlots: [String: (entry: String, slot: Date)] = [:]
+    var lastLeadershipPollWallMs: Int64 = 0
     var tracker = RaceTracker()
     var queue = CallQueue()
     var workers = WorkerTable()
@@ -105,7 +108,7 @@ public final class Host: @unchecked Sendable {
                 "replay started",
                 ["race.start": Self.iso(feed.startMs), "race.end": Self.iso(feed.endMs), "speed": replay.speed])
         }
-        schedule = BeatSchedule(config: config.schedule, startMs: raceNowMs())
+        if replay != nil { _ = scheduler.activate(now: Self.date(raceNowMs())) }
         try loop()
         finishInFlight()
         statistics.wallSeconds = Date().timeIntervalSince(wallStart)
@@ -128,7 +131,7 @@ public final class Host: @unchecked Sendable {
         }
         store = try openStore(StoreLocation.parse(config.store))
         queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
-        try recoverUnfinished()
+        try prepareScheduler()
 
         context = try ZMQContext()
         router = try ZMQSocket(context: context, kind: .router)
@@ -180,10 +183,11 @@ public final class Host: @unchecked Sendable {
         while !stopRequested.isSet {
             let now = raceNowMs()
             supervise()
+            pollLeadership()
             releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
-            claimSubmitted()
+            if scheduler.isActive { claimSubmitted() }
             drainInbox()
             expireQueued()
             dispatch()
@@ -245,22 +249,23 @@ public final class Host: @unchecked Sendable {
     /// Says how many schedule firings were skipped because the entry's previous call was still busy
     /// (at a high replay speed the plugins may not keep up with the compressed schedule).
     func reportScheduleSkips() {
-        for entry in schedule.entries where entry.skippedOverlap > 0 || entry.missedSlots > 0 {
+        for entry in scheduler.entries {
+            guard let state = entry.state, state.skippedOverlapCount > 0 || state.missedCount > 0 else { continue }
             logger.warning(
                 "schedule entry skipped firings: its previous call was still queued or running"
                     + (replay.map {
                         $0.speed > 1 ? " (replay speed \($0.speed)× may be more than the plugins keep up with)" : ""
                     } ?? ""),
                 [
-                    "entry": entry.config.name, "fired": entry.fired, "skipped": entry.skippedOverlap,
-                    "missed_slots": entry.missedSlots,
+                    "entry": entry.config.name, "fired": state.firedCount, "skipped": state.skippedOverlapCount,
+                    "missed_slots": state.missedCount,
                 ])
         }
     }
 
     func pollTimeoutMs() -> Int {
         var timeout: Int64 = 100
-        if let next = schedule.nextDueMs {
+        if let next = scheduler?.nextFireAt.map(Self.ms) {
             let wait = clock.map { $0.wallMs(until: next) } ?? (next - wallNowMs())
             timeout = min(timeout, max(wait, 0))
         }

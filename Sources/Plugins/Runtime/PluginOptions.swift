@@ -10,6 +10,8 @@ public struct PluginOptions: Sendable {
     public var logLevel: String
     public var heartbeatIntervalMs: Int
     public var liveness: Int
+    /// Plugin-specific settings from `--set KEY=VALUE` (e.g. the ingest plugin's `source`).
+    public var settings: [String: String] = [:]
 
     public init(
         endpoint: String, store: StoreLocation, credits: UInt32 = 1, logLevel: String = "info",
@@ -25,9 +27,11 @@ public struct PluginOptions: Sendable {
 
     public static let usage = """
         usage: PLUGIN --connect ENDPOINT [--store URL] [--credits N] [--log-level debug|info|warning|error]
+                      [--set KEY=VALUE]...
           ENDPOINT  the host's plugin socket, e.g. ipc:///tmp/roadsense-0/plugins.ipc or tcp://host:5555
                     (default: $ROADSENSE_PLUGIN_ENDPOINT)
           URL       sqlite:PATH (default: $ROADSENSE_STORE, else the default store path)
+          KEY=VALUE a setting of this plugin (see README, Plugins), e.g. --set source=/data/trd/incoming
         """
 
     /// Parses `arguments` (without the program name); throws a one-line message on a bad option.
@@ -36,6 +40,7 @@ public struct PluginOptions: Sendable {
         var store = environment["ROADSENSE_STORE"]
         var credits: UInt32 = 1
         var level = environment["ROADSENSE_LOG_LEVEL"] ?? "info"
+        var settings: [String: String] = [:]
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             func value() throws -> String {
@@ -50,6 +55,12 @@ public struct PluginOptions: Sendable {
                 guard let n = UInt32(text), n >= 1 else { throw PluginUsageError("--credits must be ≥ 1, got \(text)") }
                 credits = n
             case "--log-level": level = try value()
+            case "--set":
+                let text = try value()
+                guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                    throw PluginUsageError("--set needs KEY=VALUE, got '\(text)'")
+                }
+                settings[String(text[..<equals])] = String(text[text.index(after: equals)...])
             case "-h", "--help": throw PluginUsageError(usage)
             default: throw PluginUsageError("unknown option \(argument)\n\(usage)")
             }
@@ -57,7 +68,21 @@ public struct PluginOptions: Sendable {
         guard let endpoint else { throw PluginUsageError("no host endpoint: pass --connect ENDPOINT\n\(usage)") }
         let location =
             try store.map { try StoreLocation.parse($0) } ?? StoreLocation.defaultLocation(environment: environment)
-        return PluginOptions(endpoint: endpoint, store: location, credits: credits, logLevel: level)
+        var options = PluginOptions(endpoint: endpoint, store: location, credits: credits, logLevel: level)
+        options.settings = settings
+        return options
+    }
+}
+
+extension PluginOptions {
+    /// A numeric setting, or `fallback` when absent; a value that is not a positive number is a usage error
+    /// naming the key.
+    public func positiveNumber(_ key: String, default fallback: Double) throws -> Double {
+        guard let text = settings[key] else { return fallback }
+        guard let value = Double(text), value > 0, value.isFinite else {
+            throw PluginUsageError("--set \(key)=\(text): must be a positive number")
+        }
+        return value
     }
 }
 

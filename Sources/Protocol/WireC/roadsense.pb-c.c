@@ -1132,6 +1132,411 @@ void   roadsense__v1__alert_result__free_unpacked
   assert(message->base.descriptor == &roadsense__v1__alert_result__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   roadsense__v1__analytics_request__init
+                     (Roadsense__V1__AnalyticsRequest         *message)
+{
+  static const Roadsense__V1__AnalyticsRequest init_value = ROADSENSE__V1__ANALYTICS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__analytics_request__get_packed_size
+                     (const Roadsense__V1__AnalyticsRequest *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__analytics_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__analytics_request__pack
+                     (const Roadsense__V1__AnalyticsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__analytics_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__analytics_request__pack_to_buffer
+                     (const Roadsense__V1__AnalyticsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__analytics_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__AnalyticsRequest *
+       roadsense__v1__analytics_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__AnalyticsRequest *)
+     protobuf_c_message_unpack (&roadsense__v1__analytics_request__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__analytics_request__free_unpacked
+                     (Roadsense__V1__AnalyticsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__analytics_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__weather_request__init
+                     (Roadsense__V1__WeatherRequest         *message)
+{
+  static const Roadsense__V1__WeatherRequest init_value = ROADSENSE__V1__WEATHER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__weather_request__get_packed_size
+                     (const Roadsense__V1__WeatherRequest *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__weather_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__weather_request__pack
+                     (const Roadsense__V1__WeatherRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__weather_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__weather_request__pack_to_buffer
+                     (const Roadsense__V1__WeatherRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__weather_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__WeatherRequest *
+       roadsense__v1__weather_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__WeatherRequest *)
+     protobuf_c_message_unpack (&roadsense__v1__weather_request__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__weather_request__free_unpacked
+                     (Roadsense__V1__WeatherRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__weather_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__ingest_request__init
+                     (Roadsense__V1__IngestRequest         *message)
+{
+  static const Roadsense__V1__IngestRequest init_value = ROADSENSE__V1__INGEST_REQUEST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__ingest_request__get_packed_size
+                     (const Roadsense__V1__IngestRequest *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__ingest_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__ingest_request__pack
+                     (const Roadsense__V1__IngestRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__ingest_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__ingest_request__pack_to_buffer
+                     (const Roadsense__V1__IngestRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__ingest_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__IngestRequest *
+       roadsense__v1__ingest_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__IngestRequest *)
+     protobuf_c_message_unpack (&roadsense__v1__ingest_request__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__ingest_request__free_unpacked
+                     (Roadsense__V1__IngestRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__ingest_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__ingest_result__init
+                     (Roadsense__V1__IngestResult         *message)
+{
+  static const Roadsense__V1__IngestResult init_value = ROADSENSE__V1__INGEST_RESULT__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__ingest_result__get_packed_size
+                     (const Roadsense__V1__IngestResult *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__ingest_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__ingest_result__pack
+                     (const Roadsense__V1__IngestResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__ingest_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__ingest_result__pack_to_buffer
+                     (const Roadsense__V1__IngestResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__ingest_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__IngestResult *
+       roadsense__v1__ingest_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__IngestResult *)
+     protobuf_c_message_unpack (&roadsense__v1__ingest_result__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__ingest_result__free_unpacked
+                     (Roadsense__V1__IngestResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__ingest_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__simulation_request__init
+                     (Roadsense__V1__SimulationRequest         *message)
+{
+  static const Roadsense__V1__SimulationRequest init_value = ROADSENSE__V1__SIMULATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__simulation_request__get_packed_size
+                     (const Roadsense__V1__SimulationRequest *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__simulation_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__simulation_request__pack
+                     (const Roadsense__V1__SimulationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__simulation_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__simulation_request__pack_to_buffer
+                     (const Roadsense__V1__SimulationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__simulation_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__SimulationRequest *
+       roadsense__v1__simulation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__SimulationRequest *)
+     protobuf_c_message_unpack (&roadsense__v1__simulation_request__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__simulation_request__free_unpacked
+                     (Roadsense__V1__SimulationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__simulation_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__finish_projection__init
+                     (Roadsense__V1__FinishProjection         *message)
+{
+  static const Roadsense__V1__FinishProjection init_value = ROADSENSE__V1__FINISH_PROJECTION__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__finish_projection__get_packed_size
+                     (const Roadsense__V1__FinishProjection *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__finish_projection__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__finish_projection__pack
+                     (const Roadsense__V1__FinishProjection *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__finish_projection__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__finish_projection__pack_to_buffer
+                     (const Roadsense__V1__FinishProjection *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__finish_projection__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__FinishProjection *
+       roadsense__v1__finish_projection__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__FinishProjection *)
+     protobuf_c_message_unpack (&roadsense__v1__finish_projection__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__finish_projection__free_unpacked
+                     (Roadsense__V1__FinishProjection *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__finish_projection__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__simulation_result__init
+                     (Roadsense__V1__SimulationResult         *message)
+{
+  static const Roadsense__V1__SimulationResult init_value = ROADSENSE__V1__SIMULATION_RESULT__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__simulation_result__get_packed_size
+                     (const Roadsense__V1__SimulationResult *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__simulation_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__simulation_result__pack
+                     (const Roadsense__V1__SimulationResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__simulation_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__simulation_result__pack_to_buffer
+                     (const Roadsense__V1__SimulationResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__simulation_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__SimulationResult *
+       roadsense__v1__simulation_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__SimulationResult *)
+     protobuf_c_message_unpack (&roadsense__v1__simulation_result__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__simulation_result__free_unpacked
+                     (Roadsense__V1__SimulationResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__simulation_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__maintenance_request__init
+                     (Roadsense__V1__MaintenanceRequest         *message)
+{
+  static const Roadsense__V1__MaintenanceRequest init_value = ROADSENSE__V1__MAINTENANCE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__maintenance_request__get_packed_size
+                     (const Roadsense__V1__MaintenanceRequest *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__maintenance_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__maintenance_request__pack
+                     (const Roadsense__V1__MaintenanceRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__maintenance_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__maintenance_request__pack_to_buffer
+                     (const Roadsense__V1__MaintenanceRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__maintenance_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__MaintenanceRequest *
+       roadsense__v1__maintenance_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__MaintenanceRequest *)
+     protobuf_c_message_unpack (&roadsense__v1__maintenance_request__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__maintenance_request__free_unpacked
+                     (Roadsense__V1__MaintenanceRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__maintenance_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__maintenance_result__init
+                     (Roadsense__V1__MaintenanceResult         *message)
+{
+  static const Roadsense__V1__MaintenanceResult init_value = ROADSENSE__V1__MAINTENANCE_RESULT__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__maintenance_result__get_packed_size
+                     (const Roadsense__V1__MaintenanceResult *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__maintenance_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__maintenance_result__pack
+                     (const Roadsense__V1__MaintenanceResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__maintenance_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__maintenance_result__pack_to_buffer
+                     (const Roadsense__V1__MaintenanceResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__maintenance_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__MaintenanceResult *
+       roadsense__v1__maintenance_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__MaintenanceResult *)
+     protobuf_c_message_unpack (&roadsense__v1__maintenance_result__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__maintenance_result__free_unpacked
+                     (Roadsense__V1__MaintenanceResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__maintenance_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   roadsense__v1__update__init
                      (Roadsense__V1__Update         *message)
 {
@@ -3906,7 +4311,687 @@ const ProtobufCMessageDescriptor roadsense__v1__alert_result__descriptor =
   (ProtobufCMessageInit) roadsense__v1__alert_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__update__field_descriptors[10] =
+static const ProtobufCFieldDescriptor roadsense__v1__analytics_request__field_descriptors[2] =
+{
+  {
+    "laps",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__AnalyticsRequest, n_laps),
+    offsetof(Roadsense__V1__AnalyticsRequest, laps),
+    &roadsense__v1__lap_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "now_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__AnalyticsRequest, now_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__analytics_request__field_indices_by_name[] = {
+  0,   /* field[0] = laps */
+  1,   /* field[1] = now_ms */
+};
+static const ProtobufCIntRange roadsense__v1__analytics_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__analytics_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.AnalyticsRequest",
+  "AnalyticsRequest",
+  "Roadsense__V1__AnalyticsRequest",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__AnalyticsRequest),
+  2,
+  roadsense__v1__analytics_request__field_descriptors,
+  roadsense__v1__analytics_request__field_indices_by_name,
+  1,  roadsense__v1__analytics_request__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__analytics_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__weather_request__field_descriptors[2] =
+{
+  {
+    "now_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherRequest, now_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherRequest, window_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__weather_request__field_indices_by_name[] = {
+  0,   /* field[0] = now_ms */
+  1,   /* field[1] = window_ms */
+};
+static const ProtobufCIntRange roadsense__v1__weather_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__weather_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.WeatherRequest",
+  "WeatherRequest",
+  "Roadsense__V1__WeatherRequest",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__WeatherRequest),
+  2,
+  roadsense__v1__weather_request__field_descriptors,
+  roadsense__v1__weather_request__field_indices_by_name,
+  1,  roadsense__v1__weather_request__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__weather_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__ingest_request__field_descriptors[1] =
+{
+  {
+    "now_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestRequest, now_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__ingest_request__field_indices_by_name[] = {
+  0,   /* field[0] = now_ms */
+};
+static const ProtobufCIntRange roadsense__v1__ingest_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__ingest_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.IngestRequest",
+  "IngestRequest",
+  "Roadsense__V1__IngestRequest",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__IngestRequest),
+  1,
+  roadsense__v1__ingest_request__field_descriptors,
+  roadsense__v1__ingest_request__field_indices_by_name,
+  1,  roadsense__v1__ingest_request__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__ingest_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__ingest_result__field_descriptors[7] =
+{
+  {
+    "files_scanned",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestResult, files_scanned),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "files_read",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestResult, files_read),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rows_new",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestResult, rows_new),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frames_stored",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestResult, frames_stored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weather_stored",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestResult, weather_stored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bad_rows",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__IngestResult, n_bad_rows),
+    offsetof(Roadsense__V1__IngestResult, bad_rows),
+    &roadsense__v1__bad_row_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__IngestResult, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__ingest_result__field_indices_by_name[] = {
+  5,   /* field[5] = bad_rows */
+  1,   /* field[1] = files_read */
+  0,   /* field[0] = files_scanned */
+  3,   /* field[3] = frames_stored */
+  2,   /* field[2] = rows_new */
+  6,   /* field[6] = summary */
+  4,   /* field[4] = weather_stored */
+};
+static const ProtobufCIntRange roadsense__v1__ingest_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__ingest_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.IngestResult",
+  "IngestResult",
+  "Roadsense__V1__IngestResult",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__IngestResult),
+  7,
+  roadsense__v1__ingest_result__field_descriptors,
+  roadsense__v1__ingest_result__field_indices_by_name,
+  1,  roadsense__v1__ingest_result__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__ingest_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__simulation_request__field_descriptors[5] =
+{
+  {
+    "laps",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__SimulationRequest, n_laps),
+    offsetof(Roadsense__V1__SimulationRequest, laps),
+    &roadsense__v1__lap_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "race_laps",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationRequest, race_laps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "iterations",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationRequest, iterations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "seed",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationRequest, seed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "now_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationRequest, now_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__simulation_request__field_indices_by_name[] = {
+  2,   /* field[2] = iterations */
+  0,   /* field[0] = laps */
+  4,   /* field[4] = now_ms */
+  1,   /* field[1] = race_laps */
+  3,   /* field[3] = seed */
+};
+static const ProtobufCIntRange roadsense__v1__simulation_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__simulation_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.SimulationRequest",
+  "SimulationRequest",
+  "Roadsense__V1__SimulationRequest",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__SimulationRequest),
+  5,
+  roadsense__v1__simulation_request__field_descriptors,
+  roadsense__v1__simulation_request__field_indices_by_name,
+  1,  roadsense__v1__simulation_request__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__simulation_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__finish_projection__field_descriptors[6] =
+{
+  {
+    "vehicle_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__FinishProjection, vehicle_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "car_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__FinishProjection, car_number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "current_position",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__FinishProjection, current_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expected_position",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__FinishProjection, expected_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "win_probability",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__FinishProjection, win_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "podium_probability",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__FinishProjection, podium_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__finish_projection__field_indices_by_name[] = {
+  1,   /* field[1] = car_number */
+  2,   /* field[2] = current_position */
+  3,   /* field[3] = expected_position */
+  5,   /* field[5] = podium_probability */
+  0,   /* field[0] = vehicle_id */
+  4,   /* field[4] = win_probability */
+};
+static const ProtobufCIntRange roadsense__v1__finish_projection__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__finish_projection__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.FinishProjection",
+  "FinishProjection",
+  "Roadsense__V1__FinishProjection",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__FinishProjection),
+  6,
+  roadsense__v1__finish_projection__field_descriptors,
+  roadsense__v1__finish_projection__field_indices_by_name,
+  1,  roadsense__v1__finish_projection__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__finish_projection__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__simulation_result__field_descriptors[5] =
+{
+  {
+    "computed_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, computed_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "iterations",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, iterations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "seed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, seed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "laps_remaining",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, laps_remaining),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cars",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__SimulationResult, n_cars),
+    offsetof(Roadsense__V1__SimulationResult, cars),
+    &roadsense__v1__finish_projection__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__simulation_result__field_indices_by_name[] = {
+  4,   /* field[4] = cars */
+  0,   /* field[0] = computed_ms */
+  1,   /* field[1] = iterations */
+  3,   /* field[3] = laps_remaining */
+  2,   /* field[2] = seed */
+};
+static const ProtobufCIntRange roadsense__v1__simulation_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__simulation_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.SimulationResult",
+  "SimulationResult",
+  "Roadsense__V1__SimulationResult",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__SimulationResult),
+  5,
+  roadsense__v1__simulation_result__field_descriptors,
+  roadsense__v1__simulation_result__field_indices_by_name,
+  1,  roadsense__v1__simulation_result__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__simulation_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__maintenance_request__field_descriptors[2] =
+{
+  {
+    "now_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceRequest, now_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "older_than_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceRequest, older_than_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__maintenance_request__field_indices_by_name[] = {
+  0,   /* field[0] = now_ms */
+  1,   /* field[1] = older_than_ms */
+};
+static const ProtobufCIntRange roadsense__v1__maintenance_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__maintenance_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.MaintenanceRequest",
+  "MaintenanceRequest",
+  "Roadsense__V1__MaintenanceRequest",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__MaintenanceRequest),
+  2,
+  roadsense__v1__maintenance_request__field_descriptors,
+  roadsense__v1__maintenance_request__field_indices_by_name,
+  1,  roadsense__v1__maintenance_request__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__maintenance_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__maintenance_result__field_descriptors[5] =
+{
+  {
+    "task",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, task),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rows_deleted",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, rows_deleted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rows_updated",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, rows_updated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cutoff_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, cutoff_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__maintenance_result__field_indices_by_name[] = {
+  3,   /* field[3] = cutoff_ms */
+  1,   /* field[1] = rows_deleted */
+  2,   /* field[2] = rows_updated */
+  4,   /* field[4] = summary */
+  0,   /* field[0] = task */
+};
+static const ProtobufCIntRange roadsense__v1__maintenance_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__maintenance_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.MaintenanceResult",
+  "MaintenanceResult",
+  "Roadsense__V1__MaintenanceResult",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__MaintenanceResult),
+  5,
+  roadsense__v1__maintenance_result__field_descriptors,
+  roadsense__v1__maintenance_result__field_indices_by_name,
+  1,  roadsense__v1__maintenance_result__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__maintenance_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__update__field_descriptors[13] =
 {
   {
     "seq",
@@ -4028,15 +5113,54 @@ static const ProtobufCFieldDescriptor roadsense__v1__update__field_descriptors[1
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "simulation",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__Update, body_case),
+    offsetof(Roadsense__V1__Update, simulation),
+    &roadsense__v1__simulation_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "maintenance",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__Update, body_case),
+    offsetof(Roadsense__V1__Update, maintenance),
+    &roadsense__v1__maintenance_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ingest",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__Update, body_case),
+    offsetof(Roadsense__V1__Update, ingest),
+    &roadsense__v1__ingest_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__update__field_indices_by_name[] = {
   5,   /* field[5] = alert */
   3,   /* field[3] = car_state */
+  12,   /* field[12] = ingest */
   6,   /* field[6] = lap */
+  11,   /* field[11] = maintenance */
   4,   /* field[4] = prediction */
   1,   /* field[1] = published_ms */
   8,   /* field[8] = report */
   0,   /* field[0] = seq */
+  10,   /* field[10] = simulation */
   9,   /* field[9] = summary */
   2,   /* field[2] = topic */
   7,   /* field[7] = weather */
@@ -4045,7 +5169,7 @@ static const ProtobufCIntRange roadsense__v1__update__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 3 },
-  { 0, 10 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__update__descriptor =
 {
@@ -4055,7 +5179,7 @@ const ProtobufCMessageDescriptor roadsense__v1__update__descriptor =
   "Roadsense__V1__Update",
   "roadsense.v1",
   sizeof(Roadsense__V1__Update),
-  10,
+  13,
   roadsense__v1__update__field_descriptors,
   roadsense__v1__update__field_indices_by_name,
   2,  roadsense__v1__update__number_ranges,

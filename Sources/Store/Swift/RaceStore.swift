@@ -37,6 +37,39 @@ public protocol RaceStore: AnyObject {
     func latestPredictions() throws -> [StrategyPrediction]
     func alerts() throws -> [Alert]
     func calls(state: CallRecord.State?) throws -> [CallRecord]
+
+    // Schedule state (issue #5). The active scheduler saves an entry's record in the transaction that
+    // enqueues the call it fired; a scheduler taking over reads them all before it fires anything.
+    func scheduleRecords() throws -> [ScheduleRecord]
+    /// Inserts or replaces the record of `record.entry`.
+    func saveScheduleRecord(_ record: ScheduleRecord) throws
+    /// A new handle on the scheduler leadership of this store (not yet acquired).
+    func schedulerLeadership() -> SchedulerLeadership
+
+    // Retention and acknowledgement (the maintenance jobs); each returns the rows it changed.
+    /// Deletes car frames and car states older than `timeMs`.
+    func deleteTelemetry(before timeMs: Int64) throws -> Int
+    /// Deletes alerts last raised before `timeMs`.
+    func deleteAlerts(lastRaisedBefore timeMs: Int64) throws -> Int
+    /// Marks acknowledged (at `nowMs`) the unacknowledged alerts last raised before `timeMs`.
+    func acknowledgeAlerts(lastRaisedBefore timeMs: Int64, nowMs: Int64) throws -> Int
+    /// Alerts acknowledged so far (alert id → when).
+    func acknowledgedAlerts() throws -> [String: Int64]
+
+    // Results of the periodic analytics, weather and simulation jobs, keyed by kind and time.
+    func upsertReport(_ report: AnalyticsReport) throws
+    func latestReport(kind: String) throws -> AnalyticsReport?
+    func upsertSimulation(_ batch: SimulationBatch) throws
+    func latestSimulation() throws -> SimulationBatch?
+    /// Weather samples at or after `timeMs`, oldest first.
+    func weather(since timeMs: Int64) throws -> [WeatherSample]
+    /// Laps of every car that crossed the line at or after `timeMs`, by car, source and lap (what a live host's
+    /// analytics and simulations read, having no replay feed).
+    func laps(since timeMs: Int64) throws -> [LapRecord]
+
+    // External ingest: how far each external file has been read.
+    func ingestCursor(file: String) throws -> IngestCursor?
+    func saveIngestCursor(_ cursor: IngestCursor) throws
 }
 
 public enum StoreTable: String, CaseIterable, Sendable {
@@ -48,6 +81,10 @@ public enum StoreTable: String, CaseIterable, Sendable {
     case alerts
     case calls
     case deadLetters = "dead_letters"
+    case scheduleEntries = "schedule_entries"
+    case reports
+    case simulations
+    case ingestCursors = "ingest_cursors"
 }
 
 /// Opens the store named by `location`, applying migrations.

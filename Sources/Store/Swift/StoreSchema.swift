@@ -72,5 +72,40 @@ enum StoreSchema {
             );
             """
         ),
+        (
+            3, "schedule state, periodic job results, retention",
+            """
+            CREATE TABLE schedule_entries (
+                entry TEXT PRIMARY KEY, spec TEXT NOT NULL, last_slot_ms INTEGER, next_slot_ms INTEGER,
+                last_fired_ms INTEGER, last_outcome TEXT, fired INTEGER NOT NULL, skipped_overlap INTEGER NOT NULL,
+                missed INTEGER NOT NULL, owner TEXT NOT NULL, updated_ms INTEGER NOT NULL
+            );
+            ALTER TABLE alerts ADD COLUMN acknowledged_ms INTEGER;
+            CREATE INDEX car_frames_by_time ON car_frames (time_ms);
+            CREATE INDEX car_states_by_time ON car_states (time_ms);
+            CREATE TABLE reports (
+                kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, summary TEXT NOT NULL,
+                air_temp_c REAL, track_temp_c REAL, humidity_pct REAL, wind_speed_kph REAL, rain INTEGER,
+                weather_ms INTEGER,
+                PRIMARY KEY (kind, generated_ms)
+            );
+            CREATE TABLE report_cars (
+                kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+                car_number INTEGER, laps_completed INTEGER NOT NULL, best_lap_ms INTEGER, best_lap_number INTEGER,
+                theoretical_best_ms INTEGER, top_speed_kph REAL, median_green_lap_ms INTEGER, position INTEGER,
+                PRIMARY KEY (kind, generated_ms, car_key)
+            );
+            CREATE TABLE simulations (
+                computed_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, car_number INTEGER,
+                current_position INTEGER NOT NULL, expected_position REAL NOT NULL, win_probability REAL NOT NULL,
+                podium_probability REAL NOT NULL, iterations INTEGER NOT NULL, seed TEXT NOT NULL,
+                laps_remaining INTEGER NOT NULL,
+                PRIMARY KEY (computed_ms, car_key)
+            );
+            CREATE TABLE ingest_cursors (
+                file TEXT PRIMARY KEY, bytes INTEGER NOT NULL, rows INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+            );
+            """
+        ),
     ]
 }

@@ -30,8 +30,11 @@ public enum RoadSenseCommand {
               picks it up within a second. --json is understood for bench.* methods (sleep_ms, fail_with,
               blob); --wait prints the outcome and exits 0 on success, 1 otherwise.
           roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]
+          roadsense ctl schedule [--json] [--runtime-dir DIR | --endpoint E]
               Ask a running host over its control socket: plugins and workers (pid, credits, in flight,
               done, failed, restarts), queue depth per priority, schedule entries with next run, store.
+              `schedule`: each entry's spec, last run and outcome, next run in its zone and UTC, skips,
+              misses, and whether this host leads the schedule or stands by.
           roadsense ctl calls [--state queued|running|succeeded|failed|expired] [--json] [--store URL]
               The durable call queue and its history, read from the store.
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]

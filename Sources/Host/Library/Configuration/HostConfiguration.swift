@@ -4,7 +4,7 @@ import RoadSenseStore
 
 /// Everything the host needs to run. The built-in default is a complete, working configuration;
 /// `--config FILE` (JSON) overrides any top-level key it names, and command-line flags override both.
-public struct HostConfiguration: Codable, Sendable, Equatable {
+public struct HostConfiguration: Decodable, Sendable, Equatable {
     /// Where plugins connect (the host's ROUTER). `ipc://` locally; `tcp://` for plugins on other machines.
     public var pluginEndpoint: String
     /// Where subscribers connect (the host's PUB).
@@ -54,7 +54,7 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
-        case hardLimitGraceMs
+        case hardLimitGraceMs, builtInSchedule
         case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, pluginsDirectory
     }
 
@@ -90,7 +90,16 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         heartbeatIntervalMs = try c.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? base.heartbeatIntervalMs
         liveness = try c.decodeIfPresent(Int.self, forKey: .liveness) ?? base.liveness
         hardLimitGraceMs = try c.decodeIfPresent(Int.self, forKey: .hardLimitGraceMs) ?? base.hardLimitGraceMs
-        schedule = try c.decodeIfPresent([ScheduleEntryConfig].self, forKey: .schedule) ?? base.schedule
+        // Schedule items change the built-in entry of the same name or add one (`builtInSchedule: false` starts
+        // from none).
+        let builtIn = try c.decodeIfPresent(Bool.self, forKey: .builtInSchedule) ?? true
+        let patches = try c.decodeIfPresent([ScheduleEntryPatch].self, forKey: .schedule) ?? []
+        do {
+            schedule = try ScheduleEntryPatch.merge(builtIn ? base.schedule : [], patches)
+        } catch let error as HostError {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: [CodingKeys.schedule], debugDescription: error.reason))
+        }
         plugins = try c.decodeIfPresent([PluginConfig].self, forKey: .plugins) ?? base.plugins
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? base.logLevel
         residentQueuedCalls =
@@ -158,10 +167,15 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
         }
         let year = 365.0 * 86_400
         let served = Set(plugins.flatMap(\.methods))
+        var names = Set<String>()
         for (index, entry) in schedule.enumerated() {
             let field = "schedule.\(index) (\(entry.name))"
-            guard entry.everySeconds > 0 && entry.everySeconds <= year else {
-                throw refuse(field + ".everySeconds", "must be > 0 and at most a year, got \(entry.everySeconds)")
+            guard names.insert(entry.name).inserted else { throw refuse(field + ".name", "two entries have this name") }
+            do {
+                _ = try entry.spec()
+                _ = try entry.policy()
+            } catch let error as HostError {
+                throw HostError(.badConfiguration, "\(source), field \(field).\(error.reason)")
             }
             for (name, limit) in [("timeoutSeconds", entry.timeoutSeconds), ("expirySeconds", entry.expirySeconds)] {
                 if let limit, !(limit > 0 && limit <= year) {
@@ -178,10 +192,10 @@ public struct HostConfiguration: Codable, Sendable, Equatable {
                 throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
             }
         }
-        var names: Set<String> = []
+        var pluginNames: Set<String> = []
         for (index, plugin) in plugins.enumerated() {
             let field = "plugins.\(index) (\(plugin.name))"
-            guard names.insert(plugin.name).inserted else {
+            guard pluginNames.insert(plugin.name).inserted else {
                 throw refuse(field + ".name", "another plugin already has the name '\(plugin.name)'")
             }
             try plugin.validate { key, rule in refuse(field + "." + key, rule) }

@@ -42,7 +42,19 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     public static let defaults: [PluginConfig] = [
         PluginConfig(name: "telemetry", executable: "roadsense-telemetry", methods: ["telemetry.ProcessLive"]),
         PluginConfig(name: "strategy", executable: "roadsense-strategy", methods: ["strategy.UpdatePredictions"]),
-        PluginConfig(name: "alerts", executable: "roadsense-alerts", methods: ["alerts.CheckConditions"]),
+        PluginConfig(
+            name: "alerts", executable: "roadsense-alerts",
+            methods: ["alerts.CheckConditions", "alerts.AcknowledgeStale"]
+        ),
+        PluginConfig(name: "ingest", executable: "roadsense-ingest", methods: ["ingest.IngestExternal"]),
+        PluginConfig(name: "weather", executable: "roadsense-weather", methods: ["weather.Update"]),
+        PluginConfig(
+            name: "analytics", executable: "roadsense-analytics",
+            methods: ["analytics.GeneratePerformance", "analytics.UpdateCompetitors"]),
+        PluginConfig(name: "simulation", executable: "roadsense-simulation", methods: ["simulation.RunBatch"]),
+        PluginConfig(
+            name: "maintenance", executable: "roadsense-maintenance",
+            methods: ["maintenance.CleanupTelemetry", "maintenance.CleanupAlerts"]),
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -1,66 +1,120 @@
-/// One periodic job of the beat schedule.
+import Foundation
+import RoadSenseProtocol
+
+/// One periodic job of the beat schedule: which plugin method it calls, when (an interval or a cron expression
+/// in an IANA time zone, optionally jittered), at which priority, with which limits, and what happens to slots
+/// that came while no scheduler was running (`missedRunPolicy`).
 public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     public var name: String
     /// The plugin method it calls, `service.Method`.
     public var method: String
-    public var everySeconds: Double
+    /// Interval entries: slots every this many seconds on the epoch-aligned grid. Exactly one of `everySeconds`
+    /// and `cron` is set.
+    public var everySeconds: Double?
+    /// Cron entries: a five-field expression (Vixie grammar, `@daily` and friends), read in `timeZone`.
+    public var cron: String?
+    /// IANA zone of `cron` (and of the times `ctl schedule` shows); default UTC.
+    public var timeZone: String
+    /// Each slot fires up to this many seconds late, by a fixed amount per slot (0 = no jitter).
+    public var jitterSeconds: Double
     /// `high`, `medium` or `low`.
     public var priority: String
     public var enabled: Bool
     /// Attempts before the call is given up (retryable status codes only).
     public var maxAttempts: Int
-    /// Soft time limit of one attempt; default: the interval.
+    /// Deadline (soft time limit) of one attempt; default: the interval (for cron, the gap to the next slot).
     public var timeoutSeconds: Double?
     /// A call not started this long after it was scheduled is dropped as expired; default: the interval.
     public var expirySeconds: Double?
     /// Whether an unstarted call expires at all. Off for live telemetry: each batch carries samples no
     /// later call has, so dropping it would lose them.
     public var expires: Bool
+    /// `runOnceNow` or `skipToNext` (see `ScheduleEntryState`).
+    public var missedRunPolicy: String
 
     public init(
-        name: String, method: String, everySeconds: Double, priority: String, enabled: Bool = true,
-        maxAttempts: Int = 3, timeoutSeconds: Double? = nil, expirySeconds: Double? = nil, expires: Bool = true
+        name: String, method: String, everySeconds: Double? = nil, cron: String? = nil, timeZone: String = "UTC",
+        jitterSeconds: Double = 0, priority: String, enabled: Bool = true, maxAttempts: Int = 3,
+        timeoutSeconds: Double? = nil, expirySeconds: Double? = nil, expires: Bool = true,
+        missedRunPolicy: String = "skipToNext"
     ) {
-        self.expires = expires
-        self.timeoutSeconds = timeoutSeconds
-        self.expirySeconds = expirySeconds
         self.name = name
         self.method = method
         self.everySeconds = everySeconds
+        self.cron = cron
+        self.timeZone = timeZone
+        self.jitterSeconds = jitterSeconds
         self.priority = priority
         self.enabled = enabled
         self.maxAttempts = maxAttempts
+        self.timeoutSeconds = timeoutSeconds
+        self.expirySeconds = expirySeconds
+        self.expires = expires
+        self.missedRunPolicy = missedRunPolicy
     }
 
-    /// The entries this version runs by default (more arrive with issue #5).
-    public static let defaults: [ScheduleEntryConfig] = [
-        ScheduleEntryConfig(
-            name: "process-live-telemetry", method: "telemetry.ProcessLive", everySeconds: 10, priority: "high",
-            expires: false),
-        ScheduleEntryConfig(
-            name: "check-alert-conditions", method: "alerts.CheckConditions", everySeconds: 45, priority: "high"),
-        ScheduleEntryConfig(
-            name: "update-strategy-predictions", method: "strategy.UpdatePredictions", everySeconds: 30,
-            priority: "medium"),
-    ]
+    /// The built-in schedule (`DefaultSchedule`) as configuration entries. Live telemetry never expires.
+    public static let defaults: [ScheduleEntryConfig] = DefaultSchedule.entries.map { entry in
+        var config = ScheduleEntryConfig(
+            name: entry.name, method: entry.method, priority: entry.priority.name.lowercased(),
+            expires: entry.name != "process-live-telemetry", missedRunPolicy: entry.missedRunPolicy.rawValue)
+        switch entry.spec.timing {
+        case .every(let seconds): config.everySeconds = seconds
+        case .cron(let expression, let zone):
+            config.cron = expression.source
+            // Foundation calls UTC "GMT"; the configuration says what a person would write.
+            config.timeZone = zone.identifier == "GMT" ? "UTC" : zone.identifier
+        }
+        return config
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, method, everySeconds, priority, enabled, maxAttempts, timeoutSeconds, expirySeconds, expires
+        case name, method, everySeconds, cron, timeZone, jitterSeconds, priority, enabled, maxAttempts
+        case timeoutSeconds, expirySeconds, expires, missedRunPolicy
     }
 
-    /// `name`, `method` and `everySeconds` are required; the rest default (medium priority, enabled,
-    /// 3 attempts, limits = the interval).
-    public init(from decoder: Decoder) throws {
-        try AnyConfigurationKey.refuseUnknown(in: decoder, known: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        method = try c.decode(String.self, forKey: .method)
-        everySeconds = try c.decode(Double.self, forKey: .everySeconds)
-        priority = try c.decodeIfPresent(String.self, forKey: .priority) ?? "medium"
-        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
-        maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? 3
-        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
-        expirySeconds = try c.decodeIfPresent(Double.self, forKey: .expirySeconds)
-        expires = try c.decodeIfPresent(Bool.self, forKey: .expires) ?? true
+    /// The entry's slots and jitter; throws `badConfiguration` naming the bad field (`cron`, `timeZone`, …).
+    /// The jitter seed is the entry's name, so every host agrees on each slot's delay.
+    public func spec() throws -> ScheduleSpec {
+        let base: ScheduleSpec
+        switch (everySeconds, cron) {
+        case (let seconds?, nil):
+            guard seconds > 0 && seconds <= 366 * 86400 else {
+                throw HostError(.badConfiguration, "everySeconds: must be > 0 and at most a year, got \(seconds)")
+            }
+            base = .every(seconds)
+        case (nil, let text?):
+            let expression: CronExpression
+            do {
+                expression = try CronExpression(text)
+            } catch let error as HostError {
+                throw HostError(.badConfiguration, "cron: \(error.reason)")
+            }
+            guard let zone = TimeZone(identifier: timeZone) else {
+                throw HostError(
+                    .badConfiguration, "timeZone: '\(timeZone)' is not an IANA time zone (e.g. America/Chicago)")
+            }
+            base = .cron(expression, zone)
+        case (nil, nil): throw HostError(.badConfiguration, "everySeconds or cron: one of them is required")
+        case (_?, _?): throw HostError(.badConfiguration, "everySeconds and cron: give one of them, not both")
+        }
+        guard jitterSeconds >= 0 && jitterSeconds <= 86400 && jitterSeconds.isFinite else {
+            throw HostError(.badConfiguration, "jitterSeconds: must be 0…86400, got \(jitterSeconds)")
+        }
+        return jitterSeconds > 0 ? base.jittered(upTo: jitterSeconds, seed: Self.seed(name)) : base
+    }
+
+    /// FNV-1a of the name: a jitter seed that is the same on every host and run.
+    static func seed(_ name: String) -> UInt64 {
+        name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+
+    /// The missed-run policy; throws naming the field when it is not one of the two.
+    public func policy() throws -> ScheduleEntryState.MissedRunPolicy {
+        guard let policy = ScheduleEntryState.MissedRunPolicy(rawValue: missedRunPolicy) else {
+            throw HostError(
+                .badConfiguration, "missedRunPolicy: must be runOnceNow or skipToNext, got '\(missedRunPolicy)'")
+        }
+        return policy
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import RoadSenseProtocol
 
 /// The control socket: a REP socket on `RUNTIME/control.ipc` answering JSON requests from `roadsense ctl`
-/// on the host thread, between two polls. Today it answers `{"command": "status"}`.
+/// on the host thread, between two polls. It answers `{"command": "status"}` and `{"command": "schedule"}`.
 extension Host {
     static func controlEndpoint(runtimeDirectory: String) -> String { "ipc://\(runtimeDirectory)/control.ipc" }
 
@@ -14,6 +14,7 @@ extension Host {
             let answer: [String: Any]
             switch request?["command"] as? String {
             case "status": answer = status()
+            case "schedule": answer = scheduleStatus()
             case let command? where StatusCommand.commands.contains(command):
                 answer = runControl(command, request ?? [:])
             default: answer = ["error": "unknown request; send {\"command\": \"status\"} (see roadsense help ctl)"]
@@ -65,11 +66,12 @@ extension Host {
             }
             return row
         }
-        let scheduleRows: [[String: Any]] = (schedule?.entries ?? []).map { e in
+        let scheduleRows: [[String: Any]] = (scheduler?.entries ?? []).filter(\.config.enabled).map { e in
             [
-                "entry": e.config.name, "method": e.config.method, "every_s": e.config.everySeconds,
-                "priority": e.config.priority, "fired": e.fired, "skipped_overlap": e.skippedOverlap,
-                "missed_slots": e.missedSlots, "next_due": Self.iso(e.nextMs),
+                "entry": e.config.name, "method": e.config.method, "spec": e.spec.description,
+                "priority": e.config.priority, "fired": e.state?.firedCount ?? 0,
+                "skipped_overlap": e.state?.skippedOverlapCount ?? 0, "missed_slots": e.state?.missedCount ?? 0,
+                "next_due": e.state?.nextFireAt.map { Self.iso(Self.ms($0)) } ?? "",
             ]
         }
         var status: [String: Any] = [

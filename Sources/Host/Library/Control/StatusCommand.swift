@@ -1,15 +1,16 @@
 import Foundation
 import RoadSenseProtocol
 
-/// `roadsense ctl status|scale|restart|drain|resume|reload … [--json] [--runtime-dir DIR | --endpoint E]`:
-/// asks a running host over its control socket what it is doing (plugins and workers, queue depth by
-/// priority, the schedule, the store), or changes its plugins while it runs:
+/// `roadsense ctl status|schedule|scale|restart|drain|resume|reload … [--json] [--runtime-dir DIR | --endpoint E]`:
+/// asks a running host over its control socket what it is doing — plugins and workers, queue depth by
+/// priority, the store (`status`); each schedule entry with its last and next run (`schedule`) — or changes
+/// its plugins while it runs:
 ///   ctl scale PLUGIN N       run N replicas (new ones start now; surplus ones drain, then stop)
 ///   ctl restart PLUGIN       rolling restart; clears FAILED
 ///   ctl drain PLUGIN         send it no new calls (its calls in flight finish); `resume` undoes it
 ///   ctl reload               re-read the configuration file; restart only plugins whose settings changed
 struct StatusCommand {
-    static let commands: Set<String> = ["status", "scale", "restart", "drain", "resume", "reload"]
+    static let commands: Set<String> = ["status", "schedule", "scale", "restart", "drain", "resume", "reload"]
 
     var endpoint: String
     var json: Bool
@@ -41,7 +42,7 @@ struct StatusCommand {
 
     static func request(_ words: [String]) throws -> [String: Any] {
         switch (words.first ?? "status", words.count) {
-        case ("status", 1), ("reload", 1): return ["command": words[0]]
+        case ("status", 1), ("schedule", 1), ("reload", 1): return ["command": words[0]]
         case ("scale", 3):
             guard let count = Int(words[2]), (0...64).contains(count) else {
                 throw HostError(.usage, "ctl scale PLUGIN N: N is a number of replicas, 0…64 (got '\(words[2])')")
@@ -50,7 +51,8 @@ struct StatusCommand {
         case ("restart", 2), ("drain", 2), ("resume", 2): return ["command": words[0], "plugin": words[1]]
         default:
             throw HostError(
-                .usage, "ctl: status | scale PLUGIN N | restart PLUGIN | drain PLUGIN | resume PLUGIN | reload")
+                .usage,
+                "ctl: status | schedule | scale PLUGIN N | restart PLUGIN | drain PLUGIN | resume PLUGIN | reload")
         }
     }
 
@@ -75,6 +77,8 @@ struct StatusCommand {
             FileHandle.standardError.write(Data("roadsense ctl: \(error)\n".utf8))
         } else if request["command"] as? String == "status" {
             print(Self.text(status))
+        } else if request["command"] as? String == "schedule" {
+            print(Self.scheduleText(status))
         } else {
             print(status["done"] as? String ?? "done")
         }
@@ -126,8 +130,30 @@ struct StatusCommand {
         lines.append("schedule:")
         for e in s["schedule"] as? [[String: Any]] ?? [] {
             lines.append(
-                "  \(e["entry"] ?? "?")  every \(e["every_s"] ?? 0) s  \(e["priority"] ?? "")  "
+                "  \(e["entry"] ?? "?")  \(e["spec"] ?? "?")  \(e["priority"] ?? "")  "
                     + "fired \(e["fired"] ?? 0)  skipped \(e["skipped_overlap"] ?? 0)  next \(e["next_due"] ?? "?")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One block per entry: spec, policy, last run and outcome, next run in its zone and UTC, counters.
+    static func scheduleText(_ s: [String: Any]) -> String {
+        var lines = [
+            "schedule of \(s["host"] ?? "?"): \(s["role"] ?? "?") on the \(s["clock"] ?? "?") clock, now \(s["now_utc"] ?? "?")"
+        ]
+        if let lock = s["leadership"] as? String, !lock.isEmpty { lines.append("leadership lock: \(lock)") }
+        for e in s["entries"] as? [[String: Any]] ?? [] {
+            let enabled = (e["enabled"] as? Bool) ?? true
+            lines.append(
+                "\(e["entry"] ?? "?")  \(e["method"] ?? "?")  \(e["spec"] ?? "?")  \(e["priority"] ?? "?")"
+                    + (enabled ? "  missed runs: \(e["missed_run_policy"] ?? "?")" : "  DISABLED"))
+            guard enabled else { continue }
+            let last = (e["last_run_local"] as? String).map { "\($0) (\(e["last_run_utc"] ?? "?") UTC)" } ?? "never"
+            lines.append("    last run \(last)  outcome \(e["last_outcome"] ?? "-")")
+            let next = (e["next_run_local"] as? String).map { "\($0) (\(e["next_run_utc"] ?? "?") UTC)" } ?? "-"
+            lines.append(
+                "    next run \(next)  fired \(e["fired"] ?? 0)  skipped \(e["skipped_overlap"] ?? 0)  "
+                    + "missed \(e["missed"] ?? 0)")
         }
         return lines.joined(separator: "\n")
     }

@@ -35,38 +35,14 @@ extension Host {
         for sample in weather { broadcaster.publish(topic: "weather", body: .weather(sample), atMs: now) }
     }
 
-    /// Enqueues a call for every entry due at `now` (all of them when `force`, for the final round).
-    func fireSchedule(at now: Int64, force: Bool) {
-        guard force || (schedule.nextDueMs ?? .max) <= now else { return }
-        let busy = queue.entries.union(inFlight.values.map(\.entry))
-        let due = force ? config.schedule.filter(\.enabled) : schedule.due(at: now, running: busy)
-        for entry in due {
-            guard let payload = requestPayload(for: entry.method, nowMs: now) else {
-                logger.warning(
-                    "schedule entry names a method this host cannot build a request for; skipped",
-                    ["entry": entry.name, "call.method": entry.method])
-                continue
-            }
-            enqueue(entry: entry, payload: payload)
-        }
-    }
-
-    func requestPayload(for method: String, nowMs: Int64) -> [UInt8]? {
-        switch method {
-        case "telemetry.ProcessLive": tracker.takeTelemetryBatch(nowMs: nowMs).encoded()
-        case "strategy.UpdatePredictions": tracker.strategyRequest(nowMs: nowMs).encoded()
-        case "alerts.CheckConditions": tracker.alertRequest(nowMs: nowMs).encoded()
-        default: nil
-        }
-    }
-
     /// Accepts a scheduled call: durable first (the `calls` row with its payload), then queued.
-    func enqueue(entry: ScheduleEntryConfig, payload: [UInt8]) {
+    @discardableResult
+    func enqueue(entry: ScheduleEntryConfig, payload: [UInt8], interval seconds: TimeInterval) -> String {
         let now = wallNowMs()
         let speed = replay?.speed ?? 1
         // An attempt may run, and a queued call may wait, for the entry's interval (in wall time; a replay
         // compresses it by its speed) — but never less than `minimumLimitMs`, so plugins can start up.
-        let interval = Int64(entry.everySeconds * 1000 / speed)
+        let interval = Int64(seconds * 1000 / speed)
         let timeout = max(entry.timeoutSeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let expiry = max(entry.expirySeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let call = Call(
@@ -78,6 +54,7 @@ extension Host {
             attemptTimeoutMs: timeout, expiresWallMs: entry.expires ? now + expiry : nil)
         record(pending, state: .queued, withPayload: true)
         queue.push(pending)
+        return call.callID
     }
 
     static let minimumLimitMs: Int64 = 2000
@@ -261,6 +238,7 @@ extension Host {
                     "attempts": pending.call.attempt, "reason": message,
                 ])
             finished(pending, .failed)
+            scheduledCallFinished(pending.call.callID, .failed)
             lastWorkerLabel[pending.call.callID] = nil
             guard pending.durable else { return }
             let row = pending.record(
@@ -276,6 +254,7 @@ extension Host {
         let final = state.isFinal
         if final {
             finished(pending, state)
+            scheduledCallFinished(pending.call.callID, state)
             lastWorkerLabel[pending.call.callID] = nil
         }
         guard pending.durable else { return }

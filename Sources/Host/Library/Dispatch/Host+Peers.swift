@@ -102,7 +102,8 @@ extension Host {
             workers[identity]?.done += 1
             record(
                 pending, state: .succeeded, status: StatusCode.ok.name,
-                result: pending.entry == CallRecord.submitEntry ? reply.payload : nil)
+                result: pending.entry == CallRecord.submitEntry || Self.keepsResult(pending.call.method)
+                    ? reply.payload : nil)
         } catch {
             workers[identity]?.failed += 1
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")

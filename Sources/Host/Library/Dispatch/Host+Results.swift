@@ -46,8 +46,9 @@ extension Host {
                 broadcaster.publish(topic: "alert.\(alert.severity.name)", body: .alert(alert), atMs: now)
             }
         default:
-            // Other methods (bench.*, ad-hoc calls): the result is kept in the call's row for its submitter.
-            break
+            // The periodic jobs of issue #5 (Host+JobResults); other methods (bench.*, ad-hoc calls) keep their
+            // result in the call's row for the submitter.
+            try applyJobResult(payload, of: method, atMs: now)
         }
     }
 }

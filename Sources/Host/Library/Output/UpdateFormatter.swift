@@ -14,6 +14,9 @@ public enum UpdateFormatter {
         case .weather(let w): return topic + weather(w)
         case .report(let r): return topic + "\(r.kind) report: \(r.summary)"
         case .summary(let s): return summary(s)
+        case .simulation(let b): return topic + simulation(b)
+        case .maintenance(let m): return topic + "\(m.task): \(m.summary)"
+        case .ingest(let i): return topic + "ingest: \(i.summary)"
         }
     }
 
@@ -107,5 +110,15 @@ public enum UpdateFormatter {
     public static func lapTime(_ ms: Int64) -> String {
         guard ms > 0 else { return "—" }
         return String(format: "%d:%06.3f", ms / 60_000, Double(ms % 60_000) / 1000)
+    }
+
+    /// The three likeliest winners with their chances, e.g. `#13 win 62% podium 97%`.
+    static func simulation(_ batch: SimulationBatch) -> String {
+        let top = batch.cars.sorted { $0.winProbability > $1.winProbability }.prefix(3).map { car in
+            let label = car.carNumber.map { "#\($0)" } ?? car.vehicleID
+            return label
+                + String(format: " win %.0f%% podium %.0f%%", car.winProbability * 100, car.podiumProbability * 100)
+        }
+        return "simulation of \(batch.lapsRemaining) laps × \(batch.iterations): " + top.joined(separator: ", ")
     }
 }

@@ -12,6 +12,9 @@ public struct Update: Sendable, Equatable {
         case weather(WeatherSample)
         case report(AnalyticsReport)
         case summary(RunSummary)
+        case simulation(SimulationBatch)
+        case maintenance(MaintenanceResult)
+        case ingest(IngestResult)
     }
 
     /// Per host run, from 1, without gaps: a gap means the subscriber dropped messages.
@@ -58,6 +61,14 @@ extension Update: CWireMessage {
             (message.body_case, message.report) = (ROADSENSE__V1__UPDATE__BODY_REPORT, arena.message(report))
         case .summary(let summary):
             (message.body_case, message.summary) = (ROADSENSE__V1__UPDATE__BODY_SUMMARY, arena.message(summary))
+        case .simulation(let batch):
+            (message.body_case, message.simulation) = (ROADSENSE__V1__UPDATE__BODY_SIMULATION, arena.message(batch))
+        case .maintenance(let result):
+            (message.body_case, message.maintenance) = (
+                ROADSENSE__V1__UPDATE__BODY_MAINTENANCE, arena.message(result)
+            )
+        case .ingest(let result):
+            (message.body_case, message.ingest) = (ROADSENSE__V1__UPDATE__BODY_INGEST, arena.message(result))
         }
     }
 
@@ -75,6 +86,9 @@ extension Update: CWireMessage {
         case ROADSENSE__V1__UPDATE__BODY_WEATHER: body = .weather(try member(message.weather))
         case ROADSENSE__V1__UPDATE__BODY_REPORT: body = .report(try member(message.report))
         case ROADSENSE__V1__UPDATE__BODY_SUMMARY: body = .summary(try member(message.summary))
+        case ROADSENSE__V1__UPDATE__BODY_SIMULATION: body = .simulation(try member(message.simulation))
+        case ROADSENSE__V1__UPDATE__BODY_MAINTENANCE: body = .maintenance(try member(message.maintenance))
+        case ROADSENSE__V1__UPDATE__BODY_INGEST: body = .ingest(try member(message.ingest))
         default:
             let tag = message.body_case.rawValue
             throw WireError(.unknownTag, "body not set or unknown member (case \(tag))", messageType: Self.wireName)

@@ -40,6 +40,15 @@ typedef struct Roadsense__V1__StrategyResult Roadsense__V1__StrategyResult;
 typedef struct Roadsense__V1__FeedStatus Roadsense__V1__FeedStatus;
 typedef struct Roadsense__V1__AlertRequest Roadsense__V1__AlertRequest;
 typedef struct Roadsense__V1__AlertResult Roadsense__V1__AlertResult;
+typedef struct Roadsense__V1__AnalyticsRequest Roadsense__V1__AnalyticsRequest;
+typedef struct Roadsense__V1__WeatherRequest Roadsense__V1__WeatherRequest;
+typedef struct Roadsense__V1__IngestRequest Roadsense__V1__IngestRequest;
+typedef struct Roadsense__V1__IngestResult Roadsense__V1__IngestResult;
+typedef struct Roadsense__V1__SimulationRequest Roadsense__V1__SimulationRequest;
+typedef struct Roadsense__V1__FinishProjection Roadsense__V1__FinishProjection;
+typedef struct Roadsense__V1__SimulationResult Roadsense__V1__SimulationResult;
+typedef struct Roadsense__V1__MaintenanceRequest Roadsense__V1__MaintenanceRequest;
+typedef struct Roadsense__V1__MaintenanceResult Roadsense__V1__MaintenanceResult;
 typedef struct Roadsense__V1__Update Roadsense__V1__Update;
 typedef struct Roadsense__V1__BadRowCount Roadsense__V1__BadRowCount;
 typedef struct Roadsense__V1__RunSummary Roadsense__V1__RunSummary;
@@ -706,6 +715,190 @@ struct  Roadsense__V1__AlertResult
     , 0,NULL }
 
 
+/*
+ * analytics.GeneratePerformance and analytics.UpdateCompetitors: request AnalyticsRequest, response
+ * AnalyticsReport (kind "performance" or "competitor").
+ */
+struct  Roadsense__V1__AnalyticsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * every lap so far, any order
+   */
+  size_t n_laps;
+  Roadsense__V1__LapRecord **laps;
+  int64_t now_ms;
+};
+#define ROADSENSE__V1__ANALYTICS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__analytics_request__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * weather.Update: request WeatherRequest, response AnalyticsReport (kind "weather"). The plugin first
+ * stores any new rows of its configured weather file, then reports from the stored readings.
+ */
+struct  Roadsense__V1__WeatherRequest
+{
+  ProtobufCMessage base;
+  int64_t now_ms;
+  /*
+   * how far back the trend looks; 0 = 30 minutes
+   */
+  int64_t window_ms;
+};
+#define ROADSENSE__V1__WEATHER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__weather_request__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * ingest.IngestExternal: request IngestRequest, response IngestResult. The plugin reads the rows added
+ * since its last call to the TRD telemetry and weather files in its configured source, and stores them.
+ */
+struct  Roadsense__V1__IngestRequest
+{
+  ProtobufCMessage base;
+  int64_t now_ms;
+};
+#define ROADSENSE__V1__INGEST_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__ingest_request__descriptor) \
+    , 0 }
+
+
+struct  Roadsense__V1__IngestResult
+{
+  ProtobufCMessage base;
+  /*
+   * files in the source
+   */
+  uint32_t files_scanned;
+  /*
+   * files that had grown since the last call
+   */
+  uint32_t files_read;
+  /*
+   * rows taken (telemetry samples and weather readings)
+   */
+  uint64_t rows_new;
+  uint32_t frames_stored;
+  uint32_t weather_stored;
+  size_t n_bad_rows;
+  Roadsense__V1__BadRowCount **bad_rows;
+  char *summary;
+};
+#define ROADSENSE__V1__INGEST_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__ingest_result__descriptor) \
+    , 0, 0, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * simulation.RunBatch: request SimulationRequest, response SimulationResult.
+ */
+struct  Roadsense__V1__SimulationRequest
+{
+  ProtobufCMessage base;
+  size_t n_laps;
+  Roadsense__V1__LapRecord **laps;
+  /*
+   * scheduled race length in laps; 0 = unknown (nothing left to simulate)
+   */
+  int32_t race_laps;
+  /*
+   * 0 = the plugin's default (2000)
+   */
+  uint32_t iterations;
+  /*
+   * same seed and laps, same result
+   */
+  uint64_t seed;
+  int64_t now_ms;
+};
+#define ROADSENSE__V1__SIMULATION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__simulation_request__descriptor) \
+    , 0,NULL, 0, 0, 0, 0 }
+
+
+struct  Roadsense__V1__FinishProjection
+{
+  ProtobufCMessage base;
+  char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
+  int32_t car_number;
+  int32_t current_position;
+  double expected_position;
+  /*
+   * 0..1
+   */
+  double win_probability;
+  /*
+   * 0..1
+   */
+  double podium_probability;
+};
+#define ROADSENSE__V1__FINISH_PROJECTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__finish_projection__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
+
+
+struct  Roadsense__V1__SimulationResult
+{
+  ProtobufCMessage base;
+  int64_t computed_ms;
+  uint32_t iterations;
+  uint64_t seed;
+  int32_t laps_remaining;
+  /*
+   * in current running order
+   */
+  size_t n_cars;
+  Roadsense__V1__FinishProjection **cars;
+};
+#define ROADSENSE__V1__SIMULATION_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__simulation_result__descriptor) \
+    , 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * maintenance.CleanupTelemetry, maintenance.CleanupAlerts and alerts.AcknowledgeStale: request
+ * MaintenanceRequest, response MaintenanceResult.
+ */
+struct  Roadsense__V1__MaintenanceRequest
+{
+  ProtobufCMessage base;
+  int64_t now_ms;
+  /*
+   * age cut-off; 0 = the plugin's configured default
+   */
+  int64_t older_than_ms;
+};
+#define ROADSENSE__V1__MAINTENANCE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__maintenance_request__descriptor) \
+    , 0, 0 }
+
+
+struct  Roadsense__V1__MaintenanceResult
+{
+  ProtobufCMessage base;
+  /*
+   * "cleanup-telemetry", "cleanup-alerts", "acknowledge-stale-alerts"
+   */
+  char *task;
+  uint64_t rows_deleted;
+  uint64_t rows_updated;
+  /*
+   * rows older than this were affected
+   */
+  int64_t cutoff_ms;
+  char *summary;
+};
+#define ROADSENSE__V1__MAINTENANCE_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__maintenance_result__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
 typedef enum {
   ROADSENSE__V1__UPDATE__BODY__NOT_SET = 0,
   ROADSENSE__V1__UPDATE__BODY_CAR_STATE = 10,
@@ -714,7 +907,10 @@ typedef enum {
   ROADSENSE__V1__UPDATE__BODY_LAP = 13,
   ROADSENSE__V1__UPDATE__BODY_WEATHER = 14,
   ROADSENSE__V1__UPDATE__BODY_REPORT = 15,
-  ROADSENSE__V1__UPDATE__BODY_SUMMARY = 16
+  ROADSENSE__V1__UPDATE__BODY_SUMMARY = 16,
+  ROADSENSE__V1__UPDATE__BODY_SIMULATION = 17,
+  ROADSENSE__V1__UPDATE__BODY_MAINTENANCE = 18,
+  ROADSENSE__V1__UPDATE__BODY_INGEST = 19
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ROADSENSE__V1__UPDATE__BODY__CASE)
 } Roadsense__V1__Update__BodyCase;
 
@@ -742,6 +938,9 @@ struct  Roadsense__V1__Update
     Roadsense__V1__WeatherSample *weather;
     Roadsense__V1__AnalyticsReport *report;
     Roadsense__V1__RunSummary *summary;
+    Roadsense__V1__SimulationResult *simulation;
+    Roadsense__V1__MaintenanceResult *maintenance;
+    Roadsense__V1__IngestResult *ingest;
   };
 };
 #define ROADSENSE__V1__UPDATE__INIT \
@@ -1309,6 +1508,177 @@ Roadsense__V1__AlertResult *
 void   roadsense__v1__alert_result__free_unpacked
                      (Roadsense__V1__AlertResult *message,
                       ProtobufCAllocator *allocator);
+/* Roadsense__V1__AnalyticsRequest methods */
+void   roadsense__v1__analytics_request__init
+                     (Roadsense__V1__AnalyticsRequest         *message);
+size_t roadsense__v1__analytics_request__get_packed_size
+                     (const Roadsense__V1__AnalyticsRequest   *message);
+size_t roadsense__v1__analytics_request__pack
+                     (const Roadsense__V1__AnalyticsRequest   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__analytics_request__pack_to_buffer
+                     (const Roadsense__V1__AnalyticsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__AnalyticsRequest *
+       roadsense__v1__analytics_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__analytics_request__free_unpacked
+                     (Roadsense__V1__AnalyticsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__WeatherRequest methods */
+void   roadsense__v1__weather_request__init
+                     (Roadsense__V1__WeatherRequest         *message);
+size_t roadsense__v1__weather_request__get_packed_size
+                     (const Roadsense__V1__WeatherRequest   *message);
+size_t roadsense__v1__weather_request__pack
+                     (const Roadsense__V1__WeatherRequest   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__weather_request__pack_to_buffer
+                     (const Roadsense__V1__WeatherRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__WeatherRequest *
+       roadsense__v1__weather_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__weather_request__free_unpacked
+                     (Roadsense__V1__WeatherRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__IngestRequest methods */
+void   roadsense__v1__ingest_request__init
+                     (Roadsense__V1__IngestRequest         *message);
+size_t roadsense__v1__ingest_request__get_packed_size
+                     (const Roadsense__V1__IngestRequest   *message);
+size_t roadsense__v1__ingest_request__pack
+                     (const Roadsense__V1__IngestRequest   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__ingest_request__pack_to_buffer
+                     (const Roadsense__V1__IngestRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__IngestRequest *
+       roadsense__v1__ingest_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__ingest_request__free_unpacked
+                     (Roadsense__V1__IngestRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__IngestResult methods */
+void   roadsense__v1__ingest_result__init
+                     (Roadsense__V1__IngestResult         *message);
+size_t roadsense__v1__ingest_result__get_packed_size
+                     (const Roadsense__V1__IngestResult   *message);
+size_t roadsense__v1__ingest_result__pack
+                     (const Roadsense__V1__IngestResult   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__ingest_result__pack_to_buffer
+                     (const Roadsense__V1__IngestResult   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__IngestResult *
+       roadsense__v1__ingest_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__ingest_result__free_unpacked
+                     (Roadsense__V1__IngestResult *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__SimulationRequest methods */
+void   roadsense__v1__simulation_request__init
+                     (Roadsense__V1__SimulationRequest         *message);
+size_t roadsense__v1__simulation_request__get_packed_size
+                     (const Roadsense__V1__SimulationRequest   *message);
+size_t roadsense__v1__simulation_request__pack
+                     (const Roadsense__V1__SimulationRequest   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__simulation_request__pack_to_buffer
+                     (const Roadsense__V1__SimulationRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__SimulationRequest *
+       roadsense__v1__simulation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__simulation_request__free_unpacked
+                     (Roadsense__V1__SimulationRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__FinishProjection methods */
+void   roadsense__v1__finish_projection__init
+                     (Roadsense__V1__FinishProjection         *message);
+size_t roadsense__v1__finish_projection__get_packed_size
+                     (const Roadsense__V1__FinishProjection   *message);
+size_t roadsense__v1__finish_projection__pack
+                     (const Roadsense__V1__FinishProjection   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__finish_projection__pack_to_buffer
+                     (const Roadsense__V1__FinishProjection   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__FinishProjection *
+       roadsense__v1__finish_projection__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__finish_projection__free_unpacked
+                     (Roadsense__V1__FinishProjection *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__SimulationResult methods */
+void   roadsense__v1__simulation_result__init
+                     (Roadsense__V1__SimulationResult         *message);
+size_t roadsense__v1__simulation_result__get_packed_size
+                     (const Roadsense__V1__SimulationResult   *message);
+size_t roadsense__v1__simulation_result__pack
+                     (const Roadsense__V1__SimulationResult   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__simulation_result__pack_to_buffer
+                     (const Roadsense__V1__SimulationResult   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__SimulationResult *
+       roadsense__v1__simulation_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__simulation_result__free_unpacked
+                     (Roadsense__V1__SimulationResult *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__MaintenanceRequest methods */
+void   roadsense__v1__maintenance_request__init
+                     (Roadsense__V1__MaintenanceRequest         *message);
+size_t roadsense__v1__maintenance_request__get_packed_size
+                     (const Roadsense__V1__MaintenanceRequest   *message);
+size_t roadsense__v1__maintenance_request__pack
+                     (const Roadsense__V1__MaintenanceRequest   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__maintenance_request__pack_to_buffer
+                     (const Roadsense__V1__MaintenanceRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__MaintenanceRequest *
+       roadsense__v1__maintenance_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__maintenance_request__free_unpacked
+                     (Roadsense__V1__MaintenanceRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__MaintenanceResult methods */
+void   roadsense__v1__maintenance_result__init
+                     (Roadsense__V1__MaintenanceResult         *message);
+size_t roadsense__v1__maintenance_result__get_packed_size
+                     (const Roadsense__V1__MaintenanceResult   *message);
+size_t roadsense__v1__maintenance_result__pack
+                     (const Roadsense__V1__MaintenanceResult   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__maintenance_result__pack_to_buffer
+                     (const Roadsense__V1__MaintenanceResult   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__MaintenanceResult *
+       roadsense__v1__maintenance_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__maintenance_result__free_unpacked
+                     (Roadsense__V1__MaintenanceResult *message,
+                      ProtobufCAllocator *allocator);
 /* Roadsense__V1__Update methods */
 void   roadsense__v1__update__init
                      (Roadsense__V1__Update         *message);
@@ -1481,6 +1851,33 @@ typedef void (*Roadsense__V1__AlertRequest_Closure)
 typedef void (*Roadsense__V1__AlertResult_Closure)
                  (const Roadsense__V1__AlertResult *message,
                   void *closure_data);
+typedef void (*Roadsense__V1__AnalyticsRequest_Closure)
+                 (const Roadsense__V1__AnalyticsRequest *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__WeatherRequest_Closure)
+                 (const Roadsense__V1__WeatherRequest *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__IngestRequest_Closure)
+                 (const Roadsense__V1__IngestRequest *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__IngestResult_Closure)
+                 (const Roadsense__V1__IngestResult *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__SimulationRequest_Closure)
+                 (const Roadsense__V1__SimulationRequest *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__FinishProjection_Closure)
+                 (const Roadsense__V1__FinishProjection *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__SimulationResult_Closure)
+                 (const Roadsense__V1__SimulationResult *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__MaintenanceRequest_Closure)
+                 (const Roadsense__V1__MaintenanceRequest *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__MaintenanceResult_Closure)
+                 (const Roadsense__V1__MaintenanceResult *message,
+                  void *closure_data);
 typedef void (*Roadsense__V1__Update_Closure)
                  (const Roadsense__V1__Update *message,
                   void *closure_data);
@@ -1530,6 +1927,15 @@ extern const ProtobufCMessageDescriptor roadsense__v1__strategy_result__descript
 extern const ProtobufCMessageDescriptor roadsense__v1__feed_status__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__alert_request__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__alert_result__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__analytics_request__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__weather_request__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__ingest_request__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__ingest_result__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__simulation_request__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__finish_projection__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__simulation_result__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__maintenance_request__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__maintenance_result__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__update__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__bad_row_count__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__run_summary__descriptor;

@@ -1,0 +1,15 @@
+/// The right to run the schedule when several hosts share one store: at most one holder at a time, released
+/// by the operating system (or the database) when the holder dies, so a standby can take over.
+///
+/// SQLite: an exclusive `flock` on a file beside the database (`FileLeadership`). PostgreSQL: a session
+/// advisory lock (`pg_try_advisory_lock`) on a connection of its own fits the same three calls.
+public protocol SchedulerLeadership: AnyObject {
+    /// What is locked, for log lines: a file path or an advisory lock key.
+    var resource: String { get }
+    /// Whether this handle holds the leadership now.
+    var isHeld: Bool { get }
+    /// Takes the leadership if nobody holds it; never waits. Returns `isHeld`.
+    func tryAcquire() throws -> Bool
+    /// Gives the leadership up (also done when the handle is released or the process dies).
+    func release()
+}
