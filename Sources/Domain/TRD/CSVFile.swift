@@ -24,7 +24,10 @@ public final class CSVFile: Sequence, IteratorProtocol {
     private let source: LineSource
     private var lineNumber = 0
     private let headerFieldCount: Int
-    private let trailingSeparator: Bool
+    /// True when every line ends in a separator (the header's empty last column was dropped).
+    let trailingSeparator: Bool
+    /// File line number of the header (1 unless blank lines come first).
+    let headerLineNumber: Int
 
     /// Opens `url` and reads its header line.
     /// - Throws: `TRDError` `.fileMissing`, `.unreadable`, or `.badHeader` (empty file).
@@ -72,6 +75,7 @@ public final class CSVFile: Sequence, IteratorProtocol {
         if trailingSeparator { names.removeLast() }
         header = names
         headerFieldCount = names.count
+        headerLineNumber = lineNumber
     }
 
     /// Releases the file handle; later `next()` calls return nil.

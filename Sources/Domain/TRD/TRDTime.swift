@@ -22,27 +22,62 @@ public enum TRDTime {
     }
 
     static func parseISO(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-        let count = bytes.count
-        guard count >= 19 else { return nil }
+        guard let minute = minuteMs(bytes), let within = msWithinMinute(bytes) else { return nil }
+        return minute + within
+    }
 
-        func digits(_ from: Int, _ length: Int) -> Int? {
-            var value = 0
-            for index in from..<(from + length) {
-                let byte = bytes[index]
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
+    /// The last `yyyy-mm-ddThh:mm` prefix parsed and its instant: the feed repeats it on thousands of rows.
+    struct ISOMinuteCache {
+        /// The 16 prefix bytes packed in two words; `valid` false until the first parse.
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var valid = false
+        var minuteMs: Int64 = 0
+    }
+
+    /// `parseISO(bytes:)` with the minute prefix taken from `cache` when it repeats; same result, same
+    /// refusals (the cache only holds a prefix that parsed).
+    static func parseISO(bytes: UnsafeBufferPointer<UInt8>, cache: inout ISOMinuteCache) -> Int64? {
+        guard bytes.count >= 19, let within = msWithinMinute(bytes) else { return nil }
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let head = raw.loadUnaligned(as: UInt64.self)
+        let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if cache.valid, cache.head == head, cache.tail == tail { return cache.minuteMs + within }
+
+        guard let minute = minuteMs(bytes) else { return nil }
+        cache = ISOMinuteCache(head: head, tail: tail, valid: true, minuteMs: minute)
+        return minute + within
+    }
+
+    private static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ length: Int) -> Int? {
+        var value = 0
+        for index in from..<(from + length) {
+            let byte = bytes[index]
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
         }
-        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
+        return value
+    }
 
-        // Fraction: first three digits are milliseconds, the rest is ignored.
+    /// `yyyy-mm-ddThh:mm` (bytes 0..<16; `T` or a space) → ms since the epoch; nil when malformed.
+    private static func minuteMs(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"),
+            let year = digits(bytes, 0, 4), let month = digits(bytes, 5, 2), let day = digits(bytes, 8, 2),
+            let hour = digits(bytes, 11, 2), let minute = digits(bytes, 14, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60
+        else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60)) * 1000
+    }
+
+    /// `:ss[.fff…][Z|+00:00]` (bytes 16…) → ms within the minute; nil when malformed. The first three
+    /// fraction digits are milliseconds, the rest is ignored.
+    private static func msWithinMinute(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let count = bytes.count
+        guard count >= 19, bytes[16] == UInt8(ascii: ":"), let second = digits(bytes, 17, 2), second < 61 else {
+            return nil
+        }
         var millis = 0
         var index = 19
         if index < count, bytes[index] == UInt8(ascii: ".") {
@@ -57,13 +92,10 @@ public enum TRDTime {
         let suffix = count - index
         guard
             suffix == 0 || (suffix == 1 && bytes[index] == UInt8(ascii: "Z"))
-                || (suffix == 6 && bytes[index] == UInt8(ascii: "+") && digits(index + 1, 2) == 0
-                    && digits(index + 4, 2) == 0)
+                || (suffix == 6 && bytes[index] == UInt8(ascii: "+") && digits(bytes, index + 1, 2) == 0
+                    && digits(bytes, index + 4, 2) == 0)
         else { return nil }
-
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        return seconds * 1000 + Int64(millis)
+        return Int64(second * 1000 + millis)
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).

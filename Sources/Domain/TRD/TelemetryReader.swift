@@ -2,6 +2,10 @@ import Foundation
 
 /// Streams `TelemetrySample`s from a long-format telemetry file of any size in constant memory.
 ///
+/// The work is done by `TelemetryRowScanner`, which parses each line's bytes in place (about 1 M rows/s on
+/// one core, see BENCHMARKS.md); `Tests/DomainTests/ReferenceTelemetryReader.swift` keeps the earlier
+/// `String`-per-field reader, and the tests check both give the same samples and the same ledger.
+///
 /// Columns are found by header name (`lap`, `meta_time`, `telemetry_name`, `telemetry_value`,
 /// `timestamp`, `vehicle_id`). Rows are returned in file order (the feed writes them in reverse
 /// time order; see `TelemetryPivot` for sorting). Bad rows go to the ledger under kind `telemetry`:
@@ -47,6 +51,14 @@ public struct TelemetryReader: Sequence {
     /// How many recent rows are remembered to spot exact duplicates (barber heads repeat within ~10 rows).
     public static let duplicateWindow = 4096
 
+    /// `knownChannels` in a fixed order; a channel's index here is its code inside the scanner.
+    static let channelNames: [String] = [
+        "speed", "gear", "nmot", "aps", "ath", "pbrake_f", "pbrake_r", "accx_can", "accy_can", "Steering_Angle",
+        "VBOX_Long_Minutes", "VBOX_Lat_Min", "Laptrigger_lapdist_dls",
+    ]
+    static let channelBytes: [[UInt8]] = channelNames.map { Array($0.utf8) }
+    static let channelRanges: [ClosedRange<Double>] = channelNames.map { plausibleRanges[$0]! }
+
     private let url: URL
     private let ledger: RowIssueLedger
 
@@ -55,128 +67,21 @@ public struct TelemetryReader: Sequence {
     public init(url: URL, ledger: RowIssueLedger) throws {
         self.url = url
         self.ledger = ledger
-        _ = try Iterator(url: url, ledger: ledger)
+        _ = try TelemetryRowScanner(url: url, ledger: ledger)
     }
 
     /// Each iteration re-opens the file. An open failure after `init` yields an empty sequence.
-    public func makeIterator() -> Iterator {
-        (try? Iterator(url: url, ledger: ledger)) ?? Iterator.empty(url: url, ledger: ledger)
-    }
+    public func makeIterator() -> Iterator { Iterator(scanner: try? TelemetryRowScanner(url: url, ledger: ledger)) }
 
     /// Reads every sample into an array (for files known to be small).
     public func readAll() -> [TelemetrySample] { Array(self) }
 
+    /// Hands out the scanner's samples. Copies share the open file: iterate one copy only.
     public struct Iterator: IteratorProtocol {
-        private let file: CSVFile?
-        private let ledger: RowIssueLedger
-        private let name: String
-        private let lapColumn: Int, metaTimeColumn: Int, channelColumn: Int, valueColumn: Int
-        private let timestampColumn: Int, vehicleColumn: Int
-        private var recentRows: Set<[String]> = []
-        private var recentOrder: [[String]] = []
-        private var recentHead = 0
+        private var scanner: TelemetryRowScanner?
 
-        init(url: URL, ledger: RowIssueLedger) throws {
-            let file = try CSVFile(url: url)
-            self.file = file
-            self.ledger = ledger
-            name = file.fileName
-            lapColumn = try file.requireColumn("lap")
-            metaTimeColumn = try file.requireColumn("meta_time")
-            channelColumn = try file.requireColumn("telemetry_name")
-            valueColumn = try file.requireColumn("telemetry_value")
-            timestampColumn = try file.requireColumn("timestamp")
-            vehicleColumn = try file.requireColumn("vehicle_id", alternatives: ["original_vehicle_id"])
-        }
+        init(scanner: TelemetryRowScanner?) { self.scanner = scanner }
 
-        private init(emptyFor url: URL, ledger: RowIssueLedger) {
-            file = nil
-            self.ledger = ledger
-            name = url.lastPathComponent
-            (lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) = (0, 0, 0, 0, 0, 0)
-        }
-
-        static func empty(url: URL, ledger: RowIssueLedger) -> Iterator { Iterator(emptyFor: url, ledger: ledger) }
-
-        public mutating func next() -> TelemetrySample? {
-            guard let file else { return nil }
-            while let record = file.next() {
-                if let sample = sample(from: record) { return sample }
-            }
-            return nil
-        }
-
-        private mutating func sample(from record: CSVRecord) -> TelemetrySample? {
-            let row = record.line
-            func bad(_ reason: String, _ field: String?, _ detail: String? = nil) -> TelemetrySample? {
-                ledger.record(
-                    file: name, kind: TelemetryReader.kind, reason: reason, row: row, field: field, detail: detail)
-                return nil
-            }
-
-            // A row with too few fields is not a telemetry row at all (a truncated or foreign line).
-            let needed =
-                Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
-            guard record.fields.count >= needed else {
-                return bad(
-                    "malformed row", nil, "\(record.fields.count) fields, expected \(file?.header.count ?? needed)")
-            }
-
-            // Duplicates first, so a repeated bad row is counted once as bad and once as duplicate.
-            if isRecentDuplicate(record.fields) { return bad("duplicate row", nil) }
-
-            let channel = record[channelColumn]
-            guard TelemetryReader.knownChannels.contains(channel) else {
-                return bad("unknown telemetry_name", "telemetry_name", "'\(channel)' is not a known channel")
-            }
-            let rawValue = record[valueColumn].trimmingCharacters(in: .whitespaces)
-            guard !rawValue.isEmpty else { return bad("empty telemetry_value", "telemetry_value", "value is empty") }
-            guard let value = Double(rawValue), value.isFinite else {
-                return bad("non-numeric telemetry_value", "telemetry_value", "'\(rawValue)' is not a number")
-            }
-            if let range = TelemetryReader.plausibleRanges[channel], !range.contains(value) {
-                return bad("implausible \(channel)", "telemetry_value", "'\(rawValue)' is implausible for \(channel)")
-            }
-            let vehicleID = record[vehicleColumn]
-            guard !vehicleID.isEmpty else { return bad("missing vehicle_id", "vehicle_id") }
-            guard let ecuTime = TRDTime.parseISO(record[timestampColumn]) else {
-                return bad("bad timestamp", "timestamp", "'\(record[timestampColumn])' is not an ISO-8601 instant")
-            }
-            guard TRDTime.isPlausibleInstant(ecuTime) else {
-                return bad("implausible timestamp", "timestamp", "'\(record[timestampColumn])' is not in 2000–2100")
-            }
-            guard let metaTime = TRDTime.parseISO(record[metaTimeColumn]) else {
-                return bad("bad meta_time", "meta_time", "'\(record[metaTimeColumn])' is not an ISO-8601 instant")
-            }
-            guard TRDTime.isPlausibleInstant(metaTime) else {
-                return bad("implausible meta_time", "meta_time", "'\(record[metaTimeColumn])' is not in 2000–2100")
-            }
-            guard var lap = Int(record[lapColumn]), lap >= 0 else {
-                return bad("bad lap", "lap", "'\(record[lapColumn])' is not a lap number")
-            }
-            if lap == 32768 {
-                ledger.record(
-                    file: name, kind: TelemetryReader.kind, reason: "lap counter lost (32768)", row: row, field: "lap",
-                    detail: "lap 32768 kept as lap 0 (unknown)")
-                lap = 0
-            }
-            return TelemetrySample(
-                vehicleID: vehicleID, lap: lap, metaTimeMs: metaTime, ecuTimeMs: ecuTime, channel: channel, value: value
-            )
-        }
-
-        /// True when `fields` equals one of the last `duplicateWindow` rows; remembers it otherwise.
-        private mutating func isRecentDuplicate(_ fields: [String]) -> Bool {
-            if recentRows.contains(fields) { return true }
-            recentRows.insert(fields)
-            if recentOrder.count < TelemetryReader.duplicateWindow {
-                recentOrder.append(fields)
-            } else {
-                recentRows.remove(recentOrder[recentHead])
-                recentOrder[recentHead] = fields
-                recentHead = (recentHead + 1) % TelemetryReader.duplicateWindow
-            }
-            return false
-        }
+        public mutating func next() -> TelemetrySample? { scanner?.next() }
     }
 }

@@ -27,12 +27,7 @@ public struct TelemetryPivot: Sendable {
     /// vehicle then ECU time. Each frame carries every channel's latest value up to that instant.
     /// `timeMs` is the newest `metaTimeMs` folded into the frame; `lap` the newest non-zero lap.
     public mutating func fold(_ samples: [TelemetrySample]) -> [CarFrame] {
-        let ordered = samples.enumerated().sorted { left, right in
-            let (l, r) = (left.element, right.element)
-            if l.vehicleID != r.vehicleID { return l.vehicleID < r.vehicleID }
-            if l.ecuTimeMs != r.ecuTimeMs { return l.ecuTimeMs < r.ecuTimeMs }
-            return left.offset < right.offset
-        }.map(\.element)
+        let ordered = TelemetryPivot.ordered(samples)
 
         var output: [CarFrame] = []
         var index = 0
@@ -62,6 +57,36 @@ public struct TelemetryPivot: Sendable {
             output.append(frame)
         }
         return output
+    }
+
+    /// `samples` sorted by vehicle id, then ECU time, then position in the batch (a stable sort), comparing
+    /// integers: each vehicle id gets its rank among the batch's ids once, not a string compare per step.
+    static func ordered(_ samples: [TelemetrySample]) -> [TelemetrySample] {
+        var rankByVehicle: [String: Int32] = [:]
+        var lastVehicle: String?
+        for sample in samples where sample.vehicleID != lastVehicle {
+            lastVehicle = sample.vehicleID
+            rankByVehicle[sample.vehicleID] = 0
+        }
+        for (rank, vehicle) in rankByVehicle.keys.sorted().enumerated() { rankByVehicle[vehicle] = Int32(rank) }
+
+        var keys: [(rank: Int32, offset: Int, ecuTimeMs: Int64)] = []
+        keys.reserveCapacity(samples.count)
+        var lastRank: Int32 = 0
+        lastVehicle = nil
+        for (offset, sample) in samples.enumerated() {
+            if sample.vehicleID != lastVehicle {
+                lastVehicle = sample.vehicleID
+                lastRank = rankByVehicle[sample.vehicleID]!
+            }
+            keys.append((lastRank, offset, sample.ecuTimeMs))
+        }
+        keys.sort { left, right in
+            if left.rank != right.rank { return left.rank < right.rank }
+            if left.ecuTimeMs != right.ecuTimeMs { return left.ecuTimeMs < right.ecuTimeMs }
+            return left.offset < right.offset
+        }
+        return keys.map { samples[$0.offset] }
     }
 
     /// The newest frame of every car seen, sorted by vehicle id.

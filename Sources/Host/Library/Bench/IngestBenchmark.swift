@@ -5,12 +5,17 @@ import RaceDomain
 /// streaming reader and folding it into per-car frames, and the peak memory of doing so at 1× and 10×
 /// the input size. The input is the real Barber head (10,000 rows) repeated with its times shifted by the
 /// head's span each time, so every row stays plausible and no repetition duplicates another.
+/// The peer is `benchmarks/ingest-python/peer.py` (Python's csv module with the same checks, no frames),
+/// run on the same files in the same run.
 struct IngestBenchmark {
     struct Figures: Codable {
         var rows: Int
         var bytes: Int
         var seconds: Double
         var rowsPerSecond: Double
+        /// User + system CPU time of the child: the one-core cost when other work shares the machine.
+        var cpuSeconds: Double
+        var rowsPerCPUSecond: Double
         var peakRSSMB: Double
         var frames: Int
         var badRows: Int
@@ -63,6 +68,7 @@ struct IngestBenchmark {
         window.reserveCapacity(10_000)
         var rows = 0
         var frames = 0
+        let startCPU = cpuTime()
         let start = DispatchTime.now().uptimeNanoseconds
         for sample in try TelemetryReader(url: file, ledger: ledger) {
             rows += 1
@@ -77,8 +83,18 @@ struct IngestBenchmark {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        let cpuSeconds = cpuTime() - startCPU
         return Figures(
             rows: rows, bytes: bytes, seconds: seconds, rowsPerSecond: Double(rows) / seconds,
+            cpuSeconds: cpuSeconds, rowsPerCPUSecond: Double(rows) / cpuSeconds,
             peakRSSMB: Double(usage.ru_maxrss) / 1024, frames: frames, badRows: ledger.total)
+    }
+
+    /// User + system CPU seconds this process has used so far.
+    static func cpuTime() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import RaceDomain
 
 /// `roadsense bench ingest [--copies N] [--source FILE] [--json]`: builds the 1× and 10× inputs, measures
-/// each in a fresh child process (`bench ingest-file FILE`) so peak memory is that size's alone.
+/// each in a fresh child process (`bench ingest-file FILE`) so peak memory is that size's alone, then runs
+/// the Python peer (`benchmarks/ingest-python/peer.py`, when `python3` and the script are there) on the same
+/// file and prints the ratio of CPU rows/s.
 struct BenchIngestCommand {
     /// The words after `bench ingest` (or `bench ingest-file`).
     let arguments: [String]
@@ -40,8 +42,11 @@ struct BenchIngestCommand {
         for scale in [1, 10] {
             let file = directory.appendingPathComponent("telemetry-\(scale)x.csv")
             try IngestBenchmark.makeInput(from: input, copies: copies * scale, to: file)
-            let child = try Self.runChild(file: file)
-            results.append(["scale": scale].merging(child) { a, _ in a })
+            var result = try Self.runChild(file: file).merging(["scale": scale]) { _, new in new }
+            if let peer = Self.runPeer(file: file) {
+                result["peer"] = peer
+            }
+            results.append(result)
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
@@ -56,6 +61,22 @@ struct BenchIngestCommand {
                         r["seconds"] as? Double ?? 0, r["rowsPerSecond"] as? Double ?? 0,
                         r["peakRSSMB"] as? Double ?? 0,
                         r["badRows"] as? Int ?? 0))
+                print(
+                    String(
+                        format: "      CPU %6.2f s  %10.0f rows/CPU-s", r["cpuSeconds"] as? Double ?? 0,
+                        r["rowsPerCPUSecond"] as? Double ?? 0))
+                if let peer = r["peer"] as? [String: Any], let peerCPU = peer["cpuSeconds"] as? Double,
+                    let peerRows = peer["rows"] as? Int, let ours = r["rowsPerCPUSecond"] as? Double
+                {
+                    let peerRate = Double(peerRows) / peerCPU
+                    print(
+                        String(
+                            format: "      peer (Python csv, same checks, no frames): %d rows, %6.2f s CPU, "
+                                + "%8.0f rows/CPU-s; RoadSense %.1f× the peer",
+                            peerRows, peerCPU, peerRate, ours / peerRate))
+                } else {
+                    print("      peer: not run (python3 or benchmarks/ingest-python/peer.py missing)")
+                }
             }
         }
         return 0
@@ -71,6 +92,22 @@ struct BenchIngestCommand {
             return root.appendingPathComponent(path)
         }
         throw HostError(.badInput, "no telemetry file to repeat: run from the repository or pass --source FILE")
+    }
+
+    /// The Python peer's JSON line for `file`, or nil when python3 or the script is missing or it fails.
+    static func runPeer(file: URL) -> [String: Any]? {
+        let script = FileManager.default.currentDirectoryPath + "/benchmarks/ingest-python/peer.py"
+        guard FileManager.default.fileExists(atPath: script) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
     static func runChild(file: URL) throws -> [String: Any] {

@@ -1,0 +1,313 @@
+import Foundation
+
+/// The byte-level engine behind `TelemetryReader`: cuts each line into fields in place, checks and parses
+/// them from their bytes, and makes only the two `String`s a sample needs (both interned: the channel name
+/// from `TelemetryReader.channelNames`, the vehicle id from a small table of ids already seen).
+///
+/// Every rule of `TelemetryReader` holds here unchanged, in the same order: malformed row, duplicate row,
+/// unknown channel, empty / non-numeric / implausible value, missing vehicle id, bad / implausible
+/// `timestamp` and `meta_time`, bad lap, lap 32768 kept as 0. Lines with a double quote or a non-ASCII byte
+/// take a slower path through `CSVFile.split` (unquoting, UTF-8 decoding, Unicode space trimming) so they
+/// give the same fields as before; the real feed has neither.
+///
+/// A struct, so the per-row state is checked for exclusive access at compile time, not on every row.
+struct TelemetryRowScanner {
+    private let ledger: RowIssueLedger
+    private let fileName: String
+    private let delimiter: UInt8
+    private let headerFieldCount: Int
+    private let trailingSeparator: Bool
+    private let lapColumn: Int, metaTimeColumn: Int, channelColumn: Int, valueColumn: Int
+    private let timestampColumn: Int, vehicleColumn: Int
+    /// Fields a row needs: one past the highest of the six columns.
+    private let neededFields: Int
+
+    private var source: ByteLineSource
+    private var lineNumber: Int
+    /// Start and end offsets of the first `neededFields` fields of the current line.
+    private let fieldBounds: FieldBounds
+    private var recentRows = RecentRowWindow(capacity: TelemetryReader.duplicateWindow)
+    private var ecuMinute = TRDTime.ISOMinuteCache()
+    private var metaMinute = TRDTime.ISOMinuteCache()
+    /// Vehicle ids already made into `String`s, with their bytes; the last one found is tried first.
+    private var vehicles: [(bytes: [UInt8], id: String)] = []
+    private var lastVehicle = 0
+    /// Scratch bytes for the slow path (its duplicate key and its unquoted fields).
+    private var scratch: [UInt8] = []
+
+    /// Opens `url`, reads its header through `CSVFile` (same errors, same column rules) and positions the
+    /// byte scanner on the first data line.
+    /// - Throws: `TRDError` (`.fileMissing`, `.unreadable`, `.badHeader`).
+    init(url: URL, ledger: RowIssueLedger) throws {
+        let header = try CSVFile(url: url)
+        defer { header.close() }
+        self.ledger = ledger
+        fileName = header.fileName
+        delimiter = header.delimiter
+        headerFieldCount = header.header.count
+        trailingSeparator = header.trailingSeparator
+        lapColumn = try header.requireColumn("lap")
+        metaTimeColumn = try header.requireColumn("meta_time")
+        channelColumn = try header.requireColumn("telemetry_name")
+        valueColumn = try header.requireColumn("telemetry_value")
+        timestampColumn = try header.requireColumn("timestamp")
+        vehicleColumn = try header.requireColumn("vehicle_id", alternatives: ["original_vehicle_id"])
+        neededFields =
+            Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
+        fieldBounds = FieldBounds(count: neededFields)
+
+        guard let opened = ByteLineSource(path: url.path) else {
+            let reason = String(cString: strerror(errno))
+            throw TRDError(
+                code: .unreadable, reason: "cannot open file (\(reason))", file: url.path,
+                remedy: "check file permissions")
+        }
+        source = opened
+        lineNumber = 0
+        while lineNumber < header.headerLineNumber, source.nextLine() != nil { lineNumber += 1 }
+    }
+
+    /// The next good sample, or nil at the end of the file (or after a read error).
+    mutating func next() -> TelemetrySample? {
+        while let line = source.nextLine() {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            if let sample = sample(from: line) { return sample }
+        }
+        return nil
+    }
+
+    // MARK: - One line
+
+    private mutating func sample(from line: UnsafeBufferPointer<UInt8>) -> TelemetrySample? {
+        // Cut the line at each delimiter, noting a quote or a non-ASCII byte on the way.
+        let starts = fieldBounds.starts
+        let ends = fieldBounds.ends
+        let cut = Self.cut(line, at: delimiter, keeping: neededFields, starts: starts, ends: ends)
+        guard cut.plain else { return slowSample(from: line) }
+        var fieldCount = cut.fields
+
+        // The empty field after a trailing separator is not a field (as in `CSVFile`).
+        var keyLength = line.count
+        if trailingSeparator, fieldCount > headerFieldCount, line[line.count - 1] == delimiter {
+            fieldCount -= 1
+            keyLength -= 1
+        }
+        guard fieldCount >= neededFields else { return malformed(fieldCount) }
+        if recentRows.isRepeat(UnsafeBufferPointer(rebasing: line[0..<keyLength])) {
+            return bad("duplicate row", nil)
+        }
+
+        func field(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: line[starts[column]..<ends[column]])
+        }
+        return checkedSample(
+            channel: field(channelColumn), value: Self.trimmingSpaces(field(valueColumn)),
+            vehicle: field(vehicleColumn), timestamp: field(timestampColumn), metaTime: field(metaTimeColumn),
+            lap: field(lapColumn))
+    }
+
+    /// A line with quotes or non-ASCII bytes: fields as `CSVFile` gives them, then the same checks.
+    private mutating func slowSample(from line: UnsafeBufferPointer<UInt8>) -> TelemetrySample? {
+        var fields = CSVFile.split(Array(line)[...], delimiter: delimiter)
+        if trailingSeparator, fields.count > headerFieldCount, fields.last == "" { fields.removeLast() }
+        guard fields.count >= neededFields else { return malformed(fields.count) }
+
+        // Duplicate key: the fields joined by the delimiter, or, when a field holds the delimiter itself, a
+        // length-prefixed form behind 0xFF (a byte no UTF-8 text has), so different field lists never meet.
+        scratch.removeAll(keepingCapacity: true)
+        if fields.contains(where: { $0.utf8.contains(delimiter) }) {
+            scratch.append(0xFF)
+            for field in fields {
+                withUnsafeBytes(of: UInt32(field.utf8.count).littleEndian) { scratch.append(contentsOf: $0) }
+                scratch.append(contentsOf: field.utf8)
+            }
+        } else {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { scratch.append(delimiter) }
+                scratch.append(contentsOf: field.utf8)
+            }
+        }
+        if scratch.withUnsafeBufferPointer({ recentRows.isRepeat($0) }) { return bad("duplicate row", nil) }
+
+        // The six fields laid end to end in the scratch buffer; the value trimmed of Unicode spaces.
+        let parts = [
+            fields[channelColumn], fields[valueColumn].trimmingCharacters(in: .whitespaces), fields[vehicleColumn],
+            fields[timestampColumn], fields[metaTimeColumn], fields[lapColumn],
+        ]
+        scratch.removeAll(keepingCapacity: true)
+        var bounds: [Range<Int>] = []
+        for part in parts {
+            let start = scratch.count
+            scratch.append(contentsOf: part.utf8)
+            bounds.append(start..<scratch.count)
+        }
+        let bytes = scratch
+        return bytes.withUnsafeBufferPointer { all in
+            func part(_ index: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: all[bounds[index]]) }
+            return checkedSample(
+                channel: part(0), value: part(1), vehicle: part(2), timestamp: part(3), metaTime: part(4), lap: part(5))
+        }
+    }
+
+    /// The checks of `TelemetryReader`, in its order, on the six fields' bytes (`value` already trimmed).
+    private mutating func checkedSample(
+        channel: UnsafeBufferPointer<UInt8>, value rawValue: UnsafeBufferPointer<UInt8>,
+        vehicle: UnsafeBufferPointer<UInt8>, timestamp: UnsafeBufferPointer<UInt8>,
+        metaTime: UnsafeBufferPointer<UInt8>, lap lapBytes: UnsafeBufferPointer<UInt8>
+    ) -> TelemetrySample? {
+        guard let code = Self.channelCode(channel) else {
+            return bad("unknown telemetry_name", "telemetry_name", "'\(Self.text(channel))' is not a known channel")
+        }
+        let channelName = TelemetryReader.channelNames[code]
+        guard !rawValue.isEmpty else { return bad("empty telemetry_value", "telemetry_value", "value is empty") }
+        guard let value = ASCIINumber.double(rawValue), value.isFinite else {
+            return bad("non-numeric telemetry_value", "telemetry_value", "'\(Self.text(rawValue))' is not a number")
+        }
+        guard TelemetryReader.channelRanges[code].contains(value) else {
+            return bad(
+                "implausible \(channelName)", "telemetry_value",
+                "'\(Self.text(rawValue))' is implausible for \(channelName)")
+        }
+
+        guard !vehicle.isEmpty else { return bad("missing vehicle_id", "vehicle_id") }
+        guard let ecuTime = TRDTime.parseISO(bytes: timestamp, cache: &ecuMinute) else {
+            return bad("bad timestamp", "timestamp", "'\(Self.text(timestamp))' is not an ISO-8601 instant")
+        }
+        guard TRDTime.isPlausibleInstant(ecuTime) else {
+            return bad("implausible timestamp", "timestamp", "'\(Self.text(timestamp))' is not in 2000–2100")
+        }
+        guard let metaTimeMs = TRDTime.parseISO(bytes: metaTime, cache: &metaMinute) else {
+            return bad("bad meta_time", "meta_time", "'\(Self.text(metaTime))' is not an ISO-8601 instant")
+        }
+        guard TRDTime.isPlausibleInstant(metaTimeMs) else {
+            return bad("implausible meta_time", "meta_time", "'\(Self.text(metaTime))' is not in 2000–2100")
+        }
+
+        guard var lap = ASCIINumber.int(lapBytes), lap >= 0 else {
+            return bad("bad lap", "lap", "'\(Self.text(lapBytes))' is not a lap number")
+        }
+        if lap == 32768 {
+            ledger.record(
+                file: fileName, kind: TelemetryReader.kind, reason: "lap counter lost (32768)", row: lineNumber,
+                field: "lap", detail: "lap 32768 kept as lap 0 (unknown)")
+            lap = 0
+        }
+        return TelemetrySample(
+            vehicleID: vehicleID(vehicle), lap: lap, metaTimeMs: metaTimeMs, ecuTimeMs: ecuTime,
+            channel: channelName, value: value)
+    }
+
+    // MARK: - Helpers
+
+    /// Finds the fields of `line` eight bytes at a time: writes the bounds of the first `keeping` fields and
+    /// returns how many fields there are, and false when the line holds a double quote or a non-ASCII byte.
+    static func cut(
+        _ line: UnsafeBufferPointer<UInt8>, at delimiter: UInt8, keeping: Int, starts: UnsafeMutablePointer<Int>,
+        ends: UnsafeMutablePointer<Int>
+    ) -> (fields: Int, plain: Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let delimiters = ones &* UInt64(delimiter)
+        let quotes = ones &* UInt64(UInt8(ascii: "\""))
+        let count = line.count
+        var fieldCount = 0
+        var fieldStart = 0
+        var special: UInt64 = 0
+
+        func endField(at index: Int) {
+            if fieldCount < keeping {
+                starts[fieldCount] = fieldStart
+                ends[fieldCount] = index
+            }
+            fieldCount += 1
+            fieldStart = index + 1
+        }
+
+        var index = 0
+        if let base = line.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+                special |= (word & 0x8080_8080_8080_8080) | zeroBytes(word ^ quotes)
+                var hits = zeroBytes(word ^ delimiters)
+                while hits != 0 {
+                    endField(at: index + hits.trailingZeroBitCount / 8)
+                    hits &= hits - 1
+                }
+                index += 8
+            }
+        }
+        var plain = special == 0
+        while index < count {
+            let byte = line[index]
+            if byte == delimiter {
+                endField(at: index)
+            } else if byte == UInt8(ascii: "\"") || byte >= 0x80 {
+                plain = false
+            }
+            index += 1
+        }
+        endField(at: count)
+        return (fieldCount, plain)
+    }
+
+    /// The high bit set in exactly the bytes of `word` that are zero (no false hits from borrows).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & lows) &+ lows) | word | lows)
+    }
+
+    private func bad(_ reason: String, _ field: String?, _ detail: String? = nil) -> TelemetrySample? {
+        ledger.record(
+            file: fileName, kind: TelemetryReader.kind, reason: reason, row: lineNumber, field: field, detail: detail)
+        return nil
+    }
+
+    private func malformed(_ fieldCount: Int) -> TelemetrySample? {
+        bad("malformed row", nil, "\(fieldCount) fields, expected \(headerFieldCount)")
+    }
+
+    /// The interned `String` for a vehicle id's bytes (at most 256 ids are kept; more are made each time).
+    private mutating func vehicleID(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if lastVehicle < vehicles.count, Self.same(vehicles[lastVehicle].bytes, bytes) {
+            return vehicles[lastVehicle].id
+        }
+        if let index = vehicles.firstIndex(where: { Self.same($0.bytes, bytes) }) {
+            lastVehicle = index
+            return vehicles[index].id
+        }
+        let id = Self.text(bytes)
+        if vehicles.count < 256 {
+            vehicles.append((Array(bytes), id))
+            lastVehicle = vehicles.count - 1
+        }
+        return id
+    }
+
+    /// True when `stored` holds exactly the bytes of `bytes`.
+    static func same(_ stored: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.count == bytes.count else { return false }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
+        return stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
+    }
+
+    /// Index of a known channel name in `TelemetryReader.channelNames`, matched byte for byte.
+    static func channelCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (code, name) in TelemetryReader.channelBytes.enumerated() where name.count == bytes.count {
+            if same(name, bytes) { return code }
+        }
+        return nil
+    }
+
+    /// Drops ASCII spaces and tabs at both ends (what `.whitespaces` trims from ASCII text).
+    static func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+}
