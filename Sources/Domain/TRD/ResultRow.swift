@@ -12,6 +12,8 @@ public struct ResultRow: Sendable, Equatable {
     public var totalTimeMs: Int64?
     /// `-` for the leader in 03_, empty in 05_, `+2.740`, `1 Lap`, ...
     public var gapFirst: String
+    /// `GAP_PREVIOUS` as written (`-`, `+7.915`, `1 Lap`); empty when the file has no such column.
+    public var gapPrevious: String
     public var bestLapMs: Int64?
     public var bestLapNumber: Int?
     /// 1-based file line.
@@ -19,7 +21,7 @@ public struct ResultRow: Sendable, Equatable {
 
     public init(
         position: Int?, carNumber: Int, carLabel: String, status: String, laps: Int, totalTimeMs: Int64?,
-        gapFirst: String, bestLapMs: Int64?, bestLapNumber: Int?, row: Int = 0
+        gapFirst: String, gapPrevious: String = "", bestLapMs: Int64?, bestLapNumber: Int?, row: Int = 0
     ) {
         self.position = position
         self.carNumber = carNumber
@@ -28,6 +30,7 @@ public struct ResultRow: Sendable, Equatable {
         self.laps = laps
         self.totalTimeMs = totalTimeMs
         self.gapFirst = gapFirst
+        self.gapPrevious = gapPrevious
         self.bestLapMs = bestLapMs
         self.bestLapNumber = bestLapNumber
         self.row = row

@@ -19,6 +19,7 @@ public enum ResultsReader {
         let lapsColumn = file.column("LAPS")
         let totalColumn = file.column(anyOf: ["TOTAL_TIME", "ELAPSED"])
         let gapColumn = file.column("GAP_FIRST")
+        let previousColumn = file.column("GAP_PREVIOUS")
         let bestTimeColumn = file.column(anyOf: ["FL_TIME", "BEST_LAP_TIME"])
         let bestNumberColumn = file.column(anyOf: ["FL_LAPNUM", "BEST_LAP_NUM"])
 
@@ -57,6 +58,7 @@ public enum ResultsReader {
                     status: record[statusColumn].trimmingCharacters(in: .whitespaces), laps: laps,
                     totalTimeMs: TRDTime.parseDuration(record[totalColumn]),
                     gapFirst: record[gapColumn].trimmingCharacters(in: .whitespaces),
+                    gapPrevious: record[previousColumn].trimmingCharacters(in: .whitespaces),
                     bestLapMs: TRDTime.parseDuration(record[bestTimeColumn]),
                     bestLapNumber: (bestNumber ?? 0) > 0 ? bestNumber : nil, row: row))
         }
