@@ -93,8 +93,8 @@ struct VehicleCarMatcherTests {
         }
     }
 
-    @Test("assigns greedily one-to-one and rejects a pair hitting fewer than half of the vehicle's events")
-    func greedyAndThreshold() {
+    @Test("assigns one-to-one by least total misfit and rejects a pair hitting fewer than half of the events")
+    func oneToOneAndThreshold() {
         // Car 1 crosses at 0, 100, 200, 300 s; car 2 at 0.5, 100.5, 200.5, 300.5 s.
         let laps = (0..<4).flatMap { lap in
             [Self.crossing(car: 1, at: Int64(lap) * 100_000), Self.crossing(car: 2, at: Int64(lap) * 100_000 + 500)]
@@ -105,7 +105,7 @@ struct VehicleCarMatcherTests {
         let b = (0..<4).map { Self.lapEnd("B", number: 1, at: Int64($0) * 100_000 + 200) }
         let matcher = VehicleCarMatcher()
 
-        // All four pairs have 4 hits; A→1 (median 0.1 s) goes first, so B can only take car 2 (0.3 s).
+        // All four pairs have 4 hits; A→1 + B→2 misfit 4 × 0.1 + 4 × 0.3 s beats A→2 + B→1 (4 × 0.4 + 4 × 0.2 s).
         let both = matcher.match(lapEnds: a + b, laps: laps)
         #expect(both.mapValues(\.carNumber) == ["A": 1, "B": 2])
         #expect(both["A"]?.medianDistanceMs == 100 && both["B"]?.medianDistanceMs == 300)
@@ -118,5 +118,49 @@ struct VehicleCarMatcherTests {
         #expect(matcher.match(lapEnds: d, laps: car1).isEmpty)
         let score = matcher.scores(lapEnds: d, laps: car1).first
         #expect(score?.hits == 1 && score?.events == 3 && score?.isAcceptable == false)
+    }
+
+    @Test("best total fit beats best pair first: the closest-looking pair is not taken when it costs more overall")
+    func bestTotalFit() {
+        // Car 1 crosses at 100, 200, 300, 400 s; car 2 0.4 s later each time.
+        let laps = (1...4).flatMap { lap in
+            [Self.crossing(car: 1, at: Int64(lap) * 100_000), Self.crossing(car: 2, at: Int64(lap) * 100_000 + 400)]
+        }
+        // A is 0.1 s after car 1 (0.3 s before car 2); B is 0.2 s before car 1 (0.6 s before car 2).
+        let a = (1...4).map { Self.lapEnd("A", number: nil, at: Int64($0) * 100_000 + 100) }
+        let b = (1...4).map { Self.lapEnd("B", number: nil, at: Int64($0) * 100_000 - 200) }
+        let matcher = VehicleCarMatcher()
+        let misfit = Dictionary(
+            uniqueKeysWithValues: matcher.scores(lapEnds: a + b, laps: laps).map {
+                ("\($0.vehicleID)\($0.carNumber)", $0.misfitMs)
+            })
+        #expect(misfit == ["A1": 400, "A2": 1_200, "B1": 800, "B2": 2_400])
+
+        // Best pair first takes A→1 (0.1 s) and leaves B car 2: 400 + 2400. The best total is A→2 + B→1: 2000.
+        #expect(matcher.match(lapEnds: a + b, laps: laps).mapValues(\.carNumber) == ["A": 2, "B": 1])
+    }
+
+    @Test("cars running nose to tail keep their own vehicles: vir R2 13/72 and road-america R1 7/55")
+    func noseToTail() throws {
+        // In barber, where these cars did not run together, the matcher (and the independent python script
+        // above) maps GR86-022-13 → 13, GR86-026-72 → 72, GR86-006-7 → 7, GR86-016-55 → 55.
+        let expected = ["GR86-022-13": 13, "GR86-026-72": 72, "GR86-006-7": 7, "GR86-016-55": 55]
+        for (track, race) in [("vir", 2), ("road-america", 1)] {
+            let data = try Self.load(track, race: race)
+            for (vehicle, car) in expected {
+                #expect(data.carByVehicle[vehicle] == car, "\(track) R\(race) \(vehicle)")
+            }
+            // Best pair first would have swapped them: GR86-026-72 hits car 13 once more than car 72 at vir R2.
+            let scores = VehicleCarMatcher().scores(lapEnds: data.lapEnds, laps: data.laps)
+            func score(_ vehicle: String, _ car: Int) -> VehicleCarMatcher.Score? {
+                scores.first { $0.vehicleID == vehicle && $0.carNumber == car }
+            }
+            if track == "vir" {
+                #expect(score("GR86-026-72", 13)!.hits == score("GR86-026-72", 72)!.hits + 1)
+                #expect(score("GR86-026-72", 72)!.misfitMs < score("GR86-026-72", 13)!.misfitMs)
+            } else {
+                #expect(score("GR86-006-7", 55)!.medianDistanceMs < score("GR86-006-7", 7)!.medianDistanceMs)
+            }
+        }
     }
 }

@@ -3,10 +3,16 @@
 /// The anonymised `vehicle_number` of the lap files often disagrees with the analysis file's `NUMBER`
 /// (barber R1: `GR86-060-2` is car 111, `GR86-004-78` is car 58), so the number is not trusted. Every
 /// (vehicle, car) pair is scored by how many of the vehicle's lap_end timestamps fall within
-/// `toleranceMs` of one of the car's crossings (hits) and by the median distance from each timestamp to
-/// the car's nearest crossing. Pairs are then taken greedily — most hits first, then smallest median,
-/// then vehicle id and car number for a stable order — using each vehicle and each car once, and a pair
-/// is only accepted when its hits reach half of the vehicle's events.
+/// `toleranceMs` of one of the car's crossings (hits), by the median distance from each timestamp to the
+/// car's nearest crossing, and by its misfit: the sum over the vehicle's events of that distance capped at
+/// `toleranceMs` (a miss costs the full tolerance). A pair is only acceptable when its hits reach half of
+/// the vehicle's events. The assignment is the one-to-one choice of acceptable pairs with the smallest
+/// total misfit, a vehicle left unassigned costing all its events as misses (the Hungarian method).
+///
+/// Best total fit, not best pair first: two cars running nose to tail hit each other's crossings too, and
+/// taking the single best-looking pair first (most hits, then smallest median) swapped vir R2 cars 13/72
+/// (`GR86-026-72` hit 21 of car 13's crossings, one more than of its own car's, at a worse median) and
+/// road-america R1 cars 7/55.
 public struct VehicleCarMatcher: Sendable {
     /// How well one vehicle's lap_end events line up with one car's crossings.
     public struct Score: Sendable, Equatable {
@@ -18,13 +24,19 @@ public struct VehicleCarMatcher: Sendable {
         public var events: Int
         /// Median over the vehicle's events of the distance to the car's nearest crossing.
         public var medianDistanceMs: Int64
+        /// Sum over the vehicle's events of the distance to the car's nearest crossing, each capped at the
+        /// tolerance: what the assignment minimises.
+        public var misfitMs: Int64
 
-        public init(vehicleID: String, carNumber: Int, hits: Int, events: Int, medianDistanceMs: Int64) {
+        public init(
+            vehicleID: String, carNumber: Int, hits: Int, events: Int, medianDistanceMs: Int64, misfitMs: Int64 = 0
+        ) {
             self.vehicleID = vehicleID
             self.carNumber = carNumber
             self.hits = hits
             self.events = events
             self.medianDistanceMs = medianDistanceMs
+            self.misfitMs = misfitMs
         }
 
         /// At least half of the vehicle's events hit one of the car's crossings.
@@ -41,18 +53,96 @@ public struct VehicleCarMatcher: Sendable {
     ///   - lapEnds: lap_end events (other kinds are ignored), `timestampMs` in UTC.
     ///   - laps: analysis laps with `crossedMs` in UTC; laps without a car number are ignored.
     public func match(lapEnds: [LapEvent], laps: [LapRecord]) -> [String: Score] {
-        var usedCars: Set<Int> = []
+        let acceptable = scores(lapEnds: lapEnds, laps: laps).filter(\.isAcceptable)
+        let vehicles = Array(Set(acceptable.map(\.vehicleID))).sorted()
+        let cars = Array(Set(acceptable.map(\.carNumber))).sorted()
+        guard !vehicles.isEmpty else { return [:] }
+
+        // Square cost matrix: vehicles + one "no car" row per car, cars + one "no car" column per vehicle.
+        // A vehicle in a "no car" column pays all its events as misses; "no car" rows cost nothing.
+        let size = vehicles.count + cars.count
+        let vehicleIndex = Dictionary(uniqueKeysWithValues: vehicles.enumerated().map { ($1, $0) })
+        let carIndex = Dictionary(uniqueKeysWithValues: cars.enumerated().map { ($1, $0) })
+        let forbidden = Int64(1) << 50
+        var cost = Array(repeating: Array(repeating: Int64(0), count: size), count: size)
+        var events: [Int] = Array(repeating: 0, count: vehicles.count)
+        for score in acceptable { events[vehicleIndex[score.vehicleID]!] = score.events }
+        for row in 0..<vehicles.count {
+            for column in 0..<cars.count { cost[row][column] = forbidden }
+            for column in cars.count..<size { cost[row][column] = Int64(events[row]) * toleranceMs }
+        }
+        var byPair: [String: [Int: Score]] = [:]
+        for score in acceptable {
+            cost[vehicleIndex[score.vehicleID]!][carIndex[score.carNumber]!] = score.misfitMs
+            byPair[score.vehicleID, default: [:]][score.carNumber] = score
+        }
+
         var assignment: [String: Score] = [:]
-        for score in scores(lapEnds: lapEnds, laps: laps) where score.isAcceptable {
-            guard assignment[score.vehicleID] == nil, !usedCars.contains(score.carNumber) else { continue }
-            assignment[score.vehicleID] = score
-            usedCars.insert(score.carNumber)
+        for (row, column) in Self.cheapestAssignment(cost).enumerated() where row < vehicles.count {
+            guard column < cars.count, let score = byPair[vehicles[row]]?[cars[column]] else { continue }
+            assignment[vehicles[row]] = score
         }
         return assignment
     }
 
-    /// Scores of every (vehicle, car) pair in greedy order: hits descending, then median ascending,
-    /// then vehicle id and car number ascending.
+    /// For a square cost matrix, the column of each row in an assignment of least total cost (the Hungarian
+    /// method with potentials, O(n³)).
+    static func cheapestAssignment(_ cost: [[Int64]]) -> [Int] {
+        let size = cost.count
+        let infinity = Int64.max / 4
+        // 1-based arrays; column 0 is the free slot the augmenting path starts from.
+        var rowPotential = Array(repeating: Int64(0), count: size + 1)
+        var columnPotential = Array(repeating: Int64(0), count: size + 1)
+        var rowOfColumn = Array(repeating: 0, count: size + 1)
+        var way = Array(repeating: 0, count: size + 1)
+
+        for row in 1...size {
+            rowOfColumn[0] = row
+            var column = 0
+            var slack = Array(repeating: infinity, count: size + 1)
+            var used = Array(repeating: false, count: size + 1)
+            repeat {
+                used[column] = true
+                let current = rowOfColumn[column]
+                var delta = infinity
+                var next = 0
+                for candidate in 1...size where !used[candidate] {
+                    let reduced = cost[current - 1][candidate - 1] - rowPotential[current] - columnPotential[candidate]
+                    if reduced < slack[candidate] {
+                        slack[candidate] = reduced
+                        way[candidate] = column
+                    }
+                    if slack[candidate] < delta {
+                        delta = slack[candidate]
+                        next = candidate
+                    }
+                }
+                for candidate in 0...size {
+                    if used[candidate] {
+                        rowPotential[rowOfColumn[candidate]] += delta
+                        columnPotential[candidate] -= delta
+                    } else {
+                        slack[candidate] -= delta
+                    }
+                }
+                column = next
+            } while rowOfColumn[column] != 0
+
+            // Flip the augmenting path back to the free column.
+            repeat {
+                let previous = way[column]
+                rowOfColumn[column] = rowOfColumn[previous]
+                column = previous
+            } while column != 0
+        }
+
+        var columnOfRow = Array(repeating: 0, count: size)
+        for column in 1...size where rowOfColumn[column] > 0 { columnOfRow[rowOfColumn[column] - 1] = column - 1 }
+        return columnOfRow
+    }
+
+    /// Scores of every (vehicle, car) pair, best-looking first: hits descending, then median ascending, then
+    /// vehicle id and car number ascending (for reading; the assignment uses `misfitMs`).
     public func scores(lapEnds: [LapEvent], laps: [LapRecord]) -> [Score] {
         let timesByVehicle = Dictionary(grouping: lapEnds.filter { $0.kind == .end }, by: \.vehicleID)
             .mapValues { $0.map(\.timestampMs) }
@@ -69,7 +159,8 @@ public struct VehicleCarMatcher: Sendable {
                 scores.append(
                     Score(
                         vehicleID: vehicleID, carNumber: car, hits: distances.filter { $0 <= toleranceMs }.count,
-                        events: times.count, medianDistanceMs: Self.median(ofSorted: distances)))
+                        events: times.count, medianDistanceMs: Self.median(ofSorted: distances),
+                        misfitMs: distances.reduce(0) { $0 + min($1, toleranceMs) }))
             }
         }
         return scores.sorted {
