@@ -28,6 +28,9 @@ public struct RaceData: Sendable {
     /// (`GR86-060-2: vehicle_number 2 but its crossings match car 111 (26 of 27 within 1 s, median 0.17 s)`),
     /// including vehicles left unmapped.
     public var mappingNotes: [String] = []
+    /// How far the lap_end clock runs ahead of the timing sheet (`VehicleCarMatcher.clockOffset`); lap_end
+    /// times are shifted back by it before vehicles are matched to cars. 0 when the clocks agree within 1 s.
+    public var lapEndClockOffsetMs: Int64 = 0
 
     public init(files: RaceFiles) { self.files = files }
 
@@ -182,8 +185,17 @@ public struct RaceData: Sendable {
     /// vehicles seen only in lap_start/lap_time) fall back to a free `vehicle_number` on the sheet.
     /// Writes `carByVehicle`, `vehiclesByCar`, `matchedByCrossing` and `mappingNotes`.
     private mutating func mapVehiclesByCrossing() {
+        // A lap_end clock running seconds off the timing sheet (cota) is set right first.
         let matcher = VehicleCarMatcher()
-        let matches = matcher.match(lapEnds: lapEnds, laps: laps)
+        var events = lapEnds
+        if let offset = matcher.clockOffset(lapEnds: lapEnds, laps: laps) {
+            lapEndClockOffsetMs = offset
+            for index in events.indices { events[index].timestampMs -= offset }
+            mappingNotes.append(
+                "lap_end clock runs \(Self.seconds(abs(offset))) \(offset > 0 ? "ahead of" : "behind") the timing "
+                    + "sheet's HOUR; lap_end times shifted by that before matching vehicles to cars")
+        }
+        let matches = matcher.match(lapEnds: events, laps: laps)
         for (vehicleID, score) in matches {
             carByVehicle[vehicleID] = score.carNumber
             matchedByCrossing[vehicleID] = score.carNumber

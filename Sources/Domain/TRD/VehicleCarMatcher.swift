@@ -141,6 +141,75 @@ public struct VehicleCarMatcher: Sendable {
         return columnOfRow
     }
 
+    /// How far the lap_end clock runs ahead of the timing sheet's crossings (negative: behind), when that is
+    /// at least `toleranceMs` — a clock that far off leaves no event within the tolerance of its own car
+    /// (cota: lap_end ~7.3 s ahead of `HOUR`). Nil when the clocks agree to within the tolerance or there is
+    /// nothing to compare.
+    ///
+    /// Of all differences between a lap_end time and a crossing up to `maxClockOffsetMs` apart, the 500 ms
+    /// span holding the most (ties: the one nearest zero) gives a first shift; the offset is then the median
+    /// signed distance from each shifted event to its nearest crossing, over the events within the tolerance.
+    public func clockOffset(lapEnds: [LapEvent], laps: [LapRecord]) -> Int64? {
+        let events = lapEnds.filter { $0.kind == .end }.map(\.timestampMs)
+        let crossings = laps.filter { $0.carNumber != nil }.map(\.crossedMs).sorted()
+        guard !events.isEmpty, !crossings.isEmpty else { return nil }
+
+        // Every event-minus-crossing difference within the search range, sorted; the 500 ms span holding
+        // the most of them (ties: nearest zero) is where the clocks line up.
+        var differences: [Int64] = []
+        for event in events {
+            var index = Self.firstIndex(notBelow: event - Self.maxClockOffsetMs, in: crossings)
+            while index < crossings.count, crossings[index] <= event + Self.maxClockOffsetMs {
+                differences.append(event - crossings[index])
+                index += 1
+            }
+        }
+        differences.sort()
+        var best: (hits: Int, shift: Int64) = (-1, 0)
+        var low = 0
+        for high in differences.indices {
+            while differences[high] - differences[low] > 500 { low += 1 }
+            let hits = high - low + 1
+            let shift = (differences[low] + differences[high]) / 2
+            if hits > best.hits || (hits == best.hits && abs(shift) < abs(best.shift)) { best = (hits, shift) }
+        }
+        let signed = events.compactMap { event -> Int64? in
+            let shifted = event - best.shift
+            let nearest = Self.nearest(shifted, in: crossings)
+            return abs(shifted - nearest) <= toleranceMs ? event - nearest : nil
+        }.sorted()
+        guard !signed.isEmpty else { return nil }
+        let offset = Self.median(ofSorted: signed)
+        return abs(offset) >= toleranceMs ? offset : nil
+    }
+
+    /// Largest lap_end clock offset `clockOffset` looks for.
+    public static let maxClockOffsetMs: Int64 = 30_000
+
+    /// Index of the first element of sorted `values` that is ≥ `value` (`values.count` when none is).
+    static func firstIndex(notBelow value: Int64, in values: [Int64]) -> Int {
+        var low = 0
+        var high = values.count
+        while low < high {
+            let mid = (low + high) / 2
+            if values[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The element of sorted, non-empty `values` nearest to `value`.
+    static func nearest(_ value: Int64, in values: [Int64]) -> Int64 {
+        var low = 0
+        var high = values.count
+        while low < high {
+            let mid = (low + high) / 2
+            if values[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        if low == values.count { return values[low - 1] }
+        if low > 0, value - values[low - 1] < values[low] - value { return values[low - 1] }
+        return values[low]
+    }
+
     /// Scores of every (vehicle, car) pair, best-looking first: hits descending, then median ascending, then
     /// vehicle id and car number ascending (for reading; the assignment uses `misfitMs`).
     public func scores(lapEnds: [LapEvent], laps: [LapRecord]) -> [Score] {
