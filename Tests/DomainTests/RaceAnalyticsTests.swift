@@ -58,6 +58,10 @@ struct RaceAnalyticsTests {
             #expect(pace.topSpeedKph == car.topSpeedKph, "car \(car.carLabel)")
             #expect(pace.greenLaps == car.greenLaps && pace.cautionLaps == car.cautionLaps, "car \(car.carLabel)")
             #expect(pace.pitLaps == car.pitLaps, "car \(car.carLabel)")
+            #expect(pace.consistencyMs == car.consistencyMs && pace.cleanLaps == car.cleanLaps, "car \(car.carLabel)")
+            #expect(pace.meanCleanLapMs == car.meanCleanLapMs, "car \(car.carLabel)")
+            #expect(pace.s1DeltaMs == car.s1DeltaMs && pace.s2DeltaMs == car.s2DeltaMs, "car \(car.carLabel)")
+            #expect(pace.s3DeltaMs == car.s3DeltaMs, "car \(car.carLabel)")
             compared += 1
         }
         #expect(compared >= 10)

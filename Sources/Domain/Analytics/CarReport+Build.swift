@@ -23,6 +23,18 @@ extension CarReport {
             if lap.flag == "GF" || lap.flag == "FF" { greenLaps += 1 } else if !lap.flag.isEmpty { cautionLaps += 1 }
             if lap.pitIn || lap.pitTimeMs != nil { pitLaps.append(lap.lap) }
         }
+        // Consistency as `CarPace` defines it, from the same laps.
+        let records = ordered.map { lap in
+            LapRecord(
+                carNumber: lap.carNumber, lap: lap.lap, lapTimeMs: lap.lapTimeMs, crossedMs: 0, s1Ms: lap.s1Ms,
+                s2Ms: lap.s2Ms, s3Ms: lap.s3Ms, flag: lap.flag, pitIn: lap.pitIn, pitTimeMs: lap.pitTimeMs,
+                source: .analysis)
+        }
+        let pace = CarPace(carKey: displayName, laps: records)
+        cleanLaps = pace.cleanLaps
+        meanCleanLapMs = pace.meanCleanLapMs
+        consistencyMs = pace.consistencyMs
+
         let green = ordered.filter { $0.lap >= 2 && $0.flag == "GF" && !$0.pitIn && $0.pitTimeMs == nil }
         medianGreenLapMs = Self.median(green.map(\.lapTimeMs))
         refreshText()

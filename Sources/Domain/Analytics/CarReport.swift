@@ -24,6 +24,15 @@ public struct CarReport: Codable, Sendable, Equatable {
     public var bestS1Ms: Int64?
     public var bestS2Ms: Int64?
     public var bestS3Ms: Int64?
+    /// The car's best S1/S2/S3 minus the best of that sector over every car (0 = session best).
+    public var s1DeltaMs: Int64?
+    public var s2DeltaMs: Int64?
+    public var s3DeltaMs: Int64?
+    /// Clean laps (`CarPace`: lap 2+, green, no pit, within 107 % of the car's fastest such lap), their mean
+    /// and their standard deviation (consistency; lower is steadier).
+    public var cleanLaps: Int
+    public var meanCleanLapMs: Int64?
+    public var consistencyMs: Int64?
     /// Highest `TOP_SPEED`; nil where the files leave it empty (every sebring and vir row).
     public var topSpeedKph: Double?
     /// Median of laps 2+ under green (`GF`), not crossing the line in the pit and without pit time.
@@ -66,6 +75,7 @@ public struct CarReport: Codable, Sendable, Equatable {
         lapsCompleted = 0
         greenLaps = 0
         cautionLaps = 0
+        cleanLaps = 0
         pitLaps = []
         laps = []
     }

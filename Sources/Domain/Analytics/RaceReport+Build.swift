@@ -24,6 +24,14 @@ extension RaceReport {
         let unmatched = attachResults(data.results, to: &cars)
         for row in unmatched { cars.append(CarReport(resultsOnly: row)) }
         assignOnTrackPositions(&cars)
+        let sessionS1 = cars.compactMap(\.bestS1Ms).min()
+        let sessionS2 = cars.compactMap(\.bestS2Ms).min()
+        let sessionS3 = cars.compactMap(\.bestS3Ms).min()
+        for index in cars.indices {
+            cars[index].s1DeltaMs = cars[index].bestS1Ms.flatMap { best in sessionS1.map { best - $0 } }
+            cars[index].s2DeltaMs = cars[index].bestS2Ms.flatMap { best in sessionS2.map { best - $0 } }
+            cars[index].s3DeltaMs = cars[index].bestS3Ms.flatMap { best in sessionS3.map { best - $0 } }
+        }
         var vehicleNotes: [String] = []
         assignVehicles(&cars, entries: entries, data: data, notes: &vehicleNotes)
         cars.sort(by: reportOrder)
