@@ -84,6 +84,15 @@ struct RaceAnalyticsTests {
         }
         #expect(compared >= 15)
         #expect(byKey["22"]?.gapToLeaderMs == 2_740 && byKey["72"]?.gapToAheadMs == 7_915)
+
+        // Lapped cars: `1 Lap`, `14 Laps` in GAP_FIRST is lapsBehindLeader (car 18: 26 laps, car 88: 13).
+        var lapped = 0
+        for row in data.results where row.gapFirst.hasSuffix("Lap") || row.gapFirst.hasSuffix("Laps") {
+            let laps = Int(row.gapFirst.split(separator: " ")[0])
+            #expect(byKey[String(row.carNumber)]?.lapsBehindLeader == laps, "car \(row.carNumber) \(row.gapFirst)")
+            lapped += 1
+        }
+        #expect(lapped == 2)
     }
 
     /// `+2.740` → 2740; `-` (the leader) → nil.

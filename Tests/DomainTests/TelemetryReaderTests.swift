@@ -18,6 +18,8 @@ struct TelemetryReaderTests {
         #expect(first.value == 0.34600000000000003)
         #expect(first.metaTimeMs == TRDTime.parseISO("2025-09-06T18:40:41.926Z"))
         #expect(first.ecuTimeMs == TRDTime.parseISO("2025-09-05T00:28:20.593Z"))
+        // SOURCES.md item 19: the ECU clock runs 1 d 18:12:21 behind meta_time in this session.
+        #expect(first.metaTimeMs - first.ecuTimeMs == ((24 + 18) * 3_600 + 12 * 60 + 21) * 1_000 + 333)
         let second = samples[1]
         #expect(second.channel == "accy_can")
         #expect(second.value == -0.074)
