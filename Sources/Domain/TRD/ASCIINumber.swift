@@ -13,8 +13,8 @@ enum ASCIINumber {
     /// `Double(String(decoding: bytes, as: UTF8.self))`, computed faster for plain decimals.
     ///
     /// `-?digits(.digits)?` with at most 2^53 as its digits and at most 22 after the point is one exactly
-    /// rounded division (both operands are exact doubles); other plain decimals go to `strtod`, which is what
-    /// `Double(String)` calls on this platform; anything else (exponents, `nan`, `inf`, hex, junk) is handed to
+    /// rounded division (both operands are exact doubles); other plain decimals go to `strtod` (while the
+    /// locale's decimal point is `.`), which reads them as `Double(String)` does on this platform; anything else (exponents, `nan`, `inf`, hex, junk) is handed to
     /// `Double(String)` itself.
     static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let count = bytes.count
@@ -51,9 +51,13 @@ enum ASCIINumber {
         return strtodPlain(bytes)
     }
 
-    /// `strtod` on a plain decimal, via a NUL-terminated copy on the stack.
+    /// `strtod` on a plain decimal, via a NUL-terminated copy on the stack. `Double(String)` reads in the C
+    /// locale; `strtod` reads in the thread's, so it is only used while that locale's decimal point is `.`
+    /// (always, unless something called `setlocale`), and `Double(String)` is used otherwise.
     private static func strtodPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard bytes.count < 64 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+        guard bytes.count < 64, let radix = nl_langinfo(nl_item(RADIXCHAR)), radix[0] == 0x2E, radix[1] == 0 else {
+            return Double(String(decoding: bytes, as: UTF8.self))
+        }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { text in
             for index in 0..<bytes.count { text[index] = CChar(bitPattern: bytes[index]) }
             text[bytes.count] = 0

@@ -50,7 +50,7 @@ struct ByteLineSource {
 
     /// Opens `path` for reading; nil with `errno` set when it cannot be opened.
     init?(path: String) {
-        descriptor = open(path, O_RDONLY)
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         capacity = ByteLineSource.chunkSize
         storage = Storage(descriptor: descriptor, capacity: capacity)
