@@ -105,4 +105,17 @@ struct TelemetryScannerAgreementTests {
         let (_, ledger) = try compare(url)
         #expect(ledger.count(reason: "duplicate row") >= 1)
     }
+
+    @Test("agrees on a 3 MiB line (the read buffer grows) between good rows, and a last line without newline")
+    func hugeLine() throws {
+        let header = "lap,meta_time,telemetry_name,telemetry_value,timestamp,vehicle_id\n"
+        let good = "2,2025-09-06T18:40:41.926Z,speed,120.5,2025-09-05T00:28:20.593Z,GR86-1-2\n"
+        let huge = "2,2025-09-06T18:40:41.926Z,speed," + String(repeating: "9", count: 3 << 20) + ",x,GR86-1-2\n"
+        let last = "3,2025-09-06T18:40:42.000Z,gear,3,2025-09-05T00:28:21.000Z,GR86-1-2"
+        let url = try TestData.temporaryFile("huge_telemetry.csv", header + good + huge + good + last)
+        let (samples, ledger) = try compare(url)
+        #expect(samples == 2)
+        #expect(ledger.count(reason: "duplicate row") == 1)
+        #expect(ledger.count(reason: "non-numeric telemetry_value") == 1, "3 M nines overflow to infinity")
+    }
 }
