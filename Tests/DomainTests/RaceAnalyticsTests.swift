@@ -220,4 +220,29 @@ struct RaceAnalyticsTests {
         #expect(early.vehicleID == vehicle && early.position == nil && early.lap == expected.lap)
         #expect(early.speedKph == expected.speedKph && early.telemetryTimeMs == expected.timeMs)
     }
+
+    @Test("a faster car just ahead is an overcut threat; a slower car behind is no undercut threat (by hand)")
+    func threatsByHand() {
+        // Car 1 laps in 100.0 s, car 2 in 100.5 s; both start together, car 2 crosses 1.0 s later on lap 1.
+        func lap(_ car: Int, _ number: Int, _ crossed: Int64, _ time: Int64) -> LapRecord {
+            LapRecord(carNumber: car, lap: number, lapTimeMs: time, crossedMs: crossed, flag: "GF", source: .analysis)
+        }
+        var laps: [LapRecord] = []
+        for number in 1...6 {
+            laps.append(lap(1, number, Int64(number) * 100_000, 100_000))
+            laps.append(lap(2, number, Int64(number) * 100_500 + 500, 100_500))
+        }
+        let gaps = CompetitorGap.all(laps: laps)
+        #expect(gaps.map(\.carKey) == ["1", "2"])
+        // Gap after lap 6: (6 × 100.5 + 0.5) − 6 × 100 = 3.5 s: outside the 3 s window.
+        #expect(gaps[1].gapToAheadMs == 3_500 && gaps[1].overcutThreatFrom == nil)
+        // Pace over laps 2–6 (lap 1 is never clean): 100.0 s and 100.5 s; car 2 loses 0.5 s a lap.
+        #expect(gaps[0].paceMs == 100_000 && gaps[1].paceMs == 100_500)
+        #expect(gaps[1].closingOnAheadMsPerLap == -500 && gaps[1].lapsToContact == nil)
+
+        // As of lap 4 the gap was (4 × 100.5 + 0.5) − 400 = 2.5 s: inside the window, car 1 faster.
+        let atLap4 = CompetitorGap.all(laps: laps, asOfMs: 4 * 100_500 + 500)
+        #expect(atLap4[1].gapToAheadMs == 2_500 && atLap4[1].overcutThreatFrom == "1")
+        #expect(atLap4[0].undercutThreatFrom == nil)
+    }
 }
