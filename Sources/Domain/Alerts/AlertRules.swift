@@ -167,7 +167,7 @@ public struct AlertRules: Sendable {
         return vehicleID.isEmpty ? "unknown" : vehicleID
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.1f", value)
     }
 

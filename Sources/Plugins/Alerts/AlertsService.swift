@@ -5,7 +5,11 @@ import RoadSenseProtocol
 import RoadSenseStore
 
 /// `alerts.CheckConditions`: request `AlertRequest`, response `AlertResult`.
-/// Alert ids are natural keys, so the host's upsert de-duplicates a condition found again.
+/// Alert ids are natural keys, so the host's upsert de-duplicates a condition found again. The rules with memory
+/// (hysteresis and hold, each car's last minute of frames, escalation) live in one `AlertMonitor` on this
+/// service's work thread; it reads the frames and weather stored since the last check and what the store knows of
+/// earlier alerts (first raised, acknowledged). `--set escalate-after-minutes=M` (default 5): a WARNING still
+/// raised and not acknowledged that long becomes CRITICAL (docs/alerts.md).
 ///
 /// `alerts.AcknowledgeStale`: request `MaintenanceRequest`, response `MaintenanceResult`. Marks acknowledged
 /// the alerts nobody has seen raised again for `--set stale-alert-hours=H` (default 2 h): the condition has
@@ -13,21 +17,41 @@ import RoadSenseStore
 final class AlertsService: PluginService {
     let name = "alerts"
     let methods = ["alerts.CheckConditions", "alerts.AcknowledgeStale"]
-    private let rules = AlertRules()
+    private var monitor = AlertMonitor()
     private var store: RaceStore?
     private var staleAfterMs: Int64 = 0
+    /// Race time of the previous check: frames stored since then are new to the monitor.
+    private var lastCheckMs: Int64?
 
     func start(options: PluginOptions, logger: Logger) throws {
         staleAfterMs = Int64(try options.positiveNumber("stale-alert-hours", default: 2) * 3_600_000)
+        monitor.settings.escalateAfterMs = Int64(
+            try options.positiveNumber("escalate-after-minutes", default: 5) * 60_000)
         store = try openStore(options.store)
     }
 
     func handle(method: String, payload: [UInt8], context: CallContext) throws -> [UInt8] {
         if method == "alerts.AcknowledgeStale" { return try acknowledgeStale(payload) }
         let request = try AlertRequest(wire: payload)
-        let alerts = rules.evaluate(
-            states: request.states, laps: request.laps, feeds: request.feeds, nowMs: request.nowMs)
-        return AlertResult(alerts: alerts).encoded()
+        guard let store else { throw PluginError(.failedPrecondition, "the store is not open") }
+        let now = request.nowMs
+        // A little overlap with the previous check: the monitor skips frames it already has.
+        let framesSince = (lastCheckMs ?? now - monitor.settings.historyMs) - 2_000
+        let input: AlertMonitor.Input
+        do {
+            input = AlertMonitor.Input(
+                states: request.states, laps: request.laps, feeds: request.feeds,
+                frames: try store.frames(since: framesSince),
+                weather: try store.weather(since: now - monitor.settings.weatherWindowMs),
+                known: Dictionary(
+                    try store.alertRecords(openOnly: false, carNumber: nil).map { ($0.alert.alertID, $0.status) }
+                ) { first, _ in first },
+                nowMs: now)
+        } catch {
+            throw PluginError.store(error, doing: "reading frames, weather and earlier alerts for the alert rules")
+        }
+        lastCheckMs = now
+        return AlertResult(alerts: monitor.check(input)).encoded()
     }
 
     private func acknowledgeStale(_ payload: [UInt8]) throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import PluginRuntime
 
-// roadsense-alerts: threshold, lap-time-drop, stale-feed and caution rules with severities.
+// roadsense-alerts: threshold, stuck-sensor, brake-imbalance, lap- and sector-time, stale-feed, weather and caution
+// rules with severities, hysteresis and escalation (docs/alerts.md).
 PluginWorker.main(service: AlertsService())

@@ -55,6 +55,15 @@ public protocol RaceStore: AnyObject {
     func acknowledgeAlerts(lastRaisedBefore timeMs: Int64, nowMs: Int64) throws -> Int
     /// Alerts acknowledged so far (alert id → when).
     func acknowledgedAlerts() throws -> [String: Int64]
+    /// Stored alerts with their history, most recently raised first; `openOnly`: not acknowledged; `carNumber`:
+    /// that car's only.
+    func alertRecords(openOnly: Bool, carNumber: Int?) throws -> [AlertRecord]
+    /// Marks one alert acknowledged at `nowMs` (an earlier acknowledgement keeps its time) with `note` (nil keeps
+    /// the note it has); false when no alert has that id.
+    func acknowledgeAlert(id: String, note: String?, nowMs: Int64) throws -> Bool
+    /// Car frames received (`time_ms`) at or after `timeMs`, by vehicle then car clock: what the alert rules
+    /// watch for stuck sensors and brake imbalance.
+    func frames(since timeMs: Int64) throws -> [CarFrame]
 
     // Results of the periodic analytics, weather and simulation jobs, keyed by kind and time.
     func upsertReport(_ report: AnalyticsReport) throws

@@ -107,5 +107,12 @@ enum StoreSchema {
             );
             """
         ),
+        (
+            4, "alert acknowledgement notes",
+            """
+            ALTER TABLE alerts ADD COLUMN ack_note TEXT;
+            CREATE INDEX alerts_by_acknowledged ON alerts (acknowledged_ms);
+            """
+        ),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RaceDomain
 import RoadSenseProtocol
 import RoadSenseStore
 
@@ -8,21 +9,37 @@ import RoadSenseStore
 ///   ctl dead-letter show ID            one of them, with every attempt's error
 ///   ctl dead-letter retry ID           queue it again (fresh attempts); a running host picks it up
 ///   ctl dead-letter purge              delete them all
+///   ctl alerts [--open] [--car N]      stored alerts, newest first, with what raised them
+///   ctl ack ID [--note TEXT]           acknowledge one: it leaves the open list and no longer escalates
 struct CtlCommand {
     var words: [String]
     var store: StoreLocation
     var json: Bool
+    var openOnly = false
+    var carNumber: Int?
+    var note: String?
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> CtlCommand {
         var words: [String] = []
         var store: String?
         var configFile: String?
         var json = false
+        var openOnly = false
+        var carNumber: Int?
+        var note: String?
         while let argument = cursor.next() {
             switch argument {
             case "--store": store = try cursor.value(for: argument)
             case "--config": configFile = try cursor.value(for: argument)
             case "--json": json = true
+            case "--open": openOnly = true
+            case "--note": note = try cursor.value(for: argument)
+            case "--car":
+                let value = try cursor.value(for: argument)
+                guard let number = Int(value), number >= 0 else {
+                    throw HostError(.usage, "--car takes a race number such as 13, not '\(value)'")
+                }
+                carNumber = number
             case "--state":
                 words.append(argument)
                 words.append(try cursor.value(for: argument))
@@ -32,7 +49,9 @@ struct CtlCommand {
             }
         }
         let config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
-        return CtlCommand(words: words, store: try StoreLocation.parse(store ?? config.store), json: json)
+        return CtlCommand(
+            words: words, store: try StoreLocation.parse(store ?? config.store), json: json, openOnly: openOnly,
+            carNumber: carNumber, note: note)
     }
 
     /// The store, refused when it does not exist yet: a mistyped path must not look like an empty queue.
@@ -61,8 +80,23 @@ struct CtlCommand {
             return 0
         case "dead-letter":
             return try deadLetter(Array(words.dropFirst()), store: store, nowMs: now)
+        case "alerts":
+            guard words.count == 1 else { throw HostError(.usage, "ctl alerts [--open] [--car N] [--json]") }
+            let records = try store.alertRecords(openOnly: openOnly, carNumber: carNumber)
+            if json {
+                print(Self.json(records.map(Self.dictionary)))
+            } else if records.isEmpty {
+                print(openOnly ? "no open alerts" : "no alerts")
+            } else {
+                print(records.map(Self.lines).joined(separator: "\n"))
+            }
+            return 0
+        case "ack":
+            guard words.count == 2 else { throw HostError(.usage, "ctl ack ID [--note TEXT]") }
+            return try acknowledge(words[1], store: store, nowMs: now)
         default:
-            throw HostError(.usage, "ctl needs a subcommand: calls, dead-letter list|show ID|retry ID|purge")
+            throw HostError(
+                .usage, "ctl needs a subcommand: calls, dead-letter list|show ID|retry ID|purge, alerts, ack ID")
         }
     }
 
@@ -108,6 +142,46 @@ struct CtlCommand {
         default:
             throw HostError(.usage, "ctl dead-letter list | show ID | retry ID | purge")
         }
+    }
+
+    private func acknowledge(_ id: String, store: RaceStore, nowMs: Int64) throws -> Int32 {
+        guard try store.acknowledgeAlert(id: id, note: note, nowMs: nowMs),
+            let record = try store.alertRecords(openOnly: false, carNumber: nil).first(where: { $0.alert.alertID == id })
+        else {
+            throw HostError(.badInput, "no alert with id \(id) (see: roadsense ctl alerts --open)")
+        }
+        if json {
+            print(Self.json(Self.dictionary(record)))
+        } else {
+            let note = record.ackNote.map { " — note: \($0)" } ?? ""
+            print("acknowledged \(id) at \(Host.iso(record.acknowledgedMs ?? nowMs))\(note); it will not escalate")
+        }
+        return 0
+    }
+
+    /// Two lines per alert: what and when, then the message.
+    static func lines(_ r: AlertRecord) -> String {
+        let a = r.alert
+        let state = r.acknowledgedMs.map { "acknowledged \(Host.iso($0))" } ?? "OPEN"
+        let value = a.value.map { AlertRules.format($0) } ?? "—"
+        let threshold = a.threshold.map { AlertRules.format($0) } ?? "—"
+        let note = r.ackNote.map { "\n    note: \($0)" } ?? ""
+        return "\(a.severity.name.uppercased())  \(a.alertID)  \(state)\n"
+            + "    rule=\(a.rule) car=\(a.carNumber.map(String.init) ?? (a.vehicleID.isEmpty ? "—" : a.vehicleID)) "
+            + "lap=\(a.lap) channel=\(a.channel) value=\(value) threshold=\(threshold) "
+            + "first=\(Host.iso(r.firstRaisedMs)) last=\(Host.iso(r.lastRaisedMs)) seen=\(r.timesSeen)\n"
+            + "    \(a.message)\(note)"
+    }
+
+    static func dictionary(_ r: AlertRecord) -> [String: Any] {
+        let a = r.alert
+        return [
+            "alert_id": a.alertID, "vehicle_id": a.vehicleID, "car_number": a.carNumber ?? NSNull(), "rule": a.rule,
+            "severity": a.severity.name, "message": a.message, "lap": a.lap, "value": a.value ?? NSNull(),
+            "threshold": a.threshold ?? NSNull(), "channel": a.channel, "first_raised_ms": r.firstRaisedMs,
+            "last_raised_ms": r.lastRaisedMs, "times_seen": r.timesSeen,
+            "acknowledged_ms": r.acknowledgedMs ?? NSNull(), "ack_note": r.ackNote ?? NSNull(),
+        ]
     }
 
     static func line(_ c: CallRecord) -> String {

@@ -198,3 +198,68 @@ extension SQLiteRaceStore {
         return laps
     }
 }
+
+/// The pit wall's view of alerts (`roadsense ctl alerts` and `ctl ack`) and what the alert rules read back.
+extension SQLiteRaceStore {
+    public func alertRecords(openOnly: Bool, carNumber: Int?) throws -> [AlertRecord] {
+        var records: [AlertRecord] = []
+        // Conditions are left out rather than bound as NULL, so the SQL stays plain for PostgreSQL too.
+        var conditions: [String] = []
+        if openOnly { conditions.append("acknowledged_ms IS NULL") }
+        if carNumber != nil { conditions.append("car_number = ?") }
+        let sql = """
+            SELECT alert_id, vehicle_id, car_number, rule, severity, message, last_raised_ms, lap, value,
+              threshold, channel, first_raised_ms, times_seen, acknowledged_ms, ack_note
+            FROM alerts \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY last_raised_ms DESC, alert_id
+            """
+        let name = "alert_records\(openOnly ? "_open" : "")\(carNumber == nil ? "" : "_car")"
+        let values: [SQLiteValue?] = carNumber.map { [.integer(Int64($0))] } ?? []
+        try db.statement(name, sql).bind(values).query { r in
+            let alert = Alert(
+                alertID: r.string(0) ?? "", vehicleID: r.string(1) ?? "", carNumber: r.int(2),
+                rule: r.string(3) ?? "", severity: Severity(rawValue: r.int(4) ?? 1) ?? .info,
+                message: r.string(5) ?? "", raisedMs: r.int64(6) ?? 0, lap: r.int(7) ?? 0, value: r.double(8),
+                threshold: r.double(9), channel: r.string(10) ?? "")
+            records.append(
+                AlertRecord(
+                    alert: alert, firstRaisedMs: r.int64(11) ?? 0, lastRaisedMs: r.int64(6) ?? 0,
+                    timesSeen: r.int(12) ?? 0, acknowledgedMs: r.int64(13), ackNote: r.string(14)))
+        }
+        return records
+    }
+
+    public func acknowledgeAlert(id: String, note: String?, nowMs: Int64) throws -> Bool {
+        let sql = """
+            UPDATE alerts SET acknowledged_ms = COALESCE(acknowledged_ms, ?), ack_note = COALESCE(?, ack_note)
+            WHERE alert_id = ?
+            """
+        return try db.transaction {
+            try db.statement("acknowledge_alert", sql).bind([.integer(nowMs), note.map { .text($0) }, .text(id)])
+                .run()
+            let changed = db.changes
+            rowsWritten += changed
+            return changed > 0
+        }
+    }
+
+    public func frames(since timeMs: Int64) throws -> [CarFrame] {
+        var frames: [CarFrame] = []
+        let sql = """
+            SELECT vehicle_id, ecu_time_ms, time_ms, car_number, lap, lap_distance_m, speed_kph, throttle_pct,
+              brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, steering_deg, latitude_deg,
+              longitude_deg
+            FROM car_frames WHERE time_ms >= ? ORDER BY vehicle_id, ecu_time_ms
+            """
+        try db.statement("frames_since", sql).bind([.integer(timeMs)]).query { r in
+            frames.append(
+                CarFrame(
+                    vehicleID: r.string(0) ?? "", carNumber: r.int(3), timeMs: r.int64(2) ?? 0, lap: r.int(4) ?? 0,
+                    lapDistanceM: r.double(5), speedKph: r.double(6), throttlePct: r.double(7),
+                    brakeFrontBar: r.double(8), brakeRearBar: r.double(9), gear: r.int(10), rpm: r.double(11),
+                    accelLongG: r.double(12), accelLatG: r.double(13), steeringDeg: r.double(14),
+                    latitudeDeg: r.double(15), longitudeDeg: r.double(16), ecuTimeMs: r.int64(1)))
+        }
+        return frames
+    }
+}
