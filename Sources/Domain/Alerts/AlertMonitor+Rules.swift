@@ -19,8 +19,14 @@ extension AlertMonitor {
         let t = rules.thresholds
         let checks: [(channel: Channel, warning: Double, critical: Double, margin: Double)] = [
             (("nmot", "rpm", { $0.rpm }), t.rpmWarning, t.rpmCritical, settings.rpmClearMargin),
-            (("pbrake_f", "bar", { $0.brakeFrontBar }), t.brakeWarningBar, t.brakeCriticalBar, settings.brakeClearMarginBar),
-            (("pbrake_r", "bar", { $0.brakeRearBar }), t.brakeWarningBar, t.brakeCriticalBar, settings.brakeClearMarginBar),
+            (
+                ("pbrake_f", "bar", { $0.brakeFrontBar }), t.brakeWarningBar, t.brakeCriticalBar,
+                settings.brakeClearMarginBar
+            ),
+            (
+                ("pbrake_r", "bar", { $0.brakeRearBar }), t.brakeWarningBar, t.brakeCriticalBar,
+                settings.brakeClearMarginBar
+            ),
         ]
         let lap = frames.last?.lap ?? history[car]?.last?.lap ?? 0
         return checks.compactMap { check in
@@ -183,7 +189,9 @@ extension AlertMonitor {
         let first = crossings[start]
         let leaderLap = crossings[...start].map(\.lap).max() ?? first.lap
         var latestByCar: [String: LapRecord] = [:]
-        for lap in crossings { latestByCar[AlertRules.carKey(vehicleID: lap.vehicleID, carNumber: lap.carNumber)] = lap }
+        for lap in crossings {
+            latestByCar[AlertRules.carKey(vehicleID: lap.vehicleID, carNumber: lap.carNumber)] = lap
+        }
         let underCaution = latestByCar.values.filter { $0.flag == "FCY" }.count
         let firstCar = AlertRules.carKey(vehicleID: first.vehicleID, carNumber: first.carNumber)
         let since = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(first.crossedMs) / 1000))

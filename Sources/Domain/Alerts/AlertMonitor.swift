@@ -38,7 +38,7 @@ public struct AlertMonitor: Sendable {
         public var sectorBaselineLaps = 10
         public var sectorMinBaselineLaps = 3
         public var sectorRobustZ: Double = 5
-        public var sectorDropWarning: Double = 0.03
+        public var sectorDropWarning: Double = 0.05
         public var sectorDropCritical: Double = 0.10
         /// Track temperature change within `weatherWindowMs` (the 14 races' largest in 15 min is 3.3 °C).
         public var trackTempJumpC: Double = 5

@@ -146,7 +146,8 @@ struct CtlCommand {
 
     private func acknowledge(_ id: String, store: RaceStore, nowMs: Int64) throws -> Int32 {
         guard try store.acknowledgeAlert(id: id, note: note, nowMs: nowMs),
-            let record = try store.alertRecords(openOnly: false, carNumber: nil).first(where: { $0.alert.alertID == id })
+            let record = try store.alertRecords(openOnly: false, carNumber: nil).first(where: { $0.alert.alertID == id }
+            )
         else {
             throw HostError(.badInput, "no alert with id \(id) (see: roadsense ctl alerts --open)")
         }
