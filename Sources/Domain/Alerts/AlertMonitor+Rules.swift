@@ -176,36 +176,6 @@ extension AlertMonitor {
         }
     }
 
-    // MARK: - Caution
-
-    /// INFO while the latest crossing of the line was under full-course yellow. The caution is named by the
-    /// leader's lap when it came out (the most laps any car had completed at the first FCY crossing of the
-    /// current run of FCY crossings), so the alert keeps one id for the whole caution period.
-    func cautionAlerts(_ laps: [LapRecord], nowMs: Int64) -> [Alert] {
-        let crossings = laps.filter { !$0.flag.isEmpty }.sorted { ($0.crossedMs, $0.lap) < ($1.crossedMs, $1.lap) }
-        guard let last = crossings.last, last.flag == "FCY" else { return [] }
-        var start = crossings.count - 1
-        while start > 0, crossings[start - 1].flag == "FCY" { start -= 1 }
-        let first = crossings[start]
-        let leaderLap = crossings[...start].map(\.lap).max() ?? first.lap
-        var latestByCar: [String: LapRecord] = [:]
-        for lap in crossings {
-            latestByCar[AlertRules.carKey(vehicleID: lap.vehicleID, carNumber: lap.carNumber)] = lap
-        }
-        let underCaution = latestByCar.values.filter { $0.flag == "FCY" }.count
-        let firstCar = AlertRules.carKey(vehicleID: first.vehicleID, carNumber: first.carNumber)
-        let since = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(first.crossedMs) / 1000))
-        return [
-            Alert(
-                alertID: "caution/race/lap-\(leaderLap)", vehicleID: "", carNumber: nil, rule: "caution",
-                severity: .info,
-                message: "full-course yellow since the leader's lap \(leaderLap): car \(firstCar) crossed lap "
-                    + "\(first.lap) under FCY at \(since); \(underCaution) of \(latestByCar.count) cars' latest "
-                    + "laps under FCY",
-                raisedMs: nowMs, lap: leaderLap, value: Double(underCaution), threshold: nil, channel: "flag")
-        ]
-    }
-
     // MARK: - Weather
 
     /// Rain at the track (WARNING) and a track temperature change of `trackTempJumpC` within the weather window

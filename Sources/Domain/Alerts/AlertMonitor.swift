@@ -107,7 +107,7 @@ public struct AlertMonitor: Sendable {
         let fresh = remember(input)
         var alerts = rules.lapTimeDropAlerts(input.laps, nowMs: input.nowMs)
         alerts += rules.staleFeedAlerts(input.feeds, nowMs: input.nowMs)
-        alerts += cautionAlerts(input.laps, nowMs: input.nowMs)
+        alerts += rules.cautionAlerts(input.laps, nowMs: input.nowMs)
         alerts += sectorDropAlerts(input.laps, nowMs: input.nowMs)
         let cars = Set(fresh.keys).union(history.keys).sorted()
         for car in cars {

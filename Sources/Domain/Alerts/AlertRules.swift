@@ -1,6 +1,8 @@
 import Foundation
 
-/// The pit-wall alert rules: telemetry thresholds, lap-time drop, stale feed, caution.
+/// The pit-wall alert rules that need no memory: telemetry thresholds on one frame, lap-time drop, stale feed,
+/// caution. The alerts plugin runs them through `AlertMonitor`, which adds the rules with memory, hysteresis and
+/// escalation (docs/alerts.md); `evaluate` is the stateless set the Python example plugin mirrors.
 ///
 /// Every alert has a natural-key `alertID` (`rule/car/subject`) so evaluating the same situation
 /// again yields the same id and the consumer can de-duplicate. For the telemetry-based rules
@@ -122,25 +124,31 @@ public struct AlertRules: Sendable {
         }
     }
 
-    /// (d) INFO while the most recent crossings are under full-course yellow.
+    /// (d) INFO while the latest crossing of the line was under full-course yellow. The caution is named by the
+    /// leader's lap when it came out (the most laps any car had completed at the first FCY crossing of the
+    /// current run of FCY crossings), so the alert keeps one id for the whole caution period.
     func cautionAlerts(_ laps: [LapRecord], nowMs: Int64) -> [Alert] {
+        let crossings = laps.filter { !$0.flag.isEmpty }.sorted { ($0.crossedMs, $0.lap) < ($1.crossedMs, $1.lap) }
+        guard let last = crossings.last, last.flag == "FCY" else { return [] }
+        var start = crossings.count - 1
+        while start > 0, crossings[start - 1].flag == "FCY" { start -= 1 }
+        let first = crossings[start]
+        let leaderLap = crossings[...start].map(\.lap).max() ?? first.lap
         var latestByCar: [String: LapRecord] = [:]
-        for lap in laps {
-            let car = AlertRules.carKey(vehicleID: lap.vehicleID, carNumber: lap.carNumber)
-            if let known = latestByCar[car], known.crossedMs >= lap.crossedMs { continue }
-            latestByCar[car] = lap
+        for lap in crossings {
+            latestByCar[AlertRules.carKey(vehicleID: lap.vehicleID, carNumber: lap.carNumber)] = lap
         }
-        guard let leader = latestByCar.values.max(by: { ($0.lap, -$0.crossedMs) < ($1.lap, -$1.crossedMs) }),
-            leader.flag == "FCY"
-        else { return [] }
         let underCaution = latestByCar.values.filter { $0.flag == "FCY" }.count
+        let firstCar = AlertRules.carKey(vehicleID: first.vehicleID, carNumber: first.carNumber)
+        let since = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(first.crossedMs) / 1000))
         return [
             Alert(
-                alertID: "caution/race/lap-\(leader.lap)", vehicleID: "", carNumber: nil, rule: "caution",
+                alertID: "caution/race/lap-\(leaderLap)", vehicleID: "", carNumber: nil, rule: "caution",
                 severity: .info,
-                message: "full-course yellow: leader's lap \(leader.lap) crossed under FCY "
-                    + "(\(underCaution) of \(latestByCar.count) cars' latest laps)",
-                raisedMs: nowMs, lap: leader.lap, value: Double(underCaution), threshold: nil, channel: "flag")
+                message: "full-course yellow since the leader's lap \(leaderLap): car \(firstCar) crossed lap "
+                    + "\(first.lap) under FCY at \(since); \(underCaution) of \(latestByCar.count) cars' latest "
+                    + "laps under FCY",
+                raisedMs: nowMs, lap: leaderLap, value: Double(underCaution), threshold: nil, channel: "flag")
         ]
     }
 
