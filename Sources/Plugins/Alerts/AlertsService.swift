@@ -35,8 +35,9 @@ final class AlertsService: PluginService {
         let request = try AlertRequest(wire: payload)
         guard let store else { throw PluginError(.failedPrecondition, "the store is not open") }
         let now = request.nowMs
-        // A little overlap with the previous check: the monitor skips frames it already has.
-        let framesSince = (lastCheckMs ?? now - monitor.settings.historyMs) - 2_000
+        // The telemetry plugin stores a window's frames up to 10 s after they arrive, so the read goes back a whole
+        // history span before the previous check; the monitor skips the frames it already has.
+        let framesSince = (lastCheckMs ?? now) - monitor.settings.historyMs
         let input: AlertMonitor.Input
         do {
             input = AlertMonitor.Input(
