@@ -33,9 +33,18 @@ public final class PostgresRaceStore: RaceStore {
         return try body(connection)
     }
 
+    /// Runs `body` in one transaction on one connection, pinned for its duration so that every store call
+    /// made inside it (a dead letter's `recordCall`, a report's car rows) joins the same transaction.
     @discardableResult
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try withConnection { connection in try connection.transaction { try body(connection) } }
+        if let pinned { return try pinned.transaction { try body(pinned) } }
+        let connection = try pool.checkout()
+        pinned = connection
+        defer {
+            pinned = nil
+            pool.checkin(connection)
+        }
+        return try connection.transaction { try body(connection) }
     }
 
     public func batch(_ body: () throws -> Void) throws {
@@ -54,15 +63,22 @@ public final class PostgresRaceStore: RaceStore {
     /// Serialises migrating processes: each takes this transaction-scoped advisory lock first.
     static let migrationLockKey: Int64 = 0x5253_6d69_6772  // "RSmigr"
 
+    /// Reads nothing into being: a database never migrated has no versions (`migrate --dry-run` creates nothing).
     public func appliedMigrations() throws -> [Int] {
-        try withConnection { connection in
-            try connection.execute(StoreSchema.createMigrationsTable, name: "create_schema_migrations")
-            var versions: [Int] = []
-            try connection.run("applied_versions", "SELECT version FROM schema_migrations ORDER BY version") {
-                versions.append($0.int(0) ?? 0)
-            }
-            return versions
+        try withConnection { try appliedVersions(on: $0) }
+    }
+
+    private func appliedVersions(on connection: PostgresConnection) throws -> [Int] {
+        var exists = false
+        try connection.run("migrations_table_exists", "SELECT to_regclass('schema_migrations') IS NOT NULL") {
+            exists = $0.bool(0) ?? false
         }
+        guard exists else { return [] }
+        var versions: [Int] = []
+        try connection.run("applied_versions", "SELECT version FROM schema_migrations ORDER BY version") {
+            versions.append($0.int(0) ?? 0)
+        }
+        return versions
     }
 
     /// Applies the missing migrations in one transaction under an advisory lock, so two processes
@@ -72,7 +88,8 @@ public final class PostgresRaceStore: RaceStore {
         try transaction { connection in
             try connection.run(
                 "migration_lock", "SELECT pg_advisory_xact_lock($1::bigint)", [.integer(Self.migrationLockKey)])
-            let applied = Set(try appliedMigrations())
+            try connection.execute(StoreSchema.createMigrationsTable, name: "create_schema_migrations")
+            let applied = Set(try appliedVersions(on: connection))
             var done: [Int] = []
             for migration in StoreSchema.migrations
             where !applied.contains(migration.version) && migration.version <= (version ?? Int.max) {
