@@ -9,7 +9,7 @@ DEMO_RUNTIME := $(CURDIR)/.build/demo-runtime
 DEMO_STORE := sqlite:$(CURDIR)/.build/demo/roadsense.sqlite
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: demo test test-python bench deps build release proto check-proto lint clean
+.PHONY: demo test test-python bench bench-store deps build release proto check-proto lint clean
 
 ## demo: install, build (release) and replay a real GR Cup race (Barber, race 1) through the whole system.
 demo: deps release
@@ -19,9 +19,11 @@ demo: deps release
 	    --watch 'telemetry.2$$,telemetry.13$$,alert.,strategy.13$$,lap.13$$,weather'
 
 ## test: install, check the generated protobuf code, build and run every test (Swift, then the Python plugin's).
+## The store tests run against SQLite and against a throwaway PostgreSQL cluster started for the run
+## (or the server at $$ROADSENSE_TEST_PG when set).
 test: deps check-proto lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-test-postgres.sh $(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory test-python
 
 ## test-python: the example Python plugin's own unit tests (its venv is made by scripts/python-env.sh).
@@ -33,6 +35,10 @@ bench: deps release
 	"$(RELEASE_BIN)/roadsense" bench dispatch --calls 20000
 	"$(RELEASE_BIN)/roadsense" bench restart --crashes 100
 	"$(RELEASE_BIN)/roadsense" bench ingest --copies 10
+
+## bench-store: the store benchmark, SQLite and PostgreSQL (a throwaway cluster) in one run.
+bench-store: deps release
+	scripts/with-test-postgres.sh "$(RELEASE_BIN)/roadsense" bench store
 
 deps:
 	@scripts/install-deps.sh

@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ", pkgConfig: "libzmq"),
         .systemLibrary(name: "CProtobufC", path: "Sources/Protocol/CProtobufC", pkgConfig: "libprotobuf-c"),
         .systemLibrary(name: "CSQLite", path: "Sources/Store/CSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/Store/CLibPQ", pkgConfig: "libpq"),
         .systemLibrary(name: "CProcessShims", path: "Sources/Plugins/CProcessShims"),
 
         // protoc-c output for proto/roadsense.proto (regenerate with `make proto`).
@@ -42,8 +43,9 @@ let package = Package(
             path: "Sources/Protocol/Swift"
         ),
 
-        // The store: SQLite (default).
-        .target(name: "RoadSenseStore", dependencies: ["RaceDomain", "CSQLite"], path: "Sources/Store/Swift"),
+        // The store: SQLite (default) or PostgreSQL, one interface.
+        .target(
+            name: "RoadSenseStore", dependencies: ["RaceDomain", "CSQLite", "CLibPQ"], path: "Sources/Store/Swift"),
 
         // The host: scheduler, queue, dispatcher, supervisor, broadcaster, replay feed, CLI commands.
         .target(

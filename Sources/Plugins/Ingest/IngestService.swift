@@ -73,6 +73,7 @@ final class IngestService: PluginService {
     static func defaultSource(_ store: StoreLocation) -> String {
         switch store {
         case .sqlite(let path): (path as NSString).deletingLastPathComponent + "/ingest"
+        case .postgres: RoadSensePaths.stateDirectory() + "/ingest"
         }
     }
 

@@ -1,118 +1,249 @@
-/// The versioned schema. Each migration runs once, in order, inside a transaction; the applied versions
-/// are kept in `schema_migrations`.
+/// The versioned schema: the same tables, columns, keys and indexes on SQLite and PostgreSQL, written once
+/// per dialect (SQLite's INTEGER/REAL/BLOB are PostgreSQL's BIGINT/DOUBLE PRECISION/BYTEA). Each migration
+/// runs once, in order, inside a transaction; the applied versions are kept in `schema_migrations`. A new
+/// migration is appended with the next version and both dialects; a released one never changes.
 enum StoreSchema {
-    static let migrations: [(version: Int, name: String, sql: String)] = [
-        (
-            1, "race tables",
-            """
-            CREATE TABLE car_frames (
-                vehicle_id TEXT NOT NULL, ecu_time_ms INTEGER NOT NULL, time_ms INTEGER NOT NULL,
-                car_number INTEGER, lap INTEGER NOT NULL, lap_distance_m REAL, speed_kph REAL, throttle_pct REAL,
-                brake_front_bar REAL, brake_rear_bar REAL, gear INTEGER, rpm REAL, accel_long_g REAL,
-                accel_lat_g REAL, steering_deg REAL, latitude_deg REAL, longitude_deg REAL,
-                PRIMARY KEY (vehicle_id, ecu_time_ms)
-            ) WITHOUT ROWID;
-            CREATE TABLE car_states (
-                car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, time_ms INTEGER NOT NULL, car_number INTEGER,
-                lap INTEGER NOT NULL,
-                lap_distance_m REAL, speed_kph REAL, throttle_pct REAL, brake_front_bar REAL, brake_rear_bar REAL,
-                gear INTEGER, rpm REAL, accel_long_g REAL, accel_lat_g REAL, samples INTEGER NOT NULL,
-                last_lap_ms INTEGER, best_lap_ms INTEGER, position INTEGER, laps_completed INTEGER NOT NULL,
-                max_speed_kph REAL,
-                PRIMARY KEY (car_key, time_ms)
-            ) WITHOUT ROWID;
-            CREATE TABLE laps (
-                car_key TEXT NOT NULL, lap INTEGER NOT NULL, source TEXT NOT NULL, vehicle_id TEXT NOT NULL,
-                car_number INTEGER, lap_time_ms INTEGER, crossed_ms INTEGER NOT NULL, s1_ms INTEGER, s2_ms INTEGER,
-                s3_ms INTEGER, top_speed_kph REAL, avg_speed_kph REAL, elapsed_ms INTEGER, flag TEXT NOT NULL,
-                pit_in INTEGER NOT NULL, pit_time_ms INTEGER,
-                PRIMARY KEY (car_key, lap, source)
-            ) WITHOUT ROWID;
-            CREATE TABLE weather (
-                time_ms INTEGER PRIMARY KEY, air_temp_c REAL, track_temp_c REAL, humidity_pct REAL,
-                pressure_hpa REAL, wind_speed_kph REAL, wind_direction_deg REAL, rain INTEGER NOT NULL
-            );
-            CREATE TABLE predictions (
-                car_key TEXT NOT NULL, computed_ms INTEGER NOT NULL, vehicle_id TEXT NOT NULL, car_number INTEGER,
-                laps_completed INTEGER NOT NULL, laps_remaining INTEGER NOT NULL,
-                degradation_ms_per_lap REAL NOT NULL, degradation_stderr REAL, predicted_next_lap_ms REAL NOT NULL,
-                pit_window_open_lap INTEGER, pit_window_close_lap INTEGER, confidence REAL NOT NULL,
-                clean_laps INTEGER NOT NULL, model TEXT NOT NULL, rationale TEXT NOT NULL,
-                PRIMARY KEY (car_key, computed_ms)
-            ) WITHOUT ROWID;
-            CREATE TABLE alerts (
-                alert_id TEXT PRIMARY KEY, vehicle_id TEXT NOT NULL, car_number INTEGER, rule TEXT NOT NULL,
-                severity INTEGER NOT NULL, message TEXT NOT NULL, first_raised_ms INTEGER NOT NULL,
-                last_raised_ms INTEGER NOT NULL, times_seen INTEGER NOT NULL, lap INTEGER NOT NULL, value REAL,
-                threshold REAL, channel TEXT NOT NULL
-            );
-            CREATE TABLE calls (
-                call_id TEXT PRIMARY KEY, method TEXT NOT NULL, priority INTEGER NOT NULL, attempt INTEGER NOT NULL,
-                state TEXT NOT NULL, enqueued_ms INTEGER NOT NULL, finished_ms INTEGER, status TEXT,
-                message TEXT, worker TEXT
-            );
-            CREATE INDEX calls_by_state ON calls (state);
-            """
-        ),
-        (
-            2, "durable calls and dead letters",
-            """
-            ALTER TABLE calls ADD COLUMN entry TEXT NOT NULL DEFAULT '';
-            ALTER TABLE calls ADD COLUMN payload BLOB;
-            ALTER TABLE calls ADD COLUMN result BLOB;
-            ALTER TABLE calls ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3;
-            ALTER TABLE calls ADD COLUMN timeout_ms INTEGER NOT NULL DEFAULT 5000;
-            ALTER TABLE calls ADD COLUMN expires_ms INTEGER;
-            ALTER TABLE calls ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;
-            ALTER TABLE calls ADD COLUMN errors TEXT NOT NULL DEFAULT '';
-            ALTER TABLE calls ADD COLUMN owner TEXT;
-            CREATE TABLE dead_letters (
-                call_id TEXT PRIMARY KEY, method TEXT NOT NULL, entry TEXT NOT NULL, priority INTEGER NOT NULL,
-                attempts INTEGER NOT NULL, errors TEXT NOT NULL, dead_ms INTEGER NOT NULL, payload BLOB
-            );
-            """
-        ),
-        (
-            3, "schedule state, periodic job results, retention",
-            """
-            CREATE TABLE schedule_entries (
-                entry TEXT PRIMARY KEY, spec TEXT NOT NULL, last_slot_ms INTEGER, next_slot_ms INTEGER,
-                last_fired_ms INTEGER, last_outcome TEXT, fired INTEGER NOT NULL, skipped_overlap INTEGER NOT NULL,
-                missed INTEGER NOT NULL, owner TEXT NOT NULL, updated_ms INTEGER NOT NULL
-            );
-            ALTER TABLE alerts ADD COLUMN acknowledged_ms INTEGER;
-            CREATE INDEX car_frames_by_time ON car_frames (time_ms);
-            CREATE INDEX car_states_by_time ON car_states (time_ms);
-            CREATE TABLE reports (
-                kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, summary TEXT NOT NULL,
-                air_temp_c REAL, track_temp_c REAL, humidity_pct REAL, wind_speed_kph REAL, rain INTEGER,
-                weather_ms INTEGER,
-                PRIMARY KEY (kind, generated_ms)
-            );
-            CREATE TABLE report_cars (
-                kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
-                car_number INTEGER, laps_completed INTEGER NOT NULL, best_lap_ms INTEGER, best_lap_number INTEGER,
-                theoretical_best_ms INTEGER, top_speed_kph REAL, median_green_lap_ms INTEGER, position INTEGER,
-                PRIMARY KEY (kind, generated_ms, car_key)
-            );
-            CREATE TABLE simulations (
-                computed_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, car_number INTEGER,
-                current_position INTEGER NOT NULL, expected_position REAL NOT NULL, win_probability REAL NOT NULL,
-                podium_probability REAL NOT NULL, iterations INTEGER NOT NULL, seed TEXT NOT NULL,
-                laps_remaining INTEGER NOT NULL,
-                PRIMARY KEY (computed_ms, car_key)
-            );
-            CREATE TABLE ingest_cursors (
-                file TEXT PRIMARY KEY, bytes INTEGER NOT NULL, rows INTEGER NOT NULL, updated_ms INTEGER NOT NULL
-            );
-            """
-        ),
-        (
-            4, "alert acknowledgement notes",
-            """
-            ALTER TABLE alerts ADD COLUMN ack_note TEXT;
-            CREATE INDEX alerts_by_acknowledged ON alerts (acknowledged_ms);
-            """
-        ),
+    struct Migration {
+        var version: Int
+        var name: String
+        var sqlite: String
+        var postgres: String
+
+        func sql(_ dialect: StoreDialect) -> String { dialect == .sqlite ? sqlite : postgres }
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "race tables", sqlite: v1SQLite, postgres: v1Postgres),
+        Migration(version: 2, name: "durable calls and dead letters", sqlite: v2SQLite, postgres: v2Postgres),
+        Migration(
+            version: 3, name: "schedule state, periodic job results, retention", sqlite: v3SQLite,
+            postgres: v3Postgres),
+        Migration(version: 4, name: "read and claim indexes, resolved alerts", sqlite: v4SQLite, postgres: v4Postgres),
+        Migration(version: 5, name: "alert acknowledgement notes", sqlite: v5, postgres: v5),
     ]
+
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    static let createMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+          applied_ms BIGINT NOT NULL)
+        """
+
+    static let v1SQLite = """
+        CREATE TABLE car_frames (
+            vehicle_id TEXT NOT NULL, ecu_time_ms INTEGER NOT NULL, time_ms INTEGER NOT NULL,
+            car_number INTEGER, lap INTEGER NOT NULL, lap_distance_m REAL, speed_kph REAL, throttle_pct REAL,
+            brake_front_bar REAL, brake_rear_bar REAL, gear INTEGER, rpm REAL, accel_long_g REAL,
+            accel_lat_g REAL, steering_deg REAL, latitude_deg REAL, longitude_deg REAL,
+            PRIMARY KEY (vehicle_id, ecu_time_ms)
+        ) WITHOUT ROWID;
+        CREATE TABLE car_states (
+            car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, time_ms INTEGER NOT NULL, car_number INTEGER,
+            lap INTEGER NOT NULL,
+            lap_distance_m REAL, speed_kph REAL, throttle_pct REAL, brake_front_bar REAL, brake_rear_bar REAL,
+            gear INTEGER, rpm REAL, accel_long_g REAL, accel_lat_g REAL, samples INTEGER NOT NULL,
+            last_lap_ms INTEGER, best_lap_ms INTEGER, position INTEGER, laps_completed INTEGER NOT NULL,
+            max_speed_kph REAL,
+            PRIMARY KEY (car_key, time_ms)
+        ) WITHOUT ROWID;
+        CREATE TABLE laps (
+            car_key TEXT NOT NULL, lap INTEGER NOT NULL, source TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number INTEGER, lap_time_ms INTEGER, crossed_ms INTEGER NOT NULL, s1_ms INTEGER, s2_ms INTEGER,
+            s3_ms INTEGER, top_speed_kph REAL, avg_speed_kph REAL, elapsed_ms INTEGER, flag TEXT NOT NULL,
+            pit_in INTEGER NOT NULL, pit_time_ms INTEGER,
+            PRIMARY KEY (car_key, lap, source)
+        ) WITHOUT ROWID;
+        CREATE TABLE weather (
+            time_ms INTEGER PRIMARY KEY, air_temp_c REAL, track_temp_c REAL, humidity_pct REAL,
+            pressure_hpa REAL, wind_speed_kph REAL, wind_direction_deg REAL, rain INTEGER NOT NULL
+        );
+        CREATE TABLE predictions (
+            car_key TEXT NOT NULL, computed_ms INTEGER NOT NULL, vehicle_id TEXT NOT NULL, car_number INTEGER,
+            laps_completed INTEGER NOT NULL, laps_remaining INTEGER NOT NULL,
+            degradation_ms_per_lap REAL NOT NULL, degradation_stderr REAL, predicted_next_lap_ms REAL NOT NULL,
+            pit_window_open_lap INTEGER, pit_window_close_lap INTEGER, confidence REAL NOT NULL,
+            clean_laps INTEGER NOT NULL, model TEXT NOT NULL, rationale TEXT NOT NULL,
+            PRIMARY KEY (car_key, computed_ms)
+        ) WITHOUT ROWID;
+        CREATE TABLE alerts (
+            alert_id TEXT PRIMARY KEY, vehicle_id TEXT NOT NULL, car_number INTEGER, rule TEXT NOT NULL,
+            severity INTEGER NOT NULL, message TEXT NOT NULL, first_raised_ms INTEGER NOT NULL,
+            last_raised_ms INTEGER NOT NULL, times_seen INTEGER NOT NULL, lap INTEGER NOT NULL, value REAL,
+            threshold REAL, channel TEXT NOT NULL
+        );
+        CREATE TABLE calls (
+            call_id TEXT PRIMARY KEY, method TEXT NOT NULL, priority INTEGER NOT NULL, attempt INTEGER NOT NULL,
+            state TEXT NOT NULL, enqueued_ms INTEGER NOT NULL, finished_ms INTEGER, status TEXT,
+            message TEXT, worker TEXT
+        );
+        CREATE INDEX calls_by_state ON calls (state);
+        """
+
+    static let v1Postgres = """
+        CREATE TABLE car_frames (
+            vehicle_id TEXT NOT NULL, ecu_time_ms BIGINT NOT NULL, time_ms BIGINT NOT NULL,
+            car_number BIGINT, lap BIGINT NOT NULL, lap_distance_m DOUBLE PRECISION, speed_kph DOUBLE PRECISION, throttle_pct DOUBLE PRECISION,
+            brake_front_bar DOUBLE PRECISION, brake_rear_bar DOUBLE PRECISION, gear BIGINT, rpm DOUBLE PRECISION, accel_long_g DOUBLE PRECISION,
+            accel_lat_g DOUBLE PRECISION, steering_deg DOUBLE PRECISION, latitude_deg DOUBLE PRECISION, longitude_deg DOUBLE PRECISION,
+            PRIMARY KEY (vehicle_id, ecu_time_ms)
+        );
+        CREATE TABLE car_states (
+            car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, time_ms BIGINT NOT NULL, car_number BIGINT,
+            lap BIGINT NOT NULL,
+            lap_distance_m DOUBLE PRECISION, speed_kph DOUBLE PRECISION, throttle_pct DOUBLE PRECISION, brake_front_bar DOUBLE PRECISION, brake_rear_bar DOUBLE PRECISION,
+            gear BIGINT, rpm DOUBLE PRECISION, accel_long_g DOUBLE PRECISION, accel_lat_g DOUBLE PRECISION, samples BIGINT NOT NULL,
+            last_lap_ms BIGINT, best_lap_ms BIGINT, position BIGINT, laps_completed BIGINT NOT NULL,
+            max_speed_kph DOUBLE PRECISION,
+            PRIMARY KEY (car_key, time_ms)
+        );
+        CREATE TABLE laps (
+            car_key TEXT NOT NULL, lap BIGINT NOT NULL, source TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number BIGINT, lap_time_ms BIGINT, crossed_ms BIGINT NOT NULL, s1_ms BIGINT, s2_ms BIGINT,
+            s3_ms BIGINT, top_speed_kph DOUBLE PRECISION, avg_speed_kph DOUBLE PRECISION, elapsed_ms BIGINT, flag TEXT NOT NULL,
+            pit_in BIGINT NOT NULL, pit_time_ms BIGINT,
+            PRIMARY KEY (car_key, lap, source)
+        );
+        CREATE TABLE weather (
+            time_ms BIGINT PRIMARY KEY, air_temp_c DOUBLE PRECISION, track_temp_c DOUBLE PRECISION, humidity_pct DOUBLE PRECISION,
+            pressure_hpa DOUBLE PRECISION, wind_speed_kph DOUBLE PRECISION, wind_direction_deg DOUBLE PRECISION, rain BIGINT NOT NULL
+        );
+        CREATE TABLE predictions (
+            car_key TEXT NOT NULL, computed_ms BIGINT NOT NULL, vehicle_id TEXT NOT NULL, car_number BIGINT,
+            laps_completed BIGINT NOT NULL, laps_remaining BIGINT NOT NULL,
+            degradation_ms_per_lap DOUBLE PRECISION NOT NULL, degradation_stderr DOUBLE PRECISION, predicted_next_lap_ms DOUBLE PRECISION NOT NULL,
+            pit_window_open_lap BIGINT, pit_window_close_lap BIGINT, confidence DOUBLE PRECISION NOT NULL,
+            clean_laps BIGINT NOT NULL, model TEXT NOT NULL, rationale TEXT NOT NULL,
+            PRIMARY KEY (car_key, computed_ms)
+        );
+        CREATE TABLE alerts (
+            alert_id TEXT PRIMARY KEY, vehicle_id TEXT NOT NULL, car_number BIGINT, rule TEXT NOT NULL,
+            severity BIGINT NOT NULL, message TEXT NOT NULL, first_raised_ms BIGINT NOT NULL,
+            last_raised_ms BIGINT NOT NULL, times_seen BIGINT NOT NULL, lap BIGINT NOT NULL, value DOUBLE PRECISION,
+            threshold DOUBLE PRECISION, channel TEXT NOT NULL
+        );
+        CREATE TABLE calls (
+            call_id TEXT PRIMARY KEY, method TEXT NOT NULL, priority BIGINT NOT NULL, attempt BIGINT NOT NULL,
+            state TEXT NOT NULL, enqueued_ms BIGINT NOT NULL, finished_ms BIGINT, status TEXT,
+            message TEXT, worker TEXT
+        );
+        CREATE INDEX calls_by_state ON calls (state);
+        """
+
+    static let v2SQLite = """
+        ALTER TABLE calls ADD COLUMN entry TEXT NOT NULL DEFAULT '';
+        ALTER TABLE calls ADD COLUMN payload BLOB;
+        ALTER TABLE calls ADD COLUMN result BLOB;
+        ALTER TABLE calls ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3;
+        ALTER TABLE calls ADD COLUMN timeout_ms INTEGER NOT NULL DEFAULT 5000;
+        ALTER TABLE calls ADD COLUMN expires_ms INTEGER;
+        ALTER TABLE calls ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN errors TEXT NOT NULL DEFAULT '';
+        ALTER TABLE calls ADD COLUMN owner TEXT;
+        CREATE TABLE dead_letters (
+            call_id TEXT PRIMARY KEY, method TEXT NOT NULL, entry TEXT NOT NULL, priority INTEGER NOT NULL,
+            attempts INTEGER NOT NULL, errors TEXT NOT NULL, dead_ms INTEGER NOT NULL, payload BLOB
+        );
+        """
+
+    static let v2Postgres = """
+        ALTER TABLE calls ADD COLUMN entry TEXT NOT NULL DEFAULT '';
+        ALTER TABLE calls ADD COLUMN payload BYTEA;
+        ALTER TABLE calls ADD COLUMN result BYTEA;
+        ALTER TABLE calls ADD COLUMN max_attempts BIGINT NOT NULL DEFAULT 3;
+        ALTER TABLE calls ADD COLUMN timeout_ms BIGINT NOT NULL DEFAULT 5000;
+        ALTER TABLE calls ADD COLUMN expires_ms BIGINT;
+        ALTER TABLE calls ADD COLUMN not_before_ms BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN errors TEXT NOT NULL DEFAULT '';
+        ALTER TABLE calls ADD COLUMN owner TEXT;
+        CREATE TABLE dead_letters (
+            call_id TEXT PRIMARY KEY, method TEXT NOT NULL, entry TEXT NOT NULL, priority BIGINT NOT NULL,
+            attempts BIGINT NOT NULL, errors TEXT NOT NULL, dead_ms BIGINT NOT NULL, payload BYTEA
+        );
+        """
+
+    static let v3SQLite = """
+        CREATE TABLE schedule_entries (
+            entry TEXT PRIMARY KEY, spec TEXT NOT NULL, last_slot_ms INTEGER, next_slot_ms INTEGER,
+            last_fired_ms INTEGER, last_outcome TEXT, fired INTEGER NOT NULL, skipped_overlap INTEGER NOT NULL,
+            missed INTEGER NOT NULL, owner TEXT NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        ALTER TABLE alerts ADD COLUMN acknowledged_ms INTEGER;
+        CREATE INDEX car_frames_by_time ON car_frames (time_ms);
+        CREATE INDEX car_states_by_time ON car_states (time_ms);
+        CREATE TABLE reports (
+            kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, summary TEXT NOT NULL,
+            air_temp_c REAL, track_temp_c REAL, humidity_pct REAL, wind_speed_kph REAL, rain INTEGER,
+            weather_ms INTEGER,
+            PRIMARY KEY (kind, generated_ms)
+        );
+        CREATE TABLE report_cars (
+            kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number INTEGER, laps_completed INTEGER NOT NULL, best_lap_ms INTEGER, best_lap_number INTEGER,
+            theoretical_best_ms INTEGER, top_speed_kph REAL, median_green_lap_ms INTEGER, position INTEGER,
+            PRIMARY KEY (kind, generated_ms, car_key)
+        );
+        CREATE TABLE simulations (
+            computed_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, car_number INTEGER,
+            current_position INTEGER NOT NULL, expected_position REAL NOT NULL, win_probability REAL NOT NULL,
+            podium_probability REAL NOT NULL, iterations INTEGER NOT NULL, seed TEXT NOT NULL,
+            laps_remaining INTEGER NOT NULL,
+            PRIMARY KEY (computed_ms, car_key)
+        );
+        CREATE TABLE ingest_cursors (
+            file TEXT PRIMARY KEY, bytes INTEGER NOT NULL, rows INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        """
+
+    static let v3Postgres = """
+        CREATE TABLE schedule_entries (
+            entry TEXT PRIMARY KEY, spec TEXT NOT NULL, last_slot_ms BIGINT, next_slot_ms BIGINT,
+            last_fired_ms BIGINT, last_outcome TEXT, fired BIGINT NOT NULL, skipped_overlap BIGINT NOT NULL,
+            missed BIGINT NOT NULL, owner TEXT NOT NULL, updated_ms BIGINT NOT NULL
+        );
+        ALTER TABLE alerts ADD COLUMN acknowledged_ms BIGINT;
+        CREATE INDEX car_frames_by_time ON car_frames (time_ms);
+        CREATE INDEX car_states_by_time ON car_states (time_ms);
+        CREATE TABLE reports (
+            kind TEXT NOT NULL, generated_ms BIGINT NOT NULL, summary TEXT NOT NULL,
+            air_temp_c DOUBLE PRECISION, track_temp_c DOUBLE PRECISION, humidity_pct DOUBLE PRECISION, wind_speed_kph DOUBLE PRECISION, rain BIGINT,
+            weather_ms BIGINT,
+            PRIMARY KEY (kind, generated_ms)
+        );
+        CREATE TABLE report_cars (
+            kind TEXT NOT NULL, generated_ms BIGINT NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number BIGINT, laps_completed BIGINT NOT NULL, best_lap_ms BIGINT, best_lap_number BIGINT,
+            theoretical_best_ms BIGINT, top_speed_kph DOUBLE PRECISION, median_green_lap_ms BIGINT, position BIGINT,
+            PRIMARY KEY (kind, generated_ms, car_key)
+        );
+        CREATE TABLE simulations (
+            computed_ms BIGINT NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL, car_number BIGINT,
+            current_position BIGINT NOT NULL, expected_position DOUBLE PRECISION NOT NULL, win_probability DOUBLE PRECISION NOT NULL,
+            podium_probability DOUBLE PRECISION NOT NULL, iterations BIGINT NOT NULL, seed TEXT NOT NULL,
+            laps_remaining BIGINT NOT NULL,
+            PRIMARY KEY (computed_ms, car_key)
+        );
+        CREATE TABLE ingest_cursors (
+            file TEXT PRIMARY KEY, bytes BIGINT NOT NULL, rows BIGINT NOT NULL, updated_ms BIGINT NOT NULL
+        );
+        """
+
+    static let v4SQLite = """
+        ALTER TABLE alerts ADD COLUMN resolved_ms INTEGER;
+        CREATE INDEX car_frames_by_vehicle_time ON car_frames (vehicle_id, time_ms);
+        CREATE INDEX alerts_by_resolved ON alerts (resolved_ms) WHERE resolved_ms IS NOT NULL;
+        CREATE INDEX calls_unowned ON calls (enqueued_ms) WHERE state = 'queued' AND owner IS NULL;
+        """
+
+    static let v4Postgres = """
+        ALTER TABLE alerts ADD COLUMN resolved_ms BIGINT;
+        CREATE INDEX car_frames_by_vehicle_time ON car_frames (vehicle_id, time_ms);
+        CREATE INDEX alerts_by_resolved ON alerts (resolved_ms) WHERE resolved_ms IS NOT NULL;
+        CREATE INDEX calls_unowned ON calls (enqueued_ms) WHERE state = 'queued' AND owner IS NULL;
+        """
+
+    /// Version 5: the note an engineer gives with `ctl ack` (the same SQL on both dialects).
+    static let v5 = """
+        ALTER TABLE alerts ADD COLUMN ack_note TEXT;
+        CREATE INDEX alerts_by_acknowledged ON alerts (acknowledged_ms);
+        """
 }

@@ -8,14 +8,18 @@ struct BenchCommand {
     var json: Bool
     var baselines: Bool
 
-    /// `bench dispatch …`, `bench ingest …` (and `bench ingest-file FILE`, its per-size child process).
+    /// `bench dispatch …`, `bench ingest …` (and `bench ingest-file FILE`, its per-size child process), `bench store …`
+    /// (and `bench store-writer …`, the concurrency tests' writer process).
     static func run(_ cursor: inout ArgumentCursor) throws -> Int32 {
         switch cursor.next() {
         case "dispatch": return try parse(&cursor).execute()
         case "ingest": return try BenchIngestCommand(arguments: cursor.rest(), child: false).execute()
         case "ingest-file": return try BenchIngestCommand(arguments: cursor.rest(), child: true).execute()
         case "restart": return try restart(&cursor)
-        default: throw HostError(.usage, "bench needs a target: roadsense bench dispatch|ingest|restart [--json]")
+        case "store": return try BenchStoreCommand.parse(cursor.rest()).execute()
+        case "store-writer": return try StoreWriter.parse(cursor.rest()).execute()
+        default:
+            throw HostError(.usage, "bench needs a target: roadsense bench dispatch|ingest|restart|store [--json]")
         }
     }
 

@@ -18,7 +18,8 @@ public enum RoadSenseCommand {
                                 the comma-separated prefixes; a prefix ending in $ is an exact topic),
                                 e.g. --watch 'telemetry.2$,alert.,strategy.13$'
               --config FILE     JSON configuration overriding the built-in defaults (see README)
-              --store URL       sqlite:PATH (default $ROADSENSE_HOME/roadsense.sqlite)
+              --store URL       sqlite:PATH (default $ROADSENSE_HOME/roadsense.sqlite) or
+                                postgres://USER@HOST[:PORT]/DB (PGHOST, PGUSER, PGPASSWORD… fill in the rest)
               --runtime-dir DIR where the ipc sockets and host lock live (default $ROADSENSE_RUNTIME_DIR, else
                                 $XDG_RUNTIME_DIR/roadsense, else /tmp/roadsense-UID)
               --log-level L     debug, info, warning, error (default info)
@@ -40,6 +41,9 @@ public enum RoadSenseCommand {
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
               Calls that failed for good, with every attempt's error; retry queues one again with a fresh
               retry budget (a running host picks it up within a second).
+          roadsense migrate [--store URL] [--dry-run]
+              Bring the store's schema to this build's version (run also does so at start); --dry-run lists
+              the migrations it would apply and applies none.
           roadsense report DIR [--race N] [--json]
               The post-race review of one race's organiser files without starting the host: per car laps,
               best lap and its number, theoretical best, top speed, finishing position, green/caution and
@@ -47,6 +51,9 @@ public enum RoadSenseCommand {
           roadsense bench ingest [--copies N] [--source FILE] [--json]
               Rows per second reading and pivoting long-format telemetry (the real Barber head repeated with
               shifted times, N and 10×N copies), with each size's peak memory.
+          roadsense bench store [--rows N] [--batch N] [--postgres URL] [--json] [--no-baselines]
+              Telemetry frames inserted per second and read-back latency, SQLite and PostgreSQL (COPY) in one
+              run, with the sqlite3 CLI's .import and psql's \\copy of the same rows as references.
           roadsense bench dispatch [--calls N] [--workers W] [--credits C] [--json] [--no-baselines]
               No-op calls through a real host to W plugin processes: throughput and round-trip p50/p99,
               transient and durable, host memory with 100,000 calls queued — and, in the same run, a plain
@@ -71,6 +78,7 @@ public enum RoadSenseCommand {
                 }
                 return try CtlCommand.parse(&cursor).execute()
             case "submit": return try SubmitCommand.parse(&cursor).execute()
+            case "migrate": return try MigrateCommand.parse(&cursor).execute()
             case "bench": return try BenchCommand.run(&cursor)
             case "report": return try ReportCommand.parse(&cursor).execute()
             case "version", "--version":

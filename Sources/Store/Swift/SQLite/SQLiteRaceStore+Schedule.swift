@@ -41,9 +41,7 @@ extension SQLiteRaceStore {
     }
 
     public func schedulerLeadership() -> SchedulerLeadership {
-        switch location {
-        case .sqlite(let path): FileLeadership(databasePath: path)
-        }
+        FileLeadership(databasePath: db.path)
     }
 
     public func ingestCursor(file: String) throws -> IngestCursor? {

@@ -8,35 +8,51 @@ public final class SQLiteRaceStore: RaceStore {
     public internal(set) var rowsWritten = 0
     let db: SQLiteConnection
 
-    public init(path: String) throws {
+    /// Leader locks held by this handle: name → the open lock file.
+    var leaderLocks: [String: Int32] = [:]
+
+    public init(path: String, migrate: Bool = true) throws {
         location = .sqlite(path: path)
         db = try SQLiteConnection(path: path)
-        try migrate()
+        try db.execute(StoreSchema.createMigrationsTable, name: "create_schema_migrations")
+        if migrate { try self.migrate(upTo: nil) }
     }
 
-    /// Applies every migration not yet recorded, each in its own transaction.
-    func migrate() throws {
-        try db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                + "applied_ms INTEGER NOT NULL)", name: "create_schema_migrations")
+    deinit {
+        for fd in leaderLocks.values { close(fd) }
+    }
+
+    public func appliedMigrations() throws -> [Int] {
+        var applied: [Int] = []
+        try db.statement("applied_versions", "SELECT version FROM schema_migrations ORDER BY version").query { row in
+            applied.append(row.int(0) ?? 0)
+        }
+        return applied
+    }
+
+    /// Applies every migration not yet recorded (up to `version`), all in one IMMEDIATE transaction: a
+    /// second process starting at the same moment waits for the lock, then finds them applied.
+    @discardableResult
+    public func migrate(upTo version: Int?) throws -> [Int] {
         try db.transaction {
-            var applied = Set<Int>()
-            try db.statement("applied_versions", "SELECT version FROM schema_migrations").query { row in
-                applied.insert(row.int(0) ?? 0)
-            }
-            for migration in StoreSchema.migrations where !applied.contains(migration.version) {
+            let applied = Set(try appliedMigrations())
+            var done: [Int] = []
+            for migration in StoreSchema.migrations
+            where !applied.contains(migration.version) && migration.version <= (version ?? Int.max) {
                 do {
-                    try db.execute(migration.sql, name: "migration_\(migration.version)")
+                    try db.execute(migration.sqlite, name: "migration_\(migration.version)")
                 } catch let error as StoreError {
                     throw StoreError(
                         code: .migrationFailed,
-                        reason: "migration \(migration.version) (\(migration.name)): "
-                            + error.reason, location: error.location)
+                        reason: "migration \(migration.version) (\(migration.name)): " + error.reason,
+                        location: error.location)
                 }
                 try db.statement(
                     "record_migration", "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)"
                 ).bind([.integer(Int64(migration.version)), .text(migration.name), .integer(Self.nowMs())]).run()
+                done.append(migration.version)
             }
+            return done
         }
     }
 
@@ -45,7 +61,7 @@ public final class SQLiteRaceStore: RaceStore {
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Runs one upsert statement per item inside a single transaction.
-    func upsert<T>(_ items: [T], name: String, sql: String, values: (T) -> [SQLiteValue?]) throws {
+    func upsert<T>(_ items: [T], name: String, sql: String, values: (T) -> [StoreValue?]) throws {
         guard !items.isEmpty else { return }
         let write = {
             let statement = try self.db.statement(name, sql)
@@ -62,10 +78,7 @@ public final class SQLiteRaceStore: RaceStore {
         try upsert(
             frames, name: "upsert_frame",
             sql: """
-                INSERT INTO car_frames (vehicle_id, ecu_time_ms, time_ms, car_number, lap, lap_distance_m, speed_kph,
-                  throttle_pct, brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, steering_deg,
-                  latitude_deg, longitude_deg)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                INSERT INTO car_frames (\(StoreRows.frameColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT (vehicle_id, ecu_time_ms) DO UPDATE SET time_ms=excluded.time_ms,
                   car_number=excluded.car_number, lap=excluded.lap, lap_distance_m=excluded.lap_distance_m,
                   speed_kph=excluded.speed_kph, throttle_pct=excluded.throttle_pct,
@@ -73,92 +86,51 @@ public final class SQLiteRaceStore: RaceStore {
                   gear=excluded.gear, rpm=excluded.rpm, accel_long_g=excluded.accel_long_g,
                   accel_lat_g=excluded.accel_lat_g, steering_deg=excluded.steering_deg,
                   latitude_deg=excluded.latitude_deg, longitude_deg=excluded.longitude_deg
-                """
-        ) { f in
-            [
-                .text(f.vehicleID), .integer(f.ecuTimeMs ?? f.timeMs), .integer(f.timeMs), .int(f.carNumber),
-                .integer(Int64(f.lap)), .double(f.lapDistanceM), .double(f.speedKph), .double(f.throttlePct),
-                .double(f.brakeFrontBar), .double(f.brakeRearBar), .int(f.gear), .double(f.rpm),
-                .double(f.accelLongG), .double(f.accelLatG), .double(f.steeringDeg), .double(f.latitudeDeg),
-                .double(f.longitudeDeg),
-            ]
-        }
+                """,
+            values: StoreRows.frame
+        )
     }
 
     public func upsertCarStates(_ states: [CarState]) throws {
         try upsert(
             states, name: "upsert_car_state",
             sql: """
-                INSERT OR REPLACE INTO car_states (car_key, vehicle_id, time_ms, car_number, lap, lap_distance_m,
-                  speed_kph,
-                  throttle_pct, brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, samples,
-                  last_lap_ms, best_lap_ms, position, laps_completed, max_speed_kph)
+                INSERT OR REPLACE INTO car_states (\(StoreRows.carStateColumns))
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """
-        ) { s in
-            let f = s.frame
-            return [
-                .text(CarKey.of(vehicleID: f.vehicleID, carNumber: f.carNumber)), .text(f.vehicleID),
-                .integer(f.timeMs), .int(f.carNumber), .integer(Int64(f.lap)),
-                .double(f.lapDistanceM), .double(f.speedKph), .double(f.throttlePct), .double(f.brakeFrontBar),
-                .double(f.brakeRearBar), .int(f.gear), .double(f.rpm), .double(f.accelLongG), .double(f.accelLatG),
-                .integer(Int64(s.samples)), .int64(s.lastLapMs), .int64(s.bestLapMs), .int(s.position),
-                .integer(Int64(s.lapsCompleted)), .double(s.maxSpeedKph),
-            ]
-        }
+                """,
+            values: StoreRows.carState
+        )
     }
 
     public func upsertLaps(_ laps: [LapRecord]) throws {
         try upsert(
             laps, name: "upsert_lap",
             sql: """
-                INSERT OR REPLACE INTO laps (car_key, lap, source, vehicle_id, car_number, lap_time_ms, crossed_ms,
-                  s1_ms, s2_ms, s3_ms, top_speed_kph, avg_speed_kph, elapsed_ms, flag, pit_in, pit_time_ms)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """
-        ) { l in
-            [
-                .text(CarKey.of(vehicleID: l.vehicleID, carNumber: l.carNumber)), .integer(Int64(l.lap)),
-                .text(l.source.rawValue), .text(l.vehicleID), .int(l.carNumber), .int64(l.lapTimeMs),
-                .integer(l.crossedMs), .int64(l.s1Ms), .int64(l.s2Ms), .int64(l.s3Ms), .double(l.topSpeedKph),
-                .double(l.avgSpeedKph), .int64(l.elapsedMs), .text(l.flag), .bool(l.pitIn), .int64(l.pitTimeMs),
-            ]
-        }
+                INSERT OR REPLACE INTO laps (\(StoreRows.lapColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """,
+            values: StoreRows.lap
+        )
     }
 
     public func upsertWeather(_ samples: [WeatherSample]) throws {
         try upsert(
             samples, name: "upsert_weather",
             sql: """
-                INSERT OR REPLACE INTO weather (time_ms, air_temp_c, track_temp_c, humidity_pct, pressure_hpa,
-                  wind_speed_kph, wind_direction_deg, rain) VALUES (?,?,?,?,?,?,?,?)
-                """
-        ) { w in
-            [
-                .integer(w.timeMs), .double(w.airTempC), .double(w.trackTempC), .double(w.humidityPct),
-                .double(w.pressureHPa), .double(w.windSpeedKph), .double(w.windDirectionDeg), .bool(w.rain),
-            ]
-        }
+                INSERT OR REPLACE INTO weather (\(StoreRows.weatherColumns)) VALUES (?,?,?,?,?,?,?,?)
+                """,
+            values: StoreRows.weather
+        )
     }
 
     public func upsertPredictions(_ predictions: [StrategyPrediction]) throws {
         try upsert(
             predictions, name: "upsert_prediction",
             sql: """
-                INSERT OR REPLACE INTO predictions (car_key, computed_ms, vehicle_id, car_number, laps_completed,
-                  laps_remaining, degradation_ms_per_lap, degradation_stderr, predicted_next_lap_ms,
-                  pit_window_open_lap, pit_window_close_lap, confidence, clean_laps, model, rationale)
+                INSERT OR REPLACE INTO predictions (\(StoreRows.predictionColumns))
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """
-        ) { p in
-            [
-                .text(CarKey.of(vehicleID: p.vehicleID, carNumber: p.carNumber)), .integer(p.computedMs),
-                .text(p.vehicleID), .int(p.carNumber), .integer(Int64(p.lapsCompleted)),
-                .integer(Int64(p.lapsRemaining)), .real(p.degradationMsPerLap), .double(p.degradationStderr),
-                .real(p.predictedNextLapMs), .int(p.pitWindowOpenLap), .int(p.pitWindowCloseLap),
-                .real(p.confidence), .integer(Int64(p.cleanLaps)), .text(p.model), .text(p.rationale),
-            ]
-        }
+                """,
+            values: StoreRows.prediction
+        )
     }
 
     /// An alert seen again keeps its first-raised time, takes the higher severity and counts the sighting.
@@ -166,19 +138,12 @@ public final class SQLiteRaceStore: RaceStore {
         try upsert(
             alerts, name: "upsert_alert",
             sql: """
-                INSERT INTO alerts (alert_id, vehicle_id, car_number, rule, severity, message, first_raised_ms,
-                  last_raised_ms, times_seen, lap, value, threshold, channel)
-                VALUES (?,?,?,?,?,?,?,?,1,?,?,?,?)
+                INSERT INTO alerts (\(StoreRows.alertColumns), times_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)
                 ON CONFLICT (alert_id) DO UPDATE SET severity=max(severity, excluded.severity),
                   message=excluded.message, last_raised_ms=excluded.last_raised_ms, times_seen=times_seen+1,
-                  value=excluded.value
-                """
-        ) { a in
-            [
-                .text(a.alertID), .text(a.vehicleID), .int(a.carNumber), .text(a.rule),
-                .integer(Int64(a.severity.rawValue)), .text(a.message), .integer(a.raisedMs), .integer(a.raisedMs),
-                .integer(Int64(a.lap)), .double(a.value), .double(a.threshold), .text(a.channel),
-            ]
-        }
+                  value=excluded.value, resolved_ms=NULL
+                """,
+            values: StoreRows.alert
+        )
     }
 }

@@ -22,7 +22,7 @@ public final class SQLiteStatement {
 
     /// Binds `values` in order; nil binds NULL.
     @discardableResult
-    public func bind(_ values: [SQLiteValue?]) -> SQLiteStatement {
+    public func bind(_ values: [StoreValue?]) -> SQLiteStatement {
         reset()
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
@@ -60,22 +60,8 @@ public final class SQLiteStatement {
     }
 }
 
-/// One value for a bound parameter.
-public enum SQLiteValue: Equatable, Sendable {
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-
-    public static func int(_ v: Int?) -> SQLiteValue? { v.map { .integer(Int64($0)) } }
-    public static func int64(_ v: Int64?) -> SQLiteValue? { v.map { .integer($0) } }
-    public static func double(_ v: Double?) -> SQLiteValue? { v.flatMap { $0.isFinite ? .real($0) : nil } }
-    public static func string(_ v: String?) -> SQLiteValue? { v.map { .text($0) } }
-    public static func bool(_ v: Bool) -> SQLiteValue? { .integer(v ? 1 : 0) }
-}
-
 /// The current row of a running query; valid only inside the `query` callback.
-public struct SQLiteRow {
+public struct SQLiteRow: StoreRow {
     let raw: OpaquePointer
 
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }

@@ -1,0 +1,196 @@
+import RaceDomain
+
+/// What the periodic jobs write: retention deletes, alert acknowledgement, reports and simulations — the
+/// same statements as the SQLite store (`SQLiteRaceStore+Jobs.swift`), with PostgreSQL's `$n` parameters.
+extension PostgresRaceStore {
+    /// Runs one counted write statement.
+    private func change(_ name: String, _ sql: String, _ values: [StoreValue?]) throws -> Int {
+        let changed = try withConnection { try $0.run(name, sql, values) }
+        rowsWritten += changed
+        return changed
+    }
+
+    public func deleteTelemetry(before timeMs: Int64) throws -> Int {
+        try transaction { _ in
+            let frames = try change(
+                "delete_old_frames", "DELETE FROM car_frames WHERE time_ms < $1", [.integer(timeMs)])
+            let states = try change(
+                "delete_old_states", "DELETE FROM car_states WHERE time_ms < $1", [.integer(timeMs)])
+            return frames + states
+        }
+    }
+
+    public func deleteAlerts(lastRaisedBefore timeMs: Int64) throws -> Int {
+        try change("delete_old_alerts", "DELETE FROM alerts WHERE last_raised_ms < $1", [.integer(timeMs)])
+    }
+
+    public func acknowledgeAlerts(lastRaisedBefore timeMs: Int64, nowMs: Int64) throws -> Int {
+        try change(
+            "acknowledge_stale_alerts",
+            "UPDATE alerts SET acknowledged_ms = $1 WHERE acknowledged_ms IS NULL AND last_raised_ms < $2",
+            [.integer(nowMs), .integer(timeMs)])
+    }
+
+    public func acknowledgedAlerts() throws -> [String: Int64] {
+        var acknowledged: [String: Int64] = [:]
+        try withConnection { connection in
+            try connection.run(
+                "acknowledged_alerts", "SELECT alert_id, acknowledged_ms FROM alerts WHERE acknowledged_ms IS NOT NULL"
+            ) { acknowledged[$0.string(0) ?? ""] = $0.int64(1) ?? 0 }
+        }
+        return acknowledged
+    }
+
+    public func upsertReport(_ report: AnalyticsReport) throws {
+        try transaction { _ in
+            let w = report.weather
+            try upsert(
+                [report], name: "upsert_report",
+                sql: """
+                    INSERT INTO reports (kind, generated_ms, summary, air_temp_c, track_temp_c,
+                      humidity_pct, wind_speed_kph, rain, weather_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+                    ON CONFLICT (kind, generated_ms) DO UPDATE SET summary=excluded.summary,
+                      air_temp_c=excluded.air_temp_c, track_temp_c=excluded.track_temp_c,
+                      humidity_pct=excluded.humidity_pct, wind_speed_kph=excluded.wind_speed_kph, rain=excluded.rain,
+                      weather_ms=excluded.weather_ms
+                    """
+            ) { r in
+                [
+                    .text(r.kind), .integer(r.generatedMs), .text(r.summary), .double(w?.airTempC),
+                    .double(w?.trackTempC), .double(w?.humidityPct), .double(w?.windSpeedKph),
+                    w.map { .integer($0.rain ? 1 : 0) } ?? nil, .int64(w?.timeMs),
+                ]
+            }
+            try upsert(
+                report.cars, name: "upsert_report_car",
+                sql: """
+                    INSERT INTO report_cars (kind, generated_ms, car_key, vehicle_id, car_number,
+                      laps_completed, best_lap_ms, best_lap_number, theoretical_best_ms, top_speed_kph,
+                      median_green_lap_ms, position) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+                    ON CONFLICT (kind, generated_ms, car_key) DO UPDATE SET vehicle_id=excluded.vehicle_id,
+                      car_number=excluded.car_number, laps_completed=excluded.laps_completed,
+                      best_lap_ms=excluded.best_lap_ms, best_lap_number=excluded.best_lap_number,
+                      theoretical_best_ms=excluded.theoretical_best_ms, top_speed_kph=excluded.top_speed_kph,
+                      median_green_lap_ms=excluded.median_green_lap_ms, position=excluded.position
+                    """
+            ) { c in
+                [
+                    .text(report.kind), .integer(report.generatedMs),
+                    .text(CarKey.of(vehicleID: c.vehicleID, carNumber: c.carNumber)), .text(c.vehicleID),
+                    .int(c.carNumber), .integer(Int64(c.lapsCompleted)), .int64(c.bestLapMs), .int(c.bestLapNumber),
+                    .int64(c.theoreticalBestMs), .double(c.topSpeedKph), .int64(c.medianGreenLapMs), .int(c.position),
+                ]
+            }
+        }
+    }
+
+    public func latestReport(kind: String) throws -> AnalyticsReport? {
+        var report: AnalyticsReport?
+        try withConnection { connection in
+            try connection.run(
+                "latest_report",
+                """
+                SELECT generated_ms, summary, air_temp_c, track_temp_c, humidity_pct, wind_speed_kph, rain, weather_ms
+                FROM reports WHERE kind = $1 ORDER BY generated_ms DESC LIMIT 1
+                """, [.text(kind)]
+            ) { r in
+                let weather = r.int64(7).map {
+                    WeatherSample(
+                        timeMs: $0, airTempC: r.double(2), trackTempC: r.double(3), humidityPct: r.double(4),
+                        pressureHPa: nil, windSpeedKph: r.double(5), windDirectionDeg: nil, rain: r.int(6) == 1)
+                }
+                report = AnalyticsReport(
+                    kind: kind, generatedMs: r.int64(0) ?? 0, cars: [], weather: weather, summary: r.string(1) ?? "")
+            }
+            guard let generated = report?.generatedMs else { return }
+            try connection.run(
+                "latest_report_cars",
+                """
+                SELECT vehicle_id, car_number, laps_completed, best_lap_ms, best_lap_number, theoretical_best_ms,
+                  top_speed_kph, median_green_lap_ms, position
+                FROM report_cars WHERE kind = $1 AND generated_ms = $2 ORDER BY coalesce(position, 1000000), car_key
+                """, [.text(kind), .integer(generated)]
+            ) { r in
+                report?.cars.append(
+                    CarPerformance(
+                        vehicleID: r.string(0) ?? "", carNumber: r.int(1), lapsCompleted: r.int(2) ?? 0,
+                        bestLapMs: r.int64(3), bestLapNumber: r.int(4), theoreticalBestMs: r.int64(5),
+                        topSpeedKph: r.double(6), medianGreenLapMs: r.int64(7), position: r.int(8)))
+            }
+        }
+        return report
+    }
+
+    public func upsertSimulation(_ batch: SimulationBatch) throws {
+        try upsert(
+            batch.cars, name: "upsert_simulation",
+            sql: """
+                INSERT INTO simulations (computed_ms, car_key, vehicle_id, car_number, current_position,
+                  expected_position, win_probability, podium_probability, iterations, seed, laps_remaining)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+                ON CONFLICT (computed_ms, car_key) DO UPDATE SET vehicle_id=excluded.vehicle_id,
+                  car_number=excluded.car_number, current_position=excluded.current_position,
+                  expected_position=excluded.expected_position, win_probability=excluded.win_probability,
+                  podium_probability=excluded.podium_probability, iterations=excluded.iterations, seed=excluded.seed,
+                  laps_remaining=excluded.laps_remaining
+                """
+        ) { c in
+            [
+                .integer(batch.computedMs), .text(CarKey.of(vehicleID: c.vehicleID, carNumber: c.carNumber)),
+                .text(c.vehicleID), .int(c.carNumber), .integer(Int64(c.currentPosition)), .real(c.expectedPosition),
+                .real(c.winProbability), .real(c.podiumProbability), .integer(Int64(batch.iterations)),
+                .text(String(batch.seed)), .integer(Int64(batch.lapsRemaining)),
+            ]
+        }
+    }
+
+    public func latestSimulation() throws -> SimulationBatch? {
+        var batch: SimulationBatch?
+        try withConnection { connection in
+            try connection.run(
+                "latest_simulation",
+                """
+                SELECT computed_ms, vehicle_id, car_number, current_position, expected_position, win_probability,
+                  podium_probability, iterations, seed, laps_remaining
+                FROM simulations WHERE computed_ms = (SELECT max(computed_ms) FROM simulations)
+                ORDER BY current_position, car_key
+                """
+            ) { r in
+                if batch == nil {
+                    batch = SimulationBatch(
+                        computedMs: r.int64(0) ?? 0, iterations: r.int(7) ?? 0, seed: UInt64(r.string(8) ?? "") ?? 0,
+                        lapsRemaining: r.int(9) ?? 0, cars: [])
+                }
+                batch?.cars.append(
+                    FinishProjection(
+                        vehicleID: r.string(1) ?? "", carNumber: r.int(2), currentPosition: r.int(3) ?? 0,
+                        expectedPosition: r.double(4) ?? 0, winProbability: r.double(5) ?? 0,
+                        podiumProbability: r.double(6) ?? 0))
+            }
+        }
+        return batch
+    }
+
+    public func weather(since timeMs: Int64) throws -> [WeatherSample] {
+        var samples: [WeatherSample] = []
+        try withConnection { connection in
+            try connection.run(
+                "weather_since", "SELECT \(StoreRows.weatherColumns) FROM weather WHERE time_ms >= $1 ORDER BY time_ms",
+                [.integer(timeMs)]
+            ) { samples.append(StoreRows.weather($0)) }
+        }
+        return samples
+    }
+
+    public func laps(since timeMs: Int64) throws -> [LapRecord] {
+        var laps: [LapRecord] = []
+        try withConnection { connection in
+            try connection.run(
+                "laps_since",
+                "SELECT \(StoreRows.lapSelect) FROM laps WHERE crossed_ms >= $1 ORDER BY car_key, source, lap",
+                [.integer(timeMs)]
+            ) { laps.append(StoreRows.lap($0)) }
+        }
+        return laps
+    }
+}

@@ -1,0 +1,73 @@
+import RaceDomain
+
+/// Schedule state, the scheduler leadership (an advisory lock) and the ingest cursors.
+extension PostgresRaceStore {
+    public func scheduleRecords() throws -> [ScheduleRecord] {
+        var records: [ScheduleRecord] = []
+        try withConnection { connection in
+            try connection.run(
+                "schedule_records",
+                """
+                SELECT entry, spec, last_slot_ms, next_slot_ms, last_fired_ms, last_outcome, fired, skipped_overlap,
+                  missed, owner
+                FROM schedule_entries ORDER BY entry
+                """
+            ) { r in
+                records.append(
+                    ScheduleRecord(
+                        entry: r.string(0) ?? "", spec: r.string(1) ?? "", lastSlotMs: r.int64(2),
+                        nextSlotMs: r.int64(3), lastFiredMs: r.int64(4), lastOutcome: r.string(5), fired: r.int(6) ?? 0,
+                        skippedOverlap: r.int(7) ?? 0, missed: r.int(8) ?? 0, owner: r.string(9) ?? ""))
+            }
+        }
+        return records
+    }
+
+    public func saveScheduleRecord(_ record: ScheduleRecord) throws {
+        try upsert(
+            [record], name: "save_schedule_record",
+            sql: """
+                INSERT INTO schedule_entries (entry, spec, last_slot_ms, next_slot_ms, last_fired_ms, last_outcome,
+                  fired, skipped_overlap, missed, owner, updated_ms)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+                ON CONFLICT (entry) DO UPDATE SET spec=excluded.spec, last_slot_ms=excluded.last_slot_ms,
+                  next_slot_ms=excluded.next_slot_ms, last_fired_ms=excluded.last_fired_ms,
+                  last_outcome=excluded.last_outcome, fired=excluded.fired, skipped_overlap=excluded.skipped_overlap,
+                  missed=excluded.missed, owner=excluded.owner, updated_ms=excluded.updated_ms
+                """
+        ) { r in
+            [
+                .text(r.entry), .text(r.spec), .int64(r.lastSlotMs), .int64(r.nextSlotMs), .int64(r.lastFiredMs),
+                .string(r.lastOutcome), .integer(Int64(r.fired)), .integer(Int64(r.skippedOverlap)),
+                .integer(Int64(r.missed)), .text(r.owner), .integer(Self.nowMs()),
+            ]
+        }
+    }
+
+    public func schedulerLeadership() -> SchedulerLeadership {
+        AdvisoryLeadership(url: pool.url, label: pool.label)
+    }
+
+    public func ingestCursor(file: String) throws -> IngestCursor? {
+        var cursor: IngestCursor?
+        try withConnection { connection in
+            try connection.run(
+                "ingest_cursor", "SELECT bytes, rows, updated_ms FROM ingest_cursors WHERE file = $1", [.text(file)]
+            ) { r in
+                cursor = IngestCursor(
+                    file: file, bytes: r.int64(0) ?? 0, rows: r.int(1) ?? 0, updatedMs: r.int64(2) ?? 0)
+            }
+        }
+        return cursor
+    }
+
+    public func saveIngestCursor(_ cursor: IngestCursor) throws {
+        try upsert(
+            [cursor], name: "save_ingest_cursor",
+            sql: """
+                INSERT INTO ingest_cursors (file, bytes, rows, updated_ms) VALUES ($1,$2,$3,$4)
+                ON CONFLICT (file) DO UPDATE SET bytes=excluded.bytes, rows=excluded.rows, updated_ms=excluded.updated_ms
+                """
+        ) { c in [.text(c.file), .integer(c.bytes), .integer(Int64(c.rows)), .integer(c.updatedMs)] }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import RaceDomain
+import Testing
+
+@testable import RoadSenseStore
+
+@Suite("Store conformance: schedule state, leadership and the maintenance jobs")
+struct StoreJobsConformanceTests {
+    @Test(
+        "the scheduler leadership has one holder (a flock, an advisory lock): a second handle waits for a release",
+        arguments: StoreKind.available)
+    func leadership(kind: StoreKind) throws {
+        try StoreKit.with(kind) { store, location in
+            let a = store.schedulerLeadership()
+            let b = try openStore(location).schedulerLeadership()
+            #expect(try a.tryAcquire())
+            #expect(try !b.tryAcquire())
+            #expect(try a.tryAcquire())
+            a.release()
+            #expect(try b.tryAcquire())
+            if case .sqlite(let path) = location { #expect(b.resource == path + "-scheduler.lock") }
+            b.release()
+        }
+    }
+
+    @Test("schedule records are upserted by entry name", arguments: StoreKind.available)
+    func scheduleRecords(kind: StoreKind) throws {
+        try StoreKit.with(kind) { store, _ throws in
+            var record = ScheduleRecord(
+                entry: "cleanup-old-telemetry", spec: "cron \"0 3 * * *\" UTC", lastSlotMs: 1000, nextSlotMs: 2000,
+                lastFiredMs: 1001, lastOutcome: nil, fired: 1, skippedOverlap: 0, missed: 0, owner: "host-1")
+            try store.saveScheduleRecord(record)
+            record.lastOutcome = "succeeded"
+            record.owner = "host-2"
+            try store.saveScheduleRecord(record)
+            #expect(try store.scheduleRecords() == [record])
+        }
+    }
+
+    @Test(
+        "retention deletes and acknowledgement change exactly the old rows and count them",
+        arguments: StoreKind.available)
+    func maintenance(kind: StoreKind) throws {
+        try StoreKit.with(kind) { store, _ throws in
+            let frames = (0..<5).map { i in
+                CarFrame(vehicleID: "GR86-002-000", carNumber: 2, timeMs: Int64(i) * 1000, lap: 1, ecuTimeMs: Int64(i))
+            }
+            try store.upsertFrames(frames)
+            try store.upsertCarStates(
+                frames.map {
+                    CarState(frame: $0, samples: 1, lastLapMs: nil, bestLapMs: nil, position: 1, lapsCompleted: 0)
+                })
+            func alert(_ id: String, _ at: Int64) -> Alert {
+                Alert(
+                    alertID: id, vehicleID: "v", carNumber: 2, rule: "stale_feed", severity: .warning, message: "m",
+                    raisedMs: at, lap: 1, value: nil, threshold: nil, channel: "")
+            }
+            try store.upsertAlerts([alert("old", 1000), alert("older", 500), alert("new", 9000)])
+
+            // Frames and states at 0, 1000, 2000 are before 2500: 3 + 3 rows.
+            #expect(try store.deleteTelemetry(before: 2500) == 6)
+            #expect(try store.count(.carFrames) == 2)
+            #expect(try store.deleteTelemetry(before: 2500) == 0)
+
+            #expect(try store.acknowledgeAlerts(lastRaisedBefore: 2000, nowMs: 10_000) == 2)
+            #expect(try store.acknowledgeAlerts(lastRaisedBefore: 2000, nowMs: 11_000) == 0)
+            #expect(try store.acknowledgedAlerts() == ["old": 10_000, "older": 10_000])
+            #expect(try store.deleteAlerts(lastRaisedBefore: 800) == 1)
+            #expect(try store.alerts().map(\.alertID).sorted() == ["new", "old"])
+        }
+    }
+
+    @Test("reports and simulations read back as written", arguments: StoreKind.available)
+    func reportsAndSimulations(kind: StoreKind) throws {
+        try StoreKit.with(kind) { store, _ throws in
+            let report = AnalyticsReport(
+                kind: "performance", generatedMs: 5000,
+                cars: [
+                    CarPerformance(
+                        vehicleID: "GR86-002-000", carNumber: 2, lapsCompleted: 6, bestLapMs: 98_326, bestLapNumber: 5,
+                        theoreticalBestMs: 97_900, topSpeedKph: 180.5, medianGreenLapMs: 98_700, position: 4)
+                ], weather: nil, summary: "1 car")
+            var first = report
+            first.summary = "written before"
+            first.cars[0].position = 9
+            try store.upsertReport(first)
+            try store.upsertReport(report)
+            #expect(try store.latestReport(kind: "performance") == report)
+            #expect(try store.latestReport(kind: "competitor") == nil)
+
+            let batch = SimulationBatch(
+                computedMs: 7000, iterations: 2000, seed: UInt64.max, lapsRemaining: 3,
+                cars: [
+                    FinishProjection(
+                        vehicleID: "a", carNumber: 13, currentPosition: 1, expectedPosition: 1.2, winProbability: 0.8,
+                        podiumProbability: 1)
+                ])
+            try store.upsertSimulation(batch)
+            try store.upsertSimulation(batch)
+            #expect(try store.latestSimulation() == batch)
+            #expect(try store.count(.simulations) == 1)
+        }
+    }
+
+    @Test("laps since an instant: every car's laps crossed at or after it", arguments: StoreKind.available)
+    func lapsSince(kind: StoreKind) throws {
+        try StoreKit.with(kind) { store, _ throws in
+            let laps = [(13, 1, 100_000), (13, 2, 200_000), (7, 1, 150_000), (7, 2, 260_000)].map {
+                LapRecord(
+                    vehicleID: "", carNumber: $0.0, lap: $0.1, lapTimeMs: 100_000, crossedMs: Int64($0.2), flag: "GF",
+                    source: .analysis)
+            }
+            try store.upsertLaps(laps)
+            let since = try store.laps(since: 150_000)
+            #expect(since.map { "\($0.carNumber ?? 0)/\($0.lap)" } == ["13/2", "7/1", "7/2"])
+        }
+    }
+}
