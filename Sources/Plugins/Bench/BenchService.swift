@@ -20,7 +20,8 @@ final class BenchService: PluginService {
             let end = DispatchTime.now().uptimeNanoseconds + UInt64(request.sleepMs) * 1_000_000
             while DispatchTime.now().uptimeNanoseconds < end {
                 if context.isCancelled { throw PluginError(.deadlineExceeded, "cancelled after its deadline") }
-                usleep(useconds_t(min(5_000, max(1, (end - DispatchTime.now().uptimeNanoseconds) / 1000))))
+                let now = DispatchTime.now().uptimeNanoseconds
+                usleep(useconds_t(min(5_000, max(1, (end > now ? end - now : 0) / 1000))))
             }
         case "bench.Hang":
             usleep(useconds_t(request.sleepMs) * 1000)

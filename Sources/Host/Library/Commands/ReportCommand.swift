@@ -38,8 +38,7 @@ struct ReportCommand {
             throw HostError(.badInput, error.description)
         }
         if json {
-            FileHandle.standardOutput.write(try report.json())
-            print()
+            Console.write(String(decoding: try report.json(), as: UTF8.self) + "\n")
         } else {
             print(report.text())
         }

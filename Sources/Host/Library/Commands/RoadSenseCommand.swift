@@ -12,12 +12,15 @@ public enum RoadSenseCommand {
               Start the host and its plugins. With --replay, feed one race's organiser files from DIR
               (telemetry, lap start/end/time, weather, 23_ analysis) at N× real time (default 30) and exit
               with a summary when the race is over: 0 if every call succeeded, 1 if any failed, 2 on bad input,
-              130 if stopped (SIGINT/SIGTERM) before the race ended.
+              130 if stopped by Ctrl-C (SIGINT) before the race ended. SIGTERM is a normal stop (exit 0): no
+              new calls, calls in flight finish (shutdownGraceMs) or go back to the queue; a second signal
+              stops at once.
               --race N          which race of a folder holding two (default 1)
               --watch [PREFIXES] also print broadcast updates (all, or those whose topic starts with one of
                                 the comma-separated prefixes; a prefix ending in $ is an exact topic),
                                 e.g. --watch 'telemetry.2$,alert.,strategy.13$'
               --config FILE     JSON configuration overriding the built-in defaults (see README)
+              --plugins-dir DIR plugin manifests (*.json, one plugin each) replacing or adding plugins
               --store URL       sqlite:PATH (default $ROADSENSE_HOME/roadsense.sqlite) or
                                 postgres://USER@HOST[:PORT]/DB (PGHOST, PGUSER, PGPASSWORD… fill in the rest)
               --runtime-dir DIR where the ipc sockets and host lock live (default $ROADSENSE_RUNTIME_DIR, else
@@ -36,11 +39,19 @@ public enum RoadSenseCommand {
               done, failed, restarts), queue depth per priority, schedule entries with next run, store.
               `schedule`: each entry's spec, last run and outcome, next run in its zone and UTC, skips,
               misses, and whether this host leads the schedule or stands by.
+          roadsense ctl scale PLUGIN N | restart PLUGIN | drain PLUGIN | resume PLUGIN | reload  [--runtime-dir DIR]
+              Change a running host's plugins: run N replicas (surplus ones drain, then stop); rolling
+              restart (each new replica serves before the old one stops; clears FAILED); stop sending a
+              plugin calls / start again; re-read --config and --plugins-dir, restarting only what changed.
           roadsense ctl calls [--state queued|running|succeeded|failed|expired] [--json] [--store URL]
               The durable call queue and its history, read from the store.
           roadsense ctl dead-letter list | show ID | retry ID | purge  [--json] [--store URL]
               Calls that failed for good, with every attempt's error; retry queues one again with a fresh
               retry budget (a running host picks it up within a second).
+          roadsense ctl alerts [--open] [--car N] [--json] [--store URL]
+          roadsense ctl ack ID [--note TEXT] [--store URL]
+              Alerts with what triggered them (rule, value, threshold, lap, time), and acknowledging one (an
+              acknowledged WARNING does not escalate). See docs/alerts.md.
           roadsense migrate [--store URL] [--dry-run]
               Bring the store's schema to this build's version (run also does so at start); --dry-run lists
               the migrations it would apply and applies none.
@@ -58,6 +69,9 @@ public enum RoadSenseCommand {
               No-op calls through a real host to W plugin processes: throughput and round-trip p50/p99,
               transient and durable, host memory with 100,000 calls queued — and, in the same run, a plain
               libzmq floor and Celery+Redis (benchmarks/), with the ratios. See BENCHMARKS.md.
+          roadsense bench restart [--crashes N] [--json]
+              Crash (SIGKILL) a plugin replica N times (default 100): crash to replacement registered,
+              p50/p99, against spawning the same executable.
           roadsense version
           roadsense help
         """

@@ -98,7 +98,7 @@ struct SubmitCommand {
                 callID: id, method: method, priority: priority.rawValue, attempt: 1, state: .queued, enqueuedMs: now,
                 entry: CallRecord.submitEntry, payload: payload, maxAttempts: attempts, timeoutMs: timeoutMs))
         // Written straight to the file descriptor, so the id is out even if the wait is interrupted.
-        FileHandle.standardOutput.write(Data((id + "\n").utf8))
+        Console.write(id + "\n")
         guard wait else { return 0 }
 
         // Poll the durable row until the call is finished (the host writes every transition there), for at

@@ -46,10 +46,11 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     }
 
     /// Moves both ipc endpoints into `directory` (the `--runtime-dir` flag).
+    /// A configured non-ipc endpoint (`tcp://…`) stays where it is.
     public mutating func useRuntimeDirectory(_ directory: String) {
         runtimeDirectory = directory
-        pluginEndpoint = "ipc://\(directory)/plugins.ipc"
-        publishEndpoint = "ipc://\(directory)/updates.ipc"
+        if pluginEndpoint.hasPrefix("ipc://") { pluginEndpoint = "ipc://\(directory)/plugins.ipc" }
+        if publishEndpoint.hasPrefix("ipc://") { publishEndpoint = "ipc://\(directory)/updates.ipc" }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

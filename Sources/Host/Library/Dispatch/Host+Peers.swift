@@ -121,6 +121,14 @@ extension Host {
         }
         let limit = Int64(config.heartbeatIntervalMs * config.liveness)
         for identity in workers.silent(nowMs: now, limitMs: limit) {
+            // A replica this host started that stops answering (frozen, stopped, deadlocked) is killed, so the
+            // supervisor replaces it; its calls go back to the queue either way.
+            if let pid = workers[identity].flatMap({ Int32(exactly: $0.hello.pid) }), supervisor.owns(pid: pid) {
+                logger.error(
+                    "plugin process silent past the liveness window; killing it so it is replaced",
+                    ["worker": workers[identity]?.label ?? "?", "silent_ms": limit])
+                kill(pid, SIGKILL)
+            }
             workerLost(identity, reason: "silent for more than \(limit) ms")
         }
         enforceTimeLimits(nowMs: now)

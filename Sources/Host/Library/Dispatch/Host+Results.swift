@@ -7,8 +7,13 @@ extension Host {
         let now = raceNowMs()
         switch method {
         case "telemetry.ProcessLive":
-            let result = try TelemetryResult(wire: payload)
+            var result = try TelemetryResult(wire: payload)
             statistics.framesStored += Int(result.framesStored)
+            // Before the first laps are timed the plugin cannot match a feed vehicle to its car; the host's
+            // crossing-time mapping can (GR86-002-000 is car 2 at Barber), so the car keeps one topic and key.
+            for index in result.states.indices where result.states[index].frame.carNumber == nil {
+                result.states[index].frame.carNumber = tracker.carByVehicle[result.states[index].frame.vehicleID]
+            }
             tracker.add(states: result.states)
             persist("car states") { try store.upsertCarStates(result.states) }
             // Publish a car's state when it has fresh telemetry or its laps or position changed.

@@ -61,6 +61,7 @@ public final class UpdateSubscriber: @unchecked Sendable {
 
     private func receiveLoop(socket: ZMQSocket) {
         var lastSeq: UInt64 = 0
+        var stdoutClosed = false
         while !stop.isSet {
             guard let ready = try? ZMQPoller.poll(sockets: [socket], fds: [], timeoutMs: 100),
                 ready.sockets.first == true
@@ -78,9 +79,14 @@ public final class UpdateSubscriber: @unchecked Sendable {
                 lastSeq = update.seq
                 if let onUpdate {
                     onUpdate(update)
-                } else {
+                } else if !stdoutClosed {
                     output?.clearLine()
-                    FileHandle.standardOutput.write(Data((UpdateFormatter.line(update) + "\n").utf8))
+                    if !Console.write(UpdateFormatter.line(update) + "\n") {
+                        // The reader went away (`| head`, or `less` quit): stop printing; the host runs on.
+                        stdoutClosed = true
+                        FileHandle.standardError.write(
+                            Data("roadsense: standard output closed; no longer printing updates\n".utf8))
+                    }
                 }
             }
         }

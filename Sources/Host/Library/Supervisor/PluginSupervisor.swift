@@ -50,7 +50,7 @@ final class PluginSupervisor: @unchecked Sendable {
     private let logLevel: String
     private let binDirectory: String
     private let lock = NSLock()
-    private var exited: [(Int, Int32)] = []
+    private var exited: [(Int, Int32, Bool)] = []
     private let wakeup: EventFD
     private(set) var replicas: [Replica] = []
     private(set) var plugins: [String: PluginConfig] = [:]
@@ -136,7 +136,8 @@ final class PluginSupervisor: @unchecked Sendable {
             PluginOutputRelay(pipe: stderr, plugin: plugin.name, stream: "stderr", logger: logger),
         ]
         process.terminationHandler = { [weak self] finished in
-            self?.record(exit: id, status: finished.terminationStatus)
+            self?.record(
+                exit: id, status: finished.terminationStatus, signaled: finished.terminationReason == .uncaughtSignal)
         }
         do {
             try process.run()
@@ -154,9 +155,9 @@ final class PluginSupervisor: @unchecked Sendable {
         }
     }
 
-    private func record(exit id: Int, status: Int32) {
+    private func record(exit id: Int, status: Int32, signaled: Bool) {
         lock.lock()
-        exited.append((id, status))
+        exited.append((id, status, signaled))
         lock.unlock()
         wakeup.signal()
     }
@@ -168,14 +169,15 @@ final class PluginSupervisor: @unchecked Sendable {
         exited.removeAll()
         lock.unlock()
         var pids: [Int32] = []
-        for (id, status) in batch {
+        for (id, status, signaled) in batch {
             guard let index = replicas.firstIndex(where: { $0.id == id }), let process = replicas[index].process
             else { continue }
             let pid = process.processIdentifier
             pids.append(pid)
             replicas[index].process = nil
             replicas[index].relays = []
-            replicas[index].lastExit = "exit status \(status)"
+            replicas[index].lastExit =
+                signaled ? "killed by signal \(status) (\(Self.signalName(status)))" : "exit status \(status)"
             let replica = replicas[index]
             if replica.retiring {
                 logger.info(
@@ -190,7 +192,7 @@ final class PluginSupervisor: @unchecked Sendable {
             logger.warning(
                 "plugin exited; restarting after backoff",
                 [
-                    "plugin": replica.plugin.name, "worker.pid": pid, "status": status,
+                    "plugin": replica.plugin.name, "worker.pid": pid, "exit": replicas[index].lastExit ?? "?",
                     "restart_in_ms": replicas[index].nextStartWallMs - nowMs,
                 ])
         }
@@ -353,6 +355,20 @@ final class PluginSupervisor: @unchecked Sendable {
         for process in running where process.isRunning {
             logger.warning("plugin did not stop in time; killing it", ["worker.pid": process.processIdentifier])
             kill(process.processIdentifier, SIGKILL)
+        }
+    }
+
+    static func signalName(_ number: Int32) -> String {
+        switch number {
+        case SIGKILL: "SIGKILL"
+        case SIGTERM: "SIGTERM"
+        case SIGSEGV: "SIGSEGV"
+        case SIGABRT: "SIGABRT"
+        case SIGILL: "SIGILL (a Swift runtime trap)"
+        case SIGTRAP: "SIGTRAP (a Swift runtime trap)"
+        case SIGBUS: "SIGBUS"
+        case SIGINT: "SIGINT"
+        default: "signal \(number)"
         }
     }
 
