@@ -11,7 +11,12 @@ struct ProtobufField {
 
     /// The field whose .proto name or lowerCamelCase JSON name is `key`.
     static func named(_ key: String, in message: UnsafePointer<ProtobufCMessageDescriptor>) -> ProtobufField? {
-        all(of: message).first { $0.name == key || $0.jsonName == key }
+        // The .proto name by protobuf-c's binary search; a lowerCamelCase name has a capital letter.
+        if let field = protobuf_c_message_descriptor_get_field_by_name(message, key) {
+            return ProtobufField(descriptor: field)
+        }
+        guard key.contains(where: \.isUppercase) else { return nil }
+        return all(of: message).first { $0.jsonName == key }
     }
 
     /// As written in the .proto file (`lap_time_ms`).
