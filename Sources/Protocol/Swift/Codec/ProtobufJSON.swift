@@ -189,7 +189,7 @@ public enum ProtobufJSON {
         case .string(let quoted) where JSONValue.isNumberLiteral(quoted): text = quoted
         default: throw FieldError(path: path, reason: "expected an integer, got \(value.snippet)")
         }
-        if let exact = Value(text) { return exact }
+        if let exact = Value(text) ?? (text == "-0" ? 0 : nil) { return exact }
         let outOfRange = FieldError(
             path: path, reason: "\(value.snippet) is out of range for \(typeName) (\(Value.min)…\(Value.max))")
         // A plain integer that did not parse is too big; 1e3 or 5.0 count when they are whole and exact.
