@@ -48,7 +48,25 @@ struct SubmitJSONTests {
                 ).encoded()
             ),
             ("bench.Fail", BenchRequest(sleepMs: 20, failWith: .resourceExhausted, blob: [0, 1, 254, 255]).encoded()),
+            ("analytics.UpdateCompetitors", AnalyticsRequest(laps: laps, nowMs: now).encoded()),
+            (
+                "simulation.RunBatch",
+                SimulationRequest(laps: laps, raceLaps: 27, iterations: 500, seed: UInt64(now), nowMs: now).encoded()
+            ),
+            ("weather.Update", WeatherRequest(nowMs: now, windowMs: 900_000).encoded()),
+            ("ingest.IngestExternal", IngestRequest(nowMs: now).encoded()),
+            ("maintenance.CleanupAlerts", MaintenanceRequest(nowMs: now, olderThanMs: 2_592_000_000).encoded()),
         ]
+    }
+
+    @Test("every method a default plugin serves has its request and response in MethodMessages")
+    func everyServedMethodIsKnown() throws {
+        let served =
+            PluginConfig.defaults.flatMap(\.methods) + ["bench.Noop", "bench.Sleep", "bench.Fail", "bench.Hang"]
+        #expect(served.count > 10)
+        for method in served {
+            #expect(MethodMessages.named(method) != nil, "\(method) is served but not in MethodMessages.all")
+        }
     }
 
     // MARK: the Python peer
@@ -196,18 +214,12 @@ struct SubmitJSONTests {
 
     @Test("submit strategy.UpdatePredictions --json … --wait prints the predictions as JSON; a failure its status")
     func endToEnd() throws {
-        let harness = try HostHarness(replicas: 1)
-        let config: [String: Any] = [
-            "schedule": [] as [Any], "heartbeatIntervalMs": 200,
-            "plugins": [
-                [
-                    "name": "strategy", "executable": "roadsense-strategy",
-                    "methods": ["strategy.UpdatePredictions"],
-                ],
+        let harness = try HostHarness(
+            replicas: 1,
+            plugins: [
+                ["name": "strategy", "executable": "roadsense-strategy", "methods": ["strategy.UpdatePredictions"]],
                 ["name": "bench", "executable": "roadsense-bench", "methods": ["bench.Fail"]],
-            ],
-        ]
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: harness.configPath))
+            ])
         try harness.start()
         defer { harness.stop() }
         #expect(harness.log.contains("host ready"), "host did not start: \(harness.log.suffix(2000))")
@@ -262,9 +274,10 @@ struct SubmitJSONTests {
             refused.stderr
                 == "roadsense: --json for strategy.UpdatePredictions (request StrategyRequest): laps[0].lap: "
                 + "expected an integer, got \"x\"\n")
-        let unknown = try Self.submit(["weather.Update", "--json", "{}"], store: harness.storePath)
+        let unknown = try Self.submit(["pitlane.Predict", "--json", "{}"], store: harness.storePath)
         #expect(unknown.status == 2)
-        #expect(unknown.stderr.contains("no request message is known for weather.Update (known: telemetry.ProcessLive"))
+        #expect(
+            unknown.stderr.contains("no request message is known for pitlane.Predict (known: telemetry.ProcessLive"))
         #expect(try harness.store().calls(state: .queued).isEmpty)
     }
 }

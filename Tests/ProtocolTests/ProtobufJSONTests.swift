@@ -64,6 +64,31 @@ struct ProtobufJSONTests {
         try roundTrip(request, method: "alerts.CheckConditions")
     }
 
+    @Test("analytics.*, simulation.RunBatch: requests of Barber's real laps survive JSON and back")
+    func lapRequestsRoundTrip() throws {
+        let laps = try Self.realLaps()
+        let now = laps.map(\.crossedMs).max() ?? 0
+        for method in ["analytics.GeneratePerformance", "analytics.UpdateCompetitors"] {
+            try roundTrip(AnalyticsRequest(laps: laps, nowMs: now), method: method)
+        }
+        try roundTrip(
+            SimulationRequest(laps: laps, raceLaps: 27, iterations: 2000, seed: UInt64.max - 1, nowMs: now),
+            method: "simulation.RunBatch")
+        try roundTrip(
+            SimulationRequest(laps: [], raceLaps: nil, iterations: nil, seed: 0, nowMs: 0),
+            method: "simulation.RunBatch")
+    }
+
+    @Test("weather, ingest and maintenance requests survive JSON and back")
+    func clockRequestsRoundTrip() throws {
+        try roundTrip(WeatherRequest(nowMs: 1_757_184_041_926, windowMs: 1_800_000), method: "weather.Update")
+        try roundTrip(IngestRequest(nowMs: 1_757_184_041_926), method: "ingest.IngestExternal")
+        for method in ["maintenance.CleanupTelemetry", "maintenance.CleanupAlerts", "alerts.AcknowledgeStale"] {
+            try roundTrip(MaintenanceRequest(nowMs: 1_757_184_041_926, olderThanMs: 7_200_000), method: method)
+            try roundTrip(MaintenanceRequest(nowMs: 1_757_184_041_926), method: method)
+        }
+    }
+
     @Test("bench.*: a BenchRequest with an enum and bytes survives JSON and back")
     func benchRoundTrip() throws {
         for method in ["bench.Noop", "bench.Sleep", "bench.Fail", "bench.Hang"] {

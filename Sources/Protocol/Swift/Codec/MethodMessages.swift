@@ -1,3 +1,5 @@
+import RaceDomain
+
 /// The request and response message of every method the RoadSense plugins serve.
 ///
 /// This is the one table of them: `roadsense submit --json` and `--wait` read it, and docs/protocol.md
@@ -20,6 +22,14 @@ public struct MethodMessages: Sendable {
         MethodMessages("telemetry.ProcessLive", TelemetryBatch.self, TelemetryResult.self),
         MethodMessages("strategy.UpdatePredictions", StrategyRequest.self, StrategyResult.self),
         MethodMessages("alerts.CheckConditions", AlertRequest.self, AlertResult.self),
+        MethodMessages("alerts.AcknowledgeStale", MaintenanceRequest.self, MaintenanceResult.self),
+        MethodMessages("ingest.IngestExternal", IngestRequest.self, IngestResult.self),
+        MethodMessages("weather.Update", WeatherRequest.self, AnalyticsReport.self),
+        MethodMessages("analytics.GeneratePerformance", AnalyticsRequest.self, AnalyticsReport.self),
+        MethodMessages("analytics.UpdateCompetitors", AnalyticsRequest.self, AnalyticsReport.self),
+        MethodMessages("simulation.RunBatch", SimulationRequest.self, SimulationBatch.self),
+        MethodMessages("maintenance.CleanupTelemetry", MaintenanceRequest.self, MaintenanceResult.self),
+        MethodMessages("maintenance.CleanupAlerts", MaintenanceRequest.self, MaintenanceResult.self),
         MethodMessages("bench.Noop", BenchRequest.self, BenchResult.self),
         MethodMessages("bench.Sleep", BenchRequest.self, BenchResult.self),
         MethodMessages("bench.Fail", BenchRequest.self, BenchResult.self),
