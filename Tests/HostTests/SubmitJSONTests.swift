@@ -229,7 +229,11 @@ struct SubmitJSONTests {
         let request = StrategyRequest(laps: laps, raceLaps: 27, nowMs: laps.map(\.crossedMs).max() ?? 0)
         let strategy = try #require(MethodMessages.named("strategy.UpdatePredictions"))
         let json = try ProtobufJSON.json(fromWire: request.encoded(), as: strategy.request)
-        let run = try Self.submit(["strategy.UpdatePredictions", "--json", json, "--wait"], store: harness.storePath)
+        // Given as `--json @FILE`, as a whole race's laps would have to be (over one argument's 128 KiB).
+        let file = harness.directory.appendingPathComponent("strategy-request.json")
+        try Data(json.utf8).write(to: file)
+        let run = try Self.submit(
+            ["strategy.UpdatePredictions", "--json", "@" + file.path, "--wait"], store: harness.storePath)
         #expect(run.status == 0, "submit exited \(run.status): \(run.stderr) \(harness.log.suffix(2000))")
 
         // Line 1 the call id, line 2 the outcome, then the result as JSON.

@@ -2,7 +2,7 @@ import Foundation
 import RoadSenseProtocol
 import RoadSenseStore
 
-/// `roadsense submit SERVICE.METHOD [--json '{…}' | --payload-file F] [--priority P] [--deadline S]
+/// `roadsense submit SERVICE.METHOD [--json '{…}' | --json @FILE | --payload-file F] [--priority P] [--deadline S]
 /// [--attempts N] [--wait] [--store URL]`: accepts an ad-hoc call into the durable queue (it is stored
 /// before its id is printed) for a running host to pick up; `--wait` prints its outcome.
 struct SubmitCommand {
@@ -51,6 +51,14 @@ struct SubmitCommand {
                 throw HostError(.badInput, "cannot read payload file \(payloadFile)")
             }
             payload = Array(data)
+        } else if let json, json.hasPrefix("@") {
+            // `--json @FILE`: a request too long for one argument (Linux caps one at 128 KiB; a whole race's
+            // laps are more).
+            let file = String(json.dropFirst())
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw HostError(.badInput, "--json @\(file): cannot read that file")
+            }
+            payload = try Self.payload(method: method, json: String(decoding: data, as: UTF8.self))
         } else if let json {
             payload = try Self.payload(method: method, json: json)
         } else {
