@@ -31,8 +31,11 @@ public enum RoadSenseCommand {
           roadsense submit SERVICE.METHOD [--json '{…}' | --payload-file F] [--priority high|medium|low]
                            [--deadline SECONDS] [--attempts N] [--wait] [--store URL]
               Accept an ad-hoc call into the durable queue (stored before its id is printed); a running host
-              picks it up within a second. --json is understood for bench.* methods (sleep_ms, fail_with,
-              blob); --wait prints the outcome and exits 0 on success, 1 otherwise.
+              picks it up within a second. --json is the method's request message as JSON (every served
+              method; .proto field names or lowerCamelCase, enums by name, bytes base64; see docs/protocol.md;
+              --json @FILE reads it from FILE);
+              --payload-file sends raw protobuf instead. --wait prints the outcome (status and message of a
+              failure) and the result as JSON, and exits 0 on success, 1 otherwise.
           roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]
           roadsense ctl schedule [--json] [--runtime-dir DIR | --endpoint E]
               Ask a running host over its control socket: plugins and workers (pid, credits, in flight,

@@ -2,7 +2,7 @@ import Foundation
 import RoadSenseProtocol
 import RoadSenseStore
 
-/// `roadsense submit SERVICE.METHOD [--json '{…}' | --payload-file F] [--priority P] [--deadline S]
+/// `roadsense submit SERVICE.METHOD [--json '{…}' | --json @FILE | --payload-file F] [--priority P] [--deadline S]
 /// [--attempts N] [--wait] [--store URL]`: accepts an ad-hoc call into the durable queue (it is stored
 /// before its id is printed) for a running host to pick up; `--wait` prints its outcome.
 struct SubmitCommand {
@@ -42,14 +42,27 @@ struct SubmitCommand {
             default: throw HostError(.usage, "unknown option '\(argument)' for submit")
             }
         }
+        if json != nil && payloadFile != nil {
+            throw HostError(.usage, "submit takes --json or --payload-file, not both")
+        }
         let payload: [UInt8]
         if let payloadFile {
             guard let data = FileManager.default.contents(atPath: payloadFile) else {
                 throw HostError(.badInput, "cannot read payload file \(payloadFile)")
             }
             payload = Array(data)
+        } else if let json, json.hasPrefix("@") {
+            // `--json @FILE`: a request too long for one argument (Linux caps one at 128 KiB; a whole race's
+            // laps are more).
+            let file = String(json.dropFirst())
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw HostError(.badInput, "--json @\(file): cannot read that file")
+            }
+            payload = try Self.payload(method: method, json: String(decoding: data, as: UTF8.self))
+        } else if let json {
+            payload = try Self.payload(method: method, json: json)
         } else {
-            payload = try Self.payload(method: method, json: json ?? "{}")
+            payload = []  // the request with every field at its default
         }
         let config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
         return SubmitCommand(
@@ -57,36 +70,43 @@ struct SubmitCommand {
             wait: wait, store: try StoreLocation.parse(store ?? config.store))
     }
 
-    /// `--json` is understood for the `bench.*` methods (`sleep_ms`, `fail_with`, `blob`); other methods
-    /// take their protobuf request through `--payload-file`.
+    /// The request of `method` (its message from ``MethodMessages``) written as JSON, on the wire.
     static func payload(method: String, json: String) throws -> [UInt8] {
-        guard method.hasPrefix("bench.") else {
-            if json == "{}" { return [] }
-            throw HostError(.usage, "--json is understood for bench.* methods; use --payload-file for \(method)")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            throw HostError(.badInput, "--json is not a JSON object: \(json)")
-        }
-        var request = BenchRequest()
-        if let sleep = object["sleep_ms"] {
-            guard let ms = sleep as? Int, ms >= 0 else {
-                throw HostError(.badInput, "--json sleep_ms: a whole number ≥ 0")
-            }
-            request.sleepMs = UInt32(clamping: ms)
-        }
-        if let fail = object["fail_with"] {
-            guard let name = fail as? String, let code = StatusCode.allCases.first(where: { $0.name == name }) else {
-                throw HostError(.badInput, "--json fail_with: a status code name such as UNAVAILABLE")
-            }
-            request.failWith = code
-        }
-        if let blob = object["blob"] as? String { request.blob = Array(blob.utf8) }
-        let unknown = Set(object.keys).subtracting(["sleep_ms", "fail_with", "blob"])
-        guard unknown.isEmpty else {
+        guard let messages = MethodMessages.named(method) else {
+            let known = MethodMessages.all.map(\.method).joined(separator: ", ")
             throw HostError(
-                .badInput, "--json: unknown key(s) \(unknown.sorted()); bench.* takes sleep_ms, fail_with, blob")
+                .usage,
+                "--json: no request message is known for \(method) (known: \(known)); "
+                    + "send its protobuf request with --payload-file")
         }
-        return request.encoded()
+        do {
+            return try ProtobufJSON.wire(fromJSON: json, as: messages.request)
+        } catch let error as WireError {
+            throw HostError(.badInput, "--json for \(method) (request \(messages.request.name)): \(error.reason)")
+        }
+    }
+
+    /// What `--wait` prints once the call is finished: its state, attempts, status and message, then the
+    /// result of a succeeded call as JSON (for a method of ``MethodMessages``; its size otherwise).
+    /// `resultReadable` is false when the result does not decode as the method's response.
+    static func outcome(of call: CallRecord) -> (text: String, resultReadable: Bool) {
+        var lines = [
+            "\(call.state.rawValue) after \(call.attempt) attempt(s): status \(call.status ?? "—")"
+                + (call.message.map { $0.isEmpty ? "" : ", message: \($0)" } ?? "")
+        ]
+        guard call.state == .succeeded else { return (lines.joined(separator: "\n"), true) }
+        let result = call.result ?? []  // an all-default response is zero bytes
+        guard let response = MethodMessages.named(call.method)?.response else {
+            lines.append("result: \(result.count) bytes (no response message is known for \(call.method))")
+            return (lines.joined(separator: "\n"), true)
+        }
+        do {
+            lines.append(try ProtobufJSON.json(fromWire: result, as: response, pretty: true))
+            return (lines.joined(separator: "\n"), true)
+        } catch {
+            lines.append("result: \(result.count) bytes that are not a valid \(response.name) (\(error))")
+            return (lines.joined(separator: "\n"), false)
+        }
     }
 
     func execute() throws -> Int32 {
@@ -114,14 +134,9 @@ struct SubmitCommand {
                     Data("roadsense: no host has picked up \(id) yet; is one running on this store? waiting…\n".utf8))
             }
             if let call = current, call.isFinished {
-                let outcome = "\(call.status ?? "—") \(call.message ?? "")"
-                print("\(call.state.rawValue) after \(call.attempt) attempt(s): \(outcome)")
-                if let result = call.result, method.hasPrefix("bench."), let bench = try? BenchResult(wire: result) {
-                    let blob = String(decoding: bench.blob, as: UTF8.self)
-                    print("result: pid \(bench.pid) attempt \(bench.attempt) blob \(blob)")
-                } else if let result = call.result {
-                    print("result: \(result.count) bytes")
-                }
+                let outcome = Self.outcome(of: call)
+                print(outcome.text)
+                guard outcome.resultReadable else { return 1 }
                 return call.state == .succeeded ? 0 : 1
             }
             usleep(50_000)
