@@ -129,7 +129,9 @@ public final class Host: @unchecked Sendable {
             tracker.carByVehicle = feed?.race.carByVehicle ?? [:]
             for note in feed?.race.mappingNotes ?? [] { logger.info("car mapping", ["note": note]) }
         }
-        store = try openStore(StoreLocation.parse(config.store))
+        // The host writes small call rows: SQLite's own 2 MB page cache keeps it lean (100,000 queued calls
+        // within the 50 MB target); the telemetry writers keep the larger default.
+        store = try openStore(StoreLocation.parse(config.store), sqliteCacheKiB: 2048)
         queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
         try prepareScheduler()
 

@@ -15,7 +15,9 @@ public final class SQLiteConnection {
     /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout, so that several
     /// processes can write: SQLite serialises writers, and a writer that finds the lock taken waits up to
     /// `busyTimeoutMs` instead of failing with "database is locked".
-    public init(path: String, busyTimeoutMs: Int32 = 10_000) throws {
+    /// `cacheKiB`: the page cache. 32 MB suits bulk telemetry writers (their batches touch the frame table's
+    /// indexes widely); the host, which writes small call rows, uses SQLite's own 2 MB to stay lean.
+    public init(path: String, busyTimeoutMs: Int32 = 10_000, cacheKiB: Int = 32_768) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -35,8 +37,7 @@ public final class SQLiteConnection {
         sqlite3_busy_timeout(db, busyTimeoutMs)
         try execute("PRAGMA journal_mode=WAL", name: "pragma_wal")
         try execute("PRAGMA synchronous=NORMAL", name: "pragma_synchronous")
-        // 32 MB of page cache (default 2 MB): bulk telemetry batches touch the frame table's indexes widely.
-        try execute("PRAGMA cache_size=-32768", name: "pragma_cache_size")
+        try execute("PRAGMA cache_size=-\(max(cacheKiB, 64))", name: "pragma_cache_size")
         try execute("PRAGMA foreign_keys=ON", name: "pragma_foreign_keys")
     }
 

@@ -11,9 +11,9 @@ public final class SQLiteRaceStore: RaceStore {
     /// Leader locks held by this handle: name → the open lock file.
     var leaderLocks: [String: Int32] = [:]
 
-    public init(path: String, migrate: Bool = true) throws {
+    public init(path: String, migrate: Bool = true, cacheKiB: Int = 32_768) throws {
         location = .sqlite(path: path)
-        db = try SQLiteConnection(path: path)
+        db = try SQLiteConnection(path: path, cacheKiB: cacheKiB)
         try db.execute(StoreSchema.createMigrationsTable, name: "create_schema_migrations")
         if migrate { try self.migrate(upTo: nil) }
     }
