@@ -28,6 +28,9 @@ public final class Host: @unchecked Sendable {
     var router: ZMQSocket!
     /// REP socket answering `roadsense ctl` requests (see Host+Control).
     var control: ZMQSocket?
+    /// CURVE keys and the ZAP handler, when an endpoint is `tcp://` (see Host+Security).
+    var curve: CurveSecurity?
+    var zap: ZAPHandler?
     let startedWallMs = Int64(Date().timeIntervalSince1970 * 1000)
     var broadcaster: Broadcaster!
     var supervisor: PluginSupervisor!
@@ -136,11 +139,15 @@ public final class Host: @unchecked Sendable {
         try prepareScheduler()
 
         context = try ZMQContext()
+        try prepareSecurity()
         router = try ZMQSocket(context: context, kind: .router)
         try router.setRouterMandatory(true)
+        try secure(router, endpoint: config.pluginEndpoint, domain: CurveSecurity.pluginDomain)
         do {
             try router.bind(config.pluginEndpoint)
-            broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint)
+            broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint) { [unowned self] in
+                try self.secure($0, endpoint: config.publishEndpoint, domain: CurveSecurity.updatesDomain)
+            }
             let control = try ZMQSocket(context: context, kind: .rep)
             try control.bind(Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory))
             self.control = control
@@ -148,13 +155,15 @@ public final class Host: @unchecked Sendable {
             throw HostError(.socket, "cannot bind \(config.pluginEndpoint) / \(config.publishEndpoint): \(error)")
         }
 
+        // `tcp://HOST:*` binds a free port: plugins and the log get the port actually bound.
+        let pluginEndpoint = (try? router.lastEndpoint()) ?? config.pluginEndpoint
         supervisor = PluginSupervisor(
-            plugins: config.plugins, endpoint: config.pluginEndpoint, store: config.store, logLevel: config.logLevel,
+            plugins: config.plugins, endpoint: pluginEndpoint, store: config.store, logLevel: config.logLevel,
             binDirectory: Self.binDirectory(), wakeup: wakeup, logger: logger.child("supervisor"))
         try supervisor.verifyExecutables()
         logger.info(
             "host ready",
-            ["plugins": config.pluginEndpoint, "updates": config.publishEndpoint, "store": config.store])
+            ["plugins": pluginEndpoint, "updates": config.publishEndpoint, "store": config.store])
         try onReady?()
     }
 
@@ -330,6 +339,7 @@ public final class Host: @unchecked Sendable {
         router?.close()
         control?.close()
         broadcaster?.close()
+        zap?.close()
         context?.terminate()
         runtimeLock = nil
     }

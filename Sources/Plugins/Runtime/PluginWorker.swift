@@ -98,12 +98,23 @@ public final class PluginWorker {
         socket?.close()
         let dealer = try ZMQSocket(context: context, kind: .dealer)
         try dealer.setIdentity(Array("\(service.name)-\(getpid())-\(instanceID.prefix(8))".utf8))
+        if let curve = options.curve {
+            try dealer.setCurveClient(serverKey: curve.serverKey, keys: curve.keys)
+        } else if options.endpoint.hasPrefix("tcp://") {
+            logger.warning(
+                "connecting over TCP without CURVE: a host with CURVE keys refuses this worker; pass --server-key "
+                    + "and --secret-key-file", ["endpoint": options.endpoint])
+        }
         try dealer.connect(options.endpoint)
         socket = dealer
         try send(.hello(hello()))
         lastHeardMs = nowMs()
         logger.info(
-            "connected to host", ["endpoint": options.endpoint, "worker.pid": getpid(), "credits": options.credits])
+            "connected to host",
+            [
+                "endpoint": options.endpoint, "worker.pid": getpid(), "credits": options.credits,
+                "curve.key": options.curve?.keys.publicKey.z85 ?? "none",
+            ])
     }
 
     private func hello() -> Hello {

@@ -8,10 +8,12 @@ final class Broadcaster {
     private(set) var sequence: UInt64 = 0
     let endpoint: String
 
-    init(context: ZMQContext, endpoint: String) throws {
+    /// `configure` sets socket options (CURVE) before the bind.
+    init(context: ZMQContext, endpoint: String, configure: (ZMQSocket) throws -> Void = { _ in }) throws {
         socket = try ZMQSocket(context: context, kind: .pub)
         // A replay publishes in bursts; keep a deep queue so a slow subscriber is not silently dropped.
         try socket.setHighWaterMarks(send: 200_000, receive: 1000)
+        try configure(socket)
         try socket.bind(endpoint)
         self.endpoint = endpoint
     }

@@ -75,6 +75,10 @@ public enum RoadSenseCommand {
           roadsense bench restart [--crashes N] [--json]
               Crash (SIGKILL) a plugin replica N times (default 100): crash to replacement registered,
               p50/p99, against spawning the same executable.
+          roadsense keygen [--out DIR] [--name NAME] [--force]
+              Write a CURVE key pair for TCP endpoints: NAME.key (secret, mode 0600) and NAME.pub in DIR
+              (default ./roadsense.key and ./roadsense.pub); prints the public key. Refuses to replace existing
+              files unless --force. See README, "Running a plugin on another machine".
           roadsense version
           roadsense help
         """
@@ -98,6 +102,7 @@ public enum RoadSenseCommand {
             case "migrate": return try MigrateCommand.parse(&cursor).execute()
             case "bench": return try BenchCommand.run(&cursor)
             case "report": return try ReportCommand.parse(&cursor).execute()
+            case "keygen": return try KeygenCommand.parse(&cursor).execute()
             case "version", "--version":
                 let versions = "protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string)"
                 print("roadsense \(RoadSenseVersion.string) (\(versions))")

@@ -27,6 +27,14 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     public var pluginsDirectory: String?
     /// On SIGTERM, how long calls in flight may run to completion before they go back to the queue.
     public var shutdownGraceMs: Int = 10_000
+    /// CURVE secret key of the host (a `roadsense keygen` `.key` file, mode 0600); required for `tcp://`.
+    public var curveSecretKeyFile: String?
+    /// Directory whose `*.pub` files are the public keys of the workers and subscribers allowed in.
+    public var curveAllowedKeysDir: String?
+    /// File of allowed public keys, one per line (`KEY [label]`, `#` comments).
+    public var curveAllowedKeysFile: String?
+    /// Allows a `tcp://` endpoint without CURVE: anyone who can reach the port can take calls. Tests only.
+    public var insecureTcp: Bool = false
 
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HostConfiguration
@@ -57,6 +65,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs, builtInSchedule
         case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, pluginsDirectory
+        case curveSecretKeyFile, curveAllowedKeysDir, curveAllowedKeysFile, insecureTcp
     }
 
     init(
@@ -107,6 +116,10 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
             try c.decodeIfPresent(Int.self, forKey: .residentQueuedCalls) ?? base.residentQueuedCalls
         shutdownGraceMs = try c.decodeIfPresent(Int.self, forKey: .shutdownGraceMs) ?? base.shutdownGraceMs
         pluginsDirectory = try c.decodeIfPresent(String.self, forKey: .pluginsDirectory)
+        curveSecretKeyFile = try c.decodeIfPresent(String.self, forKey: .curveSecretKeyFile)
+        curveAllowedKeysDir = try c.decodeIfPresent(String.self, forKey: .curveAllowedKeysDir)
+        curveAllowedKeysFile = try c.decodeIfPresent(String.self, forKey: .curveAllowedKeysFile)
+        insecureTcp = try c.decodeIfPresent(Bool.self, forKey: .insecureTcp) ?? false
     }
 
     /// Reads a JSON configuration file; errors name the file and what is wrong with it.
@@ -166,6 +179,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
                     "the ipc socket path \(endpoint) is longer than 107 bytes; use a shorter --runtime-dir")
             }
         }
+        try validateSecurity(refuse)
         let year = 365.0 * 86_400
         let served = Set(plugins.flatMap(\.methods))
         var names = Set<String>()

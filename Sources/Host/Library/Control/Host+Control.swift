@@ -91,6 +91,7 @@ extension Host {
                 "store_errors": statistics.storeErrors,
             ],
             "workers": workerRows, "replicas": replicaRows, "plugins": pluginRows, "schedule": scheduleRows,
+            "security": securityStatus(),
         ]
         if let feed, let clock {
             status["replay"] = [

@@ -106,6 +106,9 @@ struct StatusCommand {
                     + "retries \(calls["retries"] ?? 0)  expired \(calls["expired"] ?? 0)  "
                     + "bad frames \(calls["bad_frames"] ?? 0)")
         }
+        if let security = s["security"] as? [String: Any] {
+            lines.append(Self.securityLine(security))
+        }
         lines.append("plugins:")
         for p in s["plugins"] as? [[String: Any]] ?? [] {
             lines.append(

@@ -122,6 +122,25 @@ public final class ZMQSocket {
         try setOption(ZMQ_SNDTIMEO, ms, "ZMQ_SNDTIMEO")
     }
 
+    // MARK: CURVE security (set before bind/connect)
+
+    /// Makes this socket a CURVE server with `secretKey`: every peer must complete a CURVE handshake, and
+    /// each handshake is put to the ZAP handler on `inproc://zeromq.zap.01` (when one is bound) under
+    /// `zapDomain`.
+    public func setCurveServer(secretKey: CurveKey, zapDomain: String) throws {
+        try setOption(ZMQ_ZAP_DOMAIN, bytes: Array(zapDomain.utf8), "ZMQ_ZAP_DOMAIN")
+        try setOption(ZMQ_CURVE_SERVER, Int32(1), "ZMQ_CURVE_SERVER")
+        try setOption(ZMQ_CURVE_SECRETKEY, bytes: secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
+    }
+
+    /// Makes this socket a CURVE client of the server whose public key is `serverKey`, authenticating
+    /// with `keys`.
+    public func setCurveClient(serverKey: CurveKey, keys: CurveKeyPair) throws {
+        try setOption(ZMQ_CURVE_SERVERKEY, bytes: serverKey.bytes, "ZMQ_CURVE_SERVERKEY")
+        try setOption(ZMQ_CURVE_PUBLICKEY, bytes: keys.publicKey.bytes, "ZMQ_CURVE_PUBLICKEY")
+        try setOption(ZMQ_CURVE_SECRETKEY, bytes: keys.secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
+    }
+
     // MARK: messages
 
     /// Sends one multipart message. Returns false when it would block (`dontWait`, or the send timeout
