@@ -98,6 +98,9 @@ public final class PluginWorker {
         socket?.close()
         let dealer = try ZMQSocket(context: context, kind: .dealer)
         try dealer.setIdentity(Array("\(service.name)-\(getpid())-\(instanceID.prefix(8))".utf8))
+        // A send waits at most one heartbeat interval: with no live connection (a host that refused this
+        // worker's key has no pipe to it) a DEALER send would otherwise block forever, deaf to SIGTERM.
+        try dealer.setSendTimeout(ms: Int32(heartbeatIntervalMs))
         if let curve = options.curve {
             try dealer.setCurveClient(serverKey: curve.serverKey, keys: curve.keys)
         } else if options.endpoint.hasPrefix("tcp://") {
@@ -125,7 +128,10 @@ public final class PluginWorker {
 
     private func send(_ message: PeerMessage) throws {
         guard let socket else { return }
-        _ = try socket.send(PeerFrames.encode(message), dontWait: false)
+        if try !socket.send(PeerFrames.encode(message), dontWait: false) {
+            // The host will notice the silence (a call's reply lost here is retried by the host).
+            logger.debug("host not reachable; message dropped", ["endpoint": options.endpoint])
+        }
         lastSentMs = nowMs()
     }
 
@@ -247,8 +253,13 @@ public final class PluginWorker {
             try send(.heartbeat(Heartbeat(sentMs: now, inFlight: UInt32(max(inFlight, 0)))))
         }
         if now - lastHeardMs > heartbeatIntervalMs * liveness {
+            let hint =
+                options.curve.map {
+                    "; if the host uses CURVE, check that this worker's public key \($0.keys.publicKey.z85) is in "
+                        + "its allowed keys and --server-key is the host's public key"
+                } ?? ""
             logger.warning(
-                "host silent; reconnecting", ["silent_ms": now - lastHeardMs, "retry_in_ms": reconnectDelayMs])
+                "host silent; reconnecting" + hint, ["silent_ms": now - lastHeardMs, "retry_in_ms": reconnectDelayMs])
             usleep(useconds_t(reconnectDelayMs * 1000))
             reconnectDelayMs = min(reconnectDelayMs * 2, 8000)
             try connect()
