@@ -17,7 +17,8 @@ struct RemoteWorkerTests {
 
         init(in directory: URL) throws {
             self.directory = directory
-            try FileManager.default.createDirectory(atPath: directory.appendingPathComponent("allowed").path,
+            try FileManager.default.createDirectory(
+                atPath: directory.appendingPathComponent("allowed").path,
                 withIntermediateDirectories: true)
             for (name, out) in [("host", directory.path), ("stranger", directory.path)] {
                 #expect(try RemoteWorkerTests.keygen(["--out", out, "--name", name]).status == 0)
@@ -34,7 +35,8 @@ struct RemoteWorkerTests {
         try run(TestPaths.binaries.appendingPathComponent("roadsense"), ["keygen"] + arguments)
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -46,7 +48,9 @@ struct RemoteWorkerTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     /// A host whose bench plugin has no local replica: only a remote worker can serve its calls.
@@ -86,7 +90,8 @@ struct RemoteWorkerTests {
 
     func ctlStatus(_ harness: HostHarness) throws -> [String: Any] {
         let result = try Self.run(
-            TestPaths.binaries.appendingPathComponent("roadsense"), ["ctl", "status", "--json", "--runtime-dir", harness.runtime])
+            TestPaths.binaries.appendingPathComponent("roadsense"),
+            ["ctl", "status", "--json", "--runtime-dir", harness.runtime])
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
@@ -133,7 +138,8 @@ struct RemoteWorkerTests {
         harness.stop()
     }
 
-    @Test("a worker with an unknown key is refused: no call reaches it, the log names its address and key, ctl counts it")
+    @Test(
+        "a worker with an unknown key is refused: no call reaches it, the log names its address and key, ctl counts it")
     func unknownKeyRefused() throws {
         let directory = try TestPaths.temporaryDirectory("curve-refused")
         let keys = try Keys(in: directory)
@@ -179,8 +185,10 @@ struct RemoteWorkerTests {
         let harness = try HostHarness(replicas: 0, settings: ["pluginEndpoint": "tcp://127.0.0.1:*"])
         let result = try Self.run(
             TestPaths.binaries.appendingPathComponent("roadsense"),
-            ["run", "--config", harness.configPath, "--store", "sqlite:\(harness.storePath)", "--runtime-dir",
-             harness.runtime])
+            [
+                "run", "--config", harness.configPath, "--store", "sqlite:\(harness.storePath)", "--runtime-dir",
+                harness.runtime,
+            ])
         #expect(result.status == 2)
         #expect(result.stderr.contains("curveSecretKeyFile"))
         #expect(result.stderr.contains("roadsense keygen"))

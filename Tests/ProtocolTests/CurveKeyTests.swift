@@ -61,7 +61,10 @@ struct CurveKeyTests {
             try CurveKeyFile.write(secret, to: path, secret: true, overwrite: false)
         }
         chmod(path, 0o644)
-        #expect(throws: CurveKeyError("\(path): a secret key must be readable by its owner only (mode 644); run chmod 600 \(path)")) {
+        #expect(
+            throws: CurveKeyError(
+                "\(path): a secret key must be readable by its owner only (mode 644); run chmod 600 \(path)")
+        ) {
             try CurveKeyFile.read(path, secret: true)
         }
     }
@@ -87,7 +90,9 @@ struct CurveKeyTests {
         #expect(try CurveKeyFile.keyOrFile(Self.manualPublic).z85 == Self.manualPublic)
         try (Self.manualPublic + "\n").write(toFile: directory + "/host.pub", atomically: true, encoding: .utf8)
         #expect(try CurveKeyFile.keyOrFile(directory + "/host.pub").z85 == Self.manualPublic)
-        #expect(throws: CurveKeyError("'\(directory)/nope.pub' is neither a 40-character Z85 key nor an existing key file")) {
+        #expect(
+            throws: CurveKeyError("'\(directory)/nope.pub' is neither a 40-character Z85 key nor an existing key file")
+        ) {
             try CurveKeyFile.keyOrFile(directory + "/nope.pub")
         }
     }

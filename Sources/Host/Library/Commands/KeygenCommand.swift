@@ -19,7 +19,8 @@ struct KeygenCommand {
             }
         }
         guard !command.name.isEmpty, !command.name.contains("/"), !command.name.hasPrefix(".") else {
-            throw HostError(.usage, "--name must be a plain file name (no '/', not starting with '.'), got '\(command.name)'")
+            throw HostError(
+                .usage, "--name must be a plain file name (no '/', not starting with '.'), got '\(command.name)'")
         }
         return command
     }

@@ -7,7 +7,8 @@ extension Host {
     /// Waits for plugin messages or a wakeup, and handles everything that arrived.
     func pollOnce(timeoutMs: Int) throws {
         let sockets = [router!] + (control.map { [$0] } ?? [])
-        let ready = try ZMQPoller.poll(sockets: sockets + (zap.map { [$0.socket] } ?? []), fds: [wakeup.fd], timeoutMs: timeoutMs)
+        let ready = try ZMQPoller.poll(
+            sockets: sockets + (zap.map { [$0.socket] } ?? []), fds: [wakeup.fd], timeoutMs: timeoutMs)
         if ready.fds.first == true { wakeup.drain() }
         if ready.sockets.count > sockets.count && ready.sockets[sockets.count] { zap?.serve(nowMs: wallNowMs()) }
         if sockets.count > 1 && ready.sockets[1] { serveControl() }

@@ -42,13 +42,15 @@ final class ZAPHandler {
         if let key = request.clientKey, let label = allowed[key] {
             admitted += 1
             logger.info(
-                "peer admitted", ["peer.address": request.address, "peer.key": key, "label": label, "zap.domain": request.domain])
+                "peer admitted",
+                ["peer.address": request.address, "peer.key": key, "label": label, "zap.domain": request.domain])
             return ZAPRequest.reply(to: request.requestID, code: 200, text: "OK", userID: label)
         }
 
         refused += 1
         let key = request.clientKey?.z85 ?? "(\(request.mechanism), no CURVE key)"
-        let message = "peer refused: its public key is not in the allowed keys (curveAllowedKeysDir/curveAllowedKeysFile)"
+        let message =
+            "peer refused: its public key is not in the allowed keys (curveAllowedKeysDir/curveAllowedKeysFile)"
         let metadata: KeyValuePairs<String, Any> = [
             "peer.address": request.address, "peer.key": key, "zap.domain": request.domain, "refused_total": refused,
         ]

@@ -41,9 +41,10 @@ public enum CurveKeyFile {
             throw CurveKeyError("\(path): cannot read the key file (missing or unreadable)")
         }
         var found: [(key: CurveKey, label: String, line: Int)] = []
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated()
-        {
+        for (index, raw) in String(decoding: data, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: " ", maxSplits: 1)
