@@ -27,7 +27,9 @@ public enum RoadSenseCommand {
                                 $XDG_RUNTIME_DIR/roadsense, else /tmp/roadsense-UID)
               --log-level L     debug, info, warning, error (default info)
           roadsense watch [PREFIX...] [--endpoint E] [--until-summary] [--runtime-dir DIR]
-              Subscribe to the host's PUB socket and print each update as one line.
+                          [--server-key KEY|FILE --secret-key-file FILE]
+              Subscribe to the host's PUB socket and print each update as one line. A tcp:// PUB with CURVE
+              needs the host's public key and a secret key whose public half the host allows.
           roadsense submit SERVICE.METHOD [--json '{…}' | --payload-file F] [--priority high|medium|low]
                            [--deadline SECONDS] [--attempts N] [--wait] [--store URL]
               Accept an ad-hoc call into the durable queue (stored before its id is printed); a running host

@@ -72,7 +72,11 @@ struct RunCommand {
         }
         let host = try Host(config: config, replay: replay, logger: logger, output: output)
         host.configFile = configFile
-        host.onReady = { try subscriber?.start() }
+        host.onReady = { [unowned host] in
+            // A tcp:// PUB with CURVE admits the watcher with the key pair the host made for its own plugins.
+            subscriber?.curve = host.localClientKeys
+            try subscriber?.start()
+        }
         let summary = try host.run()
         subscriber?.finish(timeoutMs: 3000)
         output.clearLine()

@@ -7,17 +7,23 @@ struct WatchCommand {
     var endpoint: String
     var prefixes: [String]
     var untilSummary: Bool
+    /// For a `tcp://` PUB socket with CURVE: the host's public key and this subscriber's key pair.
+    var curve: (serverKey: CurveKey, keys: CurveKeyPair)?
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> WatchCommand {
         var endpoint: String?
         var runtime: String?
         var prefixes: [String] = []
         var untilSummary = false
+        var serverKey: String?
+        var secretKeyFile: String?
         while let argument = cursor.next() {
             switch argument {
             case "--endpoint": endpoint = try cursor.value(for: argument)
             case "--runtime-dir": runtime = try cursor.value(for: argument)
             case "--until-summary": untilSummary = true
+            case "--server-key": serverKey = try cursor.value(for: argument)
+            case "--secret-key-file": secretKeyFile = try cursor.value(for: argument)
             default:
                 guard !argument.hasPrefix("--") else {
                     throw HostError(.usage, "unknown option '\(argument)' for watch")
@@ -27,12 +33,29 @@ struct WatchCommand {
         }
         var config = HostConfiguration.defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
-        return WatchCommand(
+        var command = WatchCommand(
             endpoint: endpoint ?? config.publishEndpoint, prefixes: prefixes, untilSummary: untilSummary)
+        command.curve = try curveKeys(serverKey: serverKey, secretKeyFile: secretKeyFile)
+        return command
+    }
+
+    /// Both CURVE options or neither; the files are read here so a bad one fails before connecting.
+    static func curveKeys(serverKey: String?, secretKeyFile: String?) throws -> (CurveKey, CurveKeyPair)? {
+        guard serverKey != nil || secretKeyFile != nil else { return nil }
+        guard let serverKey, let secretKeyFile else {
+            throw HostError(.usage, "watch: --server-key and --secret-key-file go together (CURVE needs both)")
+        }
+        do {
+            let keys = try CurveKeyPair(secretKey: CurveKeyFile.read(secretKeyFile, secret: true))
+            return (try CurveKeyFile.keyOrFile(serverKey), keys)
+        } catch let error as CurveKeyError {
+            throw HostError(.usage, "watch: CURVE keys: \(error.description)")
+        }
     }
 
     func execute() throws -> Int32 {
         let subscriber = UpdateSubscriber(endpoint: endpoint, prefixes: prefixes)
+        subscriber.curve = curve
         try subscriber.start()
         FileHandle.standardError.write(Data("watching \(endpoint) (Ctrl-C to stop)\n".utf8))
         let stop = LockedFlag()

@@ -16,6 +16,9 @@ public final class UpdateSubscriber: @unchecked Sendable {
     private var _missed: UInt64 = 0
     private var _sawSummary = false
     private let onUpdate: (@Sendable (Update) -> Void)?
+    /// The host's public key and this subscriber's key pair, for a `tcp://` PUB socket with CURVE; set
+    /// before ``start()``.
+    public var curve: (serverKey: CurveKey, keys: CurveKeyPair)?
 
     public init(
         endpoint: String, prefixes: [String], output: HostOutput? = nil, onUpdate: (@Sendable (Update) -> Void)? = nil
@@ -41,6 +44,7 @@ public final class UpdateSubscriber: @unchecked Sendable {
             for prefix in prefixes { try socket.subscribe(prefix) }
             // The summary always comes through, so a watcher knows the run ended.
             if !prefixes.contains("") { try socket.subscribe("summary") }
+            if let curve { try socket.setCurveClient(serverKey: curve.serverKey, keys: curve.keys) }
             try socket.connect(endpoint)
         } catch {
             socket.close()

@@ -45,6 +45,11 @@ extension Host {
         try socket.setCurveServer(secretKey: curve.server.secretKey, zapDomain: domain)
     }
 
+    /// The host's public key and the key pair its own plugins use: what an in-process watcher connects with.
+    public var localClientKeys: (serverKey: CurveKey, keys: CurveKeyPair)? {
+        curve.map { ($0.server.publicKey, $0.localPlugins) }
+    }
+
     /// What `ctl status` shows under `security`.
     func securityStatus() -> [String: Any] {
         guard let curve, let zap else {
