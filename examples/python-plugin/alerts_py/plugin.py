@@ -64,7 +64,12 @@ def parse_options(argv: list[str], environ=os.environ) -> argparse.Namespace:
     parser.add_argument("--credits", type=int, default=1, help="calls it may hold at once (>= 1)")
     parser.add_argument("--log-level", default=environ.get("ROADSENSE_LOG_LEVEL", "info"),
                         help="debug|info|warning|error")
+    parser.add_argument("--server-key", default=environ.get("ROADSENSE_CURVE_SERVER_KEY"),
+                        help="the host's CURVE public key (40 Z85 characters) or its .pub file; for tcp://")
+    parser.add_argument("--secret-key-file", default=environ.get("ROADSENSE_CURVE_SECRET_KEY_FILE"),
+                        help="this worker's CURVE secret key file (roadsense keygen); public half derived")
     options = parser.parse_args(argv)
+    options.curve = curve_keys(options.server_key, options.secret_key_file)
     if not options.connect:
         raise UsageError("no host endpoint: pass --connect ENDPOINT")
     if options.credits < 1:
@@ -74,9 +79,38 @@ def parse_options(argv: list[str], environ=os.environ) -> argparse.Namespace:
     return options
 
 
+def read_key_file(path: str) -> bytes:
+    """The Z85 key in a `roadsense keygen` file: the one line that is not blank or a `#` comment."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            lines = [line.split()[0] for line in file if line.strip() and not line.lstrip().startswith("#")]
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the key file: {error.strerror}") from None
+    if len(lines) != 1 or len(lines[0]) != 40:
+        raise UsageError(f"{path}: expected one 40-character Z85 CURVE key")
+    return lines[0].encode()
+
+
+def curve_keys(server_key: str | None, secret_key_file: str | None) -> tuple[bytes, bytes, bytes] | None:
+    """(server public, own public, own secret) as Z85 bytes, or None without CURVE; both options or neither."""
+    if server_key is None and secret_key_file is None:
+        return None
+    if server_key is None or secret_key_file is None:
+        raise UsageError("--server-key and --secret-key-file go together (CURVE needs both)")
+    if not zmq.has("curve"):
+        raise UsageError(f"this libzmq ({zmq.zmq_version()}) was built without CURVE")
+    if os.stat(secret_key_file).st_mode & 0o077:
+        raise UsageError(f"{secret_key_file}: a secret key must be readable by its owner only; run chmod 600")
+    secret = read_key_file(secret_key_file)
+    server = server_key.encode() if len(server_key) == 40 and not os.path.exists(server_key) \
+        else read_key_file(server_key)
+    return server, zmq.curve_public(secret), secret
+
+
 class Plugin:
-    def __init__(self, endpoint: str, credits: int, logger: Logger):
+    def __init__(self, endpoint: str, credits: int, logger: Logger, curve: tuple[bytes, bytes, bytes] | None = None):
         self.endpoint = endpoint
+        self.curve = curve
         self.credits = credits
         self.log = logger
         self.instance_id = str(uuid.uuid4())
@@ -128,6 +162,8 @@ class Plugin:
         sock = self.context.socket(zmq.DEALER)
         sock.setsockopt(zmq.IDENTITY, self.identity)
         sock.setsockopt(zmq.LINGER, LINGER_MS)
+        if self.curve is not None:
+            sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = self.curve
         sock.connect(self.endpoint)
         self.socket = sock
         self.poller.register(sock, zmq.POLLIN)
@@ -350,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logger = Logger(f"plugin.{PLUGIN_NAME}", options.log_level)
     try:
-        plugin = Plugin(options.connect, options.credits, logger)
+        plugin = Plugin(options.connect, options.credits, logger, options.curve)
         die_with_parent()
         plugin.run()
     except Exception as error:  # noqa: BLE001 - one logfmt line, then the host restarts us

@@ -21,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(PLUGIN_DIR))
 sys.path[:0] = [PLUGIN_DIR, os.environ.get("ROADSENSE_PYTHON_GEN") or os.path.join(ROOT, ".build", "python-gen")]
 
 import zmq  # noqa: E402
+import zmq.utils.z85  # noqa: E402
 
 import roadsense_pb2 as pb  # noqa: E402
 from alerts_py.rules import check_conditions  # noqa: E402
@@ -234,3 +235,54 @@ class ProtocolTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CurveTests(unittest.TestCase):
+    """The plugin over TCP with CURVE, against a fake host that is a CURVE server with a ZAP handler
+    admitting one key (the same roles as the real host, in pyzmq)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="alerts-py-curve-")
+        self.context = zmq.Context()
+        self.server_public, server_secret = zmq.curve_keypair()
+        self.worker_public, worker_secret = zmq.curve_keypair()
+        self.secret_file = os.path.join(self.dir, "worker.key")
+        with open(os.open(self.secret_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as file:
+            file.write("# worker\n" + worker_secret.decode() + "\n")
+        self.zap = self.context.socket(zmq.REP)
+        self.zap.bind("inproc://zeromq.zap.01")
+        self.router = self.context.socket(zmq.ROUTER)
+        self.router.setsockopt(zmq.LINGER, 0)
+        self.router.curve_server = True
+        self.router.curve_secretkey = server_secret
+        port = self.router.bind_to_random_port("tcp://127.0.0.1")
+        self.process = subprocess.Popen(
+            [EXECUTABLE, "--connect", f"tcp://127.0.0.1:{port}", "--server-key", self.server_public.decode(),
+             "--secret-key-file", self.secret_file], stderr=subprocess.PIPE, text=True)
+
+    def tearDown(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.process.stderr.close()
+        self.router.close()
+        self.zap.close()
+        self.context.term()
+
+    def test_handshake_presents_the_key_derived_from_the_secret_file_then_hello_arrives(self):
+        self.assertTrue(self.zap.poll(5000), "no ZAP request within 5 s")
+        request = self.zap.recv_multipart()
+        self.assertEqual((request[0], request[5]), (b"1.0", b"CURVE"))
+        self.assertEqual(zmq.utils.z85.encode(request[6]), self.worker_public)
+        self.zap.send_multipart([b"1.0", request[1], b"200", b"OK", b"worker", b""])
+
+        self.assertTrue(self.router.poll(5000), "no Hello within 5 s")
+        identity, tag, body = self.router.recv_multipart()
+        self.assertEqual(tag, b"RS1")
+        self.assertEqual(pb.PeerMessage.FromString(body).hello.plugin, "alerts-py")
+
+    def test_server_key_without_secret_key_file_is_a_usage_error(self):
+        result = subprocess.run([EXECUTABLE, "--connect", "tcp://127.0.0.1:1", "--server-key",
+                                 self.server_public.decode()], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--server-key and --secret-key-file go together", result.stderr)
