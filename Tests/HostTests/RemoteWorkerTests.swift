@@ -80,7 +80,7 @@ struct RemoteWorkerTests {
             "--connect", endpoint, "--server-key", serverKey, "--secret-key-file", secretKeyFile,
             "--store", "sqlite:\(harness.storePath)",
         ]
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -178,6 +178,39 @@ struct RemoteWorkerTests {
         #expect(try harness.wait(seconds: 60) { try $0.calls(state: .succeeded).count == 5 })
         #expect(try ids.allSatisfy { try store.call(id: $0)?.worker == "bench/\(allowed.processIdentifier)" })
         harness.stop()
+    }
+
+    @Test("roadsense watch with an allowed key receives the updates of a CURVE PUB on TCP (the run's summary)")
+    func watchOverCurve() throws {
+        let directory = try TestPaths.temporaryDirectory("curve-watch")
+        let keys = try Keys(in: directory)
+        let harness = try HostHarness(
+            replicas: 0,
+            settings: [
+                "publishEndpoint": "tcp://127.0.0.1:*", "curveSecretKeyFile": keys.path("host.key"),
+                "curveAllowedKeysDir": keys.allowed,
+            ])
+        try harness.start()
+        let line = try #require(harness.log.split(separator: "\n").first { $0.contains("host ready") })
+        let field = try #require(line.split(separator: " ").first { $0.hasPrefix("updates=tcp://") })
+
+        let watch = Process()
+        watch.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
+        watch.arguments = [
+            "watch", "--endpoint", String(field.dropFirst("updates=".count)), "--until-summary", "--server-key",
+            keys.path("host.pub"), "--secret-key-file", keys.allowed + "/pit-laptop.key",
+        ]
+        let out = Pipe()
+        watch.standardOutput = out
+        watch.standardError = FileHandle.nullDevice
+        try watch.run()
+        // The summary is published when the host stops; stop it once the watcher's handshake was admitted.
+        #expect(try harness.wait(seconds: 30) { _ in harness.log.contains("zap.domain=roadsense.updates") })
+        harness.stop()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        watch.waitUntilExit()
+        #expect(watch.terminationStatus == 0)
+        #expect(output.contains("summary"), "\(output)")
     }
 
     @Test("a host on TCP with no CURVE keys configured refuses to start and says which key to set")

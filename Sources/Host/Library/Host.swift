@@ -163,7 +163,7 @@ public final class Host: @unchecked Sendable {
         try supervisor.verifyExecutables()
         logger.info(
             "host ready",
-            ["plugins": pluginEndpoint, "updates": config.publishEndpoint, "store": config.store])
+            ["plugins": pluginEndpoint, "updates": broadcaster.boundEndpoint, "store": config.store])
         try onReady?()
     }
 

@@ -43,6 +43,9 @@ final class Broadcaster {
 
     func close() { socket.close() }
 
+    /// The endpoint bound, with the port libzmq chose for `tcp://HOST:*`.
+    var boundEndpoint: String { (try? socket.lastEndpoint()) ?? endpoint }
+
     static func topic(_ prefix: String, vehicleID: String, carNumber: Int?) -> String {
         "\(prefix).\(CarKey.of(vehicleID: vehicleID, carNumber: carNumber))"
     }
