@@ -20,7 +20,7 @@ final class HostHarness {
     /// shares another harness's store (two hosts on one store); `schedule` items replace the built-in
     /// schedule, which is off by default.
     init(
-        replicas: Int, heartbeatMs: Int = 200, liveness: Int = 3, hardLimitGraceMs: Int = 1000,
+        replicas: Int, heartbeatMs: Int = 500, liveness: Int = 3, hardLimitGraceMs: Int = 1000,
         residentQueuedCalls: Int = 10_000, storePath: String? = nil, schedule: [[String: Any]] = [],
         plugins: [[String: Any]]? = nil, settings: [String: Any] = [:]
     ) throws {

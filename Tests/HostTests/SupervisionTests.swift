@@ -36,7 +36,8 @@ struct SupervisionTests {
     @Test("SIGKILL one replica of one plugin: only it restarts; the other plugin's process is untouched")
     func killOneReplica() throws {
         let harness = try HostHarness(
-            replicas: 0, plugins: [Self.plugin("bench", replicas: 2), Self.plugin("spare", replicas: 1)])
+            replicas: 0, heartbeatMs: 1000,
+            plugins: [Self.plugin("bench", replicas: 2), Self.plugin("spare", replicas: 1)])
         let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 2), count: 600)
         try harness.start()
         #expect(try harness.wait(seconds: 60) { try $0.calls(state: .succeeded).count >= 100 })
@@ -51,7 +52,7 @@ struct SupervisionTests {
         #expect(replicas(after, plugin: "spare").first?["restarts"] as? Int == 0)
         let bench = replicas(after, plugin: "bench")
         #expect(bench.count == 2)
-        #expect(bench.map { $0["restarts"] as? Int ?? -1 }.sorted() == [0, 1])
+        #expect(bench.map { $0["restarts"] as? Int ?? -1 }.sorted() == [0, 1], "\(harness.log)")
         #expect(!bench.contains { $0["pid"] as? Int == victim })
         let calls = try harness.store().calls(state: nil)
         #expect(Set(calls.map(\.callID)) == Set(ids) && calls.allSatisfy { $0.state == .succeeded })
@@ -127,19 +128,19 @@ struct SupervisionTests {
     @Test("recycling by call count under load: each replica is replaced after its calls; nothing lost")
     func recycleByCalls() throws {
         let harness = try HostHarness(
-            replicas: 0, heartbeatMs: 1000, plugins: [Self.plugin("bench", replicas: 2, ["maxCallsPerProcess": 100])])
-        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 1), count: 800)
+            replicas: 0, heartbeatMs: 1000, plugins: [Self.plugin("bench", replicas: 2, ["maxCallsPerProcess": 40])])
+        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 10), count: 400)
         try harness.start()
-        #expect(try harness.wait(seconds: 120) { try $0.calls(state: .succeeded).count == 800 }, "\(harness.log)")
+        #expect(try harness.wait(seconds: 120) { try $0.calls(state: .succeeded).count == 400 }, "\(harness.log)")
         harness.stop()
         try expectAllOnceFirstTry(harness, ids)
         let recycled = harness.log.components(separatedBy: "recycled after").count - 1
         #expect(recycled >= 4, "\(harness.log)")
-        // A replica at its limit serves on until its successor has registered (so capacity never drops): a
-        // few calls more, never many.
+        // A replica at its limit serves on until its successor has registered (so capacity never drops):
+        // with 10 ms calls that is a few calls more, and under 800 ms of successor start-up at most 80.
         let perWorker = Dictionary(grouping: try harness.store().calls(state: .succeeded), by: { $0.worker ?? "?" })
         #expect(perWorker.count >= 6, "\(perWorker.mapValues(\.count))")
-        #expect(perWorker.values.allSatisfy { $0.count <= 150 }, "\(perWorker.mapValues(\.count))")
+        #expect(perWorker.values.allSatisfy { $0.count <= 120 }, "\(perWorker.mapValues(\.count))")
     }
 
     @Test("recycling by memory under load: a replica over maxMemoryMB is replaced; nothing lost")
