@@ -88,6 +88,38 @@ struct StoreJobsConformanceTests {
             #expect(try store.latestReport(kind: "performance") == report)
             #expect(try store.latestReport(kind: "competitor") == nil)
 
+            // Pace, gap and weather-condition figures, 0 kept apart from unknown.
+            let competitor = AnalyticsReport(
+                kind: "competitor", generatedMs: 6000,
+                cars: report.cars.map { car in
+                    var car = car
+                    var gap = CompetitorGap(
+                        carKey: "2", vehicleID: car.vehicleID, carNumber: 2, position: 4, lapsCompleted: 6)
+                    (gap.gapToLeaderMs, gap.carAhead, gap.gapToAheadMs, gap.paceMs) = (5_100, "13", 254, 98_900)
+                    (gap.closingOnAheadMsPerLap, gap.lapsToContact, gap.undercutThreatFrom) = (-12, nil, "22")
+                    car.gap = gap
+                    return car
+                }, weather: nil, summary: "P4 #2")
+            var paced = report
+            paced.generatedMs = 6000
+            var pace = CarPace(carKey: "2", laps: [])
+            (pace.vehicleID, pace.carNumber, pace.lapsCompleted, pace.bestLapMs) = ("GR86-002-000", 2, 6, 98_326)
+            (pace.s1DeltaMs, pace.s2DeltaMs, pace.consistencyMs, pace.cleanLaps) = (0, 72, 0, 4)
+            (pace.greenLaps, pace.cautionLaps, pace.pitLaps) = (5, 1, [3, 6])
+            paced.cars[0].pace = pace
+            var conditions = WeatherConditions(timeMs: 4_000, samples: 18)
+            (conditions.airTempC, conditions.rainSeen, conditions.airTempTrendCPerHour) = (30.35, true, 0.82)
+            let weather = AnalyticsReport(
+                kind: "weather", generatedMs: 6000, cars: [],
+                weather: WeatherSample(
+                    timeMs: 4_000, airTempC: 30.35, trackTempC: nil, humidityPct: nil, pressureHPa: nil,
+                    windSpeedKph: nil, windDirectionDeg: nil, rain: false), summary: "air 30.4 °C",
+                conditions: conditions)
+            for written in [competitor, paced, weather] {
+                try store.upsertReport(written)
+                #expect(try store.latestReport(kind: written.kind) == written)
+            }
+
             let batch = SimulationBatch(
                 computedMs: 7000, iterations: 2000, seed: UInt64.max, lapsRemaining: 3,
                 cars: [

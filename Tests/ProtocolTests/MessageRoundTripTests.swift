@@ -28,6 +28,7 @@ struct MessageRoundTripTests {
         try roundTrip(WireFixtures.alert)
         try roundTrip(WireFixtures.performance)
         try roundTrip(WireFixtures.report)
+        for report in WireFixtures.detailedReports { try roundTrip(report) }
         try roundTrip(WireFixtures.summary)
         try roundTrip(WireFixtures.feed)
         try roundTrip(WireFixtures.summary.badRows[0])
@@ -39,6 +40,22 @@ struct MessageRoundTripTests {
         var report = WireFixtures.report
         report.weather = nil
         #expect(try roundTrip(report).weather == nil)
+    }
+
+    @Test("pace and gap figures keep 0 apart from unknown: sector delta and consistency 0, gap -1 on the wire")
+    func figureSentinels() throws {
+        let pace = try #require(WireFixtures.pacedPerformance.pace)
+        #expect(pace.consistencyMs == 0 && pace.s1DeltaMs == 0 && pace.s3DeltaMs == nil && pace.pitLaps == [1])
+        let decoded = try CarPace(wire: pace.encoded())
+        #expect(decoded.consistencyMs == 0 && decoded.s1DeltaMs == 0 && decoded.s3DeltaMs == nil)
+
+        let lapped = try #require(WireFixtures.gaps[1].gap)
+        let bytes = lapped.encoded()
+        // gap_to_leader_ms (field 7, varint) is -1: a ten-byte varint.
+        #expect(contains(bytes, [0x38, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]))
+        let gap = try CompetitorGap(wire: bytes)
+        #expect(gap.gapToLeaderMs == nil && gap.carAhead == nil && gap.undercutThreatFrom == nil)
+        #expect(gap.closingOnAheadMsPerLap == 120 && gap.lapsToContact == 12.5)
     }
 
     @Test("nil doubles travel as NaN and nil integers as their documented sentinel")

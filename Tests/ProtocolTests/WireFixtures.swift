@@ -54,6 +54,57 @@ enum WireFixtures {
         ],
         weather: weather, summary: "2 cars; 车 2 leads")
 
+    /// A performance car with its pace: one sector without a time, a pit lap, consistency 0 (two equal laps).
+    static let pacedPerformance: CarPerformance = {
+        var pace = CarPace(
+            carKey: "2",
+            laps: (1...3).map { lap in
+                LapRecord(
+                    vehicleID: "GR86-002-000", carNumber: 2, lap: lap, lapTimeMs: 98_000,
+                    crossedMs: Int64(lap) * 98_000,
+                    s1Ms: 26_000, s2Ms: lap == 1 ? nil : 42_000, s3Ms: nil, topSpeedKph: 181.5, flag: "GF",
+                    pitIn: lap == 1, source: .analysis)
+            })
+        (pace.s1DeltaMs, pace.s2DeltaMs) = (0, 120)
+        var car = performance
+        car.pace = pace
+        return car
+    }()
+
+    /// A competitor car with every gap figure, and one with none.
+    static let gaps: [CarPerformance] = {
+        var second = CompetitorGap(carKey: "7", vehicleID: "", carNumber: 7, position: 2, lapsCompleted: 12)
+        (second.gapToLeaderMs, second.carAhead, second.gapToAheadMs) = (2_740, "13", 2_740)
+        (second.paceMs, second.closingOnAheadMsPerLap, second.lapsToContact) = (98_100, -35, nil)
+        (second.undercutThreatFrom, second.overcutThreatFrom) = ("22", "13")
+        var lapped = CompetitorGap(
+            carKey: "GR86-099-9", vehicleID: "GR86-099-9", carNumber: nil, position: 3, lapsCompleted: 10)
+        (lapped.lapsBehindLeader, lapped.lapsBehindAhead, lapped.closingOnAheadMsPerLap) = (2, 2, 120)
+        lapped.lapsToContact = 12.5
+        return [second, lapped].map { gap in
+            CarPerformance(
+                vehicleID: gap.vehicleID, carNumber: gap.carNumber, lapsCompleted: gap.lapsCompleted, bestLapMs: nil,
+                bestLapNumber: nil, theoreticalBestMs: nil, topSpeedKph: nil, medianGreenLapMs: gap.paceMs,
+                position: gap.position, gap: gap)
+        }
+    }()
+
+    static let conditions: WeatherConditions = {
+        var conditions = WeatherConditions(timeMs: weather.timeMs, samples: 43)
+        (conditions.airTempC, conditions.humidityPct, conditions.raining, conditions.rainSeen) = (
+            30.41, 54.49, false, true
+        )
+        (conditions.airTempTrendCPerHour, conditions.trackTempTrendCPerHour) = (-0.821_198_099_818, nil)
+        return conditions
+    }()
+
+    static let detailedReports = [
+        AnalyticsReport(kind: "performance", generatedMs: 1, cars: [pacedPerformance], weather: nil, summary: ""),
+        AnalyticsReport(kind: "competitor", generatedMs: 2, cars: gaps, weather: nil, summary: "P2 #7 +2.740 s"),
+        AnalyticsReport(
+            kind: "weather", generatedMs: 3, cars: [], weather: weather, summary: "air 30.4 °C", conditions: conditions),
+    ]
+
     static let summary = RunSummary(
         cars: 20, laps: 900, samples: 12_000_000, callsDispatched: 5_000, callsFailed: 3, predictions: 400,
         alertsInfo: 10, alertsWarning: 5, alertsCritical: 1, rowsStored: 11_999_000,

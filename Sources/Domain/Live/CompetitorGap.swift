@@ -106,3 +106,14 @@ public struct CompetitorGap: Codable, Sendable, Equatable {
         return Int64((Double(recent.reduce(0, +)) / Double(recent.count)).rounded())
     }
 }
+
+extension CompetitorGap {
+    /// A car with no gap, pace or threat yet; the decoder and the store set the rest of the figures.
+    public init(carKey: String, vehicleID: String, carNumber: Int?, position: Int, lapsCompleted: Int) {
+        self.init(
+            carKey: carKey, vehicleID: vehicleID, carNumber: carNumber, position: position,
+            lapsCompleted: lapsCompleted, lapsBehindLeader: 0, gapToLeaderMs: nil, carAhead: nil, lapsBehindAhead: 0,
+            gapToAheadMs: nil, paceMs: nil, closingOnAheadMsPerLap: nil, lapsToContact: nil, undercutThreatFrom: nil,
+            overcutThreatFrom: nil)
+    }
+}

@@ -20,16 +20,19 @@ public struct WeatherConditions: Codable, Sendable, Equatable {
     public var raining: Bool
     /// Any sample so far said it rained.
     public var rainSeen: Bool
-    /// Least-squares slope of air / track temperature over the last `trendWindowMs`, °C per hour; nil with
-    /// fewer than two readings in the window.
+    /// Least-squares slope of air / track temperature over the last `trendWindowMs` (default 30 min), °C per
+    /// hour; nil with fewer than two readings in the window.
     public var airTempTrendCPerHour: Double?
     public var trackTempTrendCPerHour: Double?
 
     /// How far back the trends look.
     public static let trendWindowMs: Int64 = 30 * 60_000
 
-    /// The conditions from the samples at or before `asOfMs` (nil = all); nil when there is none.
-    public static func asOf(_ samples: [WeatherSample], asOfMs: Int64? = nil) -> WeatherConditions? {
+    /// The conditions from the samples at or before `asOfMs` (nil = all); nil when there is none. The trends
+    /// look back `trendWindowMs` from the newest sample.
+    public static func asOf(
+        _ samples: [WeatherSample], asOfMs: Int64? = nil, trendWindowMs: Int64 = WeatherConditions.trendWindowMs
+    ) -> WeatherConditions? {
         let known = samples.filter { sample in asOfMs.map { sample.timeMs <= $0 } ?? true }.sorted {
             $0.timeMs < $1.timeMs
         }
@@ -56,5 +59,15 @@ public struct WeatherConditions: Codable, Sendable, Equatable {
             windDirectionDeg: latest { reading($0.windDirectionDeg) }, raining: newest.rain,
             rainSeen: known.contains { $0.rain }, airTempTrendCPerHour: trend { reading($0.airTempC) },
             trackTempTrendCPerHour: trend(track))
+    }
+}
+
+extension WeatherConditions {
+    /// Conditions with no reading, trend or rain yet; the decoder and the store set the rest.
+    public init(timeMs: Int64, samples: Int) {
+        self.init(
+            timeMs: timeMs, samples: samples, airTempC: nil, trackTempC: nil, humidityPct: nil, pressureHPa: nil,
+            windSpeedKph: nil, windDirectionDeg: nil, raining: false, rainSeen: false, airTempTrendCPerHour: nil,
+            trackTempTrendCPerHour: nil)
     }
 }

@@ -5,12 +5,18 @@ public struct AnalyticsReport: Sendable, Equatable {
     public var cars: [CarPerformance]
     public var weather: WeatherSample?
     public var summary: String
+    /// Weather reports: the conditions (latest per sensor, trends, rain) the `weather` sample summarises.
+    public var conditions: WeatherConditions?
 
-    public init(kind: String, generatedMs: Int64, cars: [CarPerformance], weather: WeatherSample?, summary: String) {
+    public init(
+        kind: String, generatedMs: Int64, cars: [CarPerformance], weather: WeatherSample?, summary: String,
+        conditions: WeatherConditions? = nil
+    ) {
         self.kind = kind
         self.generatedMs = generatedMs
         self.cars = cars
         self.weather = weather
         self.summary = summary
+        self.conditions = conditions
     }
 }

@@ -8,12 +8,18 @@ public struct CarPerformance: Sendable, Equatable {
     /// Sum of the car's best sectors.
     public var theoreticalBestMs: Int64?
     public var topSpeedKph: Double?
+    /// Performance report: median of the car's clean laps. Competitor report: its pace over the last laps.
     public var medianGreenLapMs: Int64?
     public var position: Int?
+    /// The car's full pace figures; performance reports only.
+    public var pace: CarPace?
+    /// The car's gaps, closing rate and threats; competitor reports only.
+    public var gap: CompetitorGap?
 
     public init(
         vehicleID: String, carNumber: Int?, lapsCompleted: Int, bestLapMs: Int64?, bestLapNumber: Int?,
-        theoreticalBestMs: Int64?, topSpeedKph: Double?, medianGreenLapMs: Int64?, position: Int?
+        theoreticalBestMs: Int64?, topSpeedKph: Double?, medianGreenLapMs: Int64?, position: Int?,
+        pace: CarPace? = nil, gap: CompetitorGap? = nil
     ) {
         self.vehicleID = vehicleID
         self.carNumber = carNumber
@@ -24,5 +30,7 @@ public struct CarPerformance: Sendable, Equatable {
         self.topSpeedKph = topSpeedKph
         self.medianGreenLapMs = medianGreenLapMs
         self.position = position
+        self.pace = pace
+        self.gap = gap
     }
 }

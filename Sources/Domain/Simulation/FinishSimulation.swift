@@ -14,12 +14,12 @@ public enum FinishSimulation {
         let standings = RunningOrder.standings(laps: laps)
         let leaderLaps = standings.first?.lapsCompleted ?? 0
         let remaining = max(0, raceLaps - leaderLaps)
-        let byCar = LiveAnalytics.lapsByCar(laps)
+        let byCar = LapHistory(laps: laps).byCar
 
         // Each car's pace, with the field's as the fallback.
         let paces = standings.map { standing -> [Double] in
-            let own = (byCar[standing.carKey] ?? []).sorted { $0.lap < $1.lap }
-            return own.filter(LiveAnalytics.isPaceLap).suffix(paceLaps).compactMap(\.lapTimeMs).map(Double.init)
+            let own = byCar[standing.carKey] ?? []
+            return own.filter(LapHistory.isCleanLap).suffix(paceLaps).compactMap(\.lapTimeMs).map(Double.init)
         }
         let field = Pace(paces.flatMap { $0 }) ?? Pace(mean: 0, deviation: 0)
         let models = paces.map { Pace($0) ?? field }

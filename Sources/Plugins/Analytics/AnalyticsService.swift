@@ -3,7 +3,8 @@ import RaceDomain
 import RoadSenseProtocol
 
 /// `analytics.GeneratePerformance` and `analytics.UpdateCompetitors`: request `AnalyticsRequest`, response
-/// `AnalyticsReport` (kind `performance` or `competitor`). A thin adapter over `LiveAnalytics`; stateless, so
+/// `AnalyticsReport` (kind `performance` with each car's `CarPace`, or `competitor` with each car's
+/// `CompetitorGap`), as of the request's `now`. A thin adapter over the domain's live analytics; stateless, so
 /// a retry gives the same report. The host stores the report and publishes it on `analytics.<kind>`.
 final class AnalyticsService: PluginService {
     let name = "analytics"
@@ -15,9 +16,9 @@ final class AnalyticsService: PluginService {
         let request = try AnalyticsRequest(wire: payload)
         switch method {
         case "analytics.GeneratePerformance":
-            return LiveAnalytics.performance(laps: request.laps, nowMs: request.nowMs).encoded()
+            return AnalyticsReport.performance(laps: request.laps, nowMs: request.nowMs).encoded()
         case "analytics.UpdateCompetitors":
-            return LiveAnalytics.competitors(laps: request.laps, nowMs: request.nowMs).encoded()
+            return AnalyticsReport.competitors(laps: request.laps, nowMs: request.nowMs).encoded()
         default:
             throw PluginError(.unimplemented, "analytics does not serve \(method)")
         }

@@ -8,14 +8,17 @@ import RoadSenseStore
 ///
 /// With `--set source=FILE` (an Al Kamel `26_Weather…` file the station keeps appending to), it first stores
 /// the readings added since its last call (tracked in the store like the ingest plugin's files). Then it reports
-/// from the stored readings: the latest one and how the track temperature moved over the window. In replay mode
+/// the `WeatherConditions` as of the request's `now` from the readings of the last `historyMs`: each sensor's
+/// latest reading, the air and track trends over the request's window, rain now and rain seen. In replay mode
 /// the host stores the race's weather as the replay releases it, so no source is needed.
 final class WeatherService: PluginService {
     let name = "weather"
     let methods = ["weather.Update"]
     private var store: RaceStore?
     private var source: String?
-    static let defaultWindowMs: Int64 = 30 * 60_000
+    static let defaultWindowMs: Int64 = WeatherConditions.trendWindowMs
+    /// How far back the readings go for "rain seen" (a race day).
+    static let historyMs: Int64 = 12 * 3_600_000
 
     func start(options: PluginOptions, logger: Logger) throws {
         store = try openStore(options.store)
@@ -30,11 +33,11 @@ final class WeatherService: PluginService {
         let window = request.windowMs ?? Self.defaultWindowMs
         let samples: [WeatherSample]
         do {
-            samples = try store.weather(since: request.nowMs - window)
+            samples = try store.weather(since: request.nowMs - max(window, Self.historyMs))
         } catch {
             throw PluginError.store(error, doing: "reading stored weather")
         }
-        return LiveAnalytics.weather(samples: samples, nowMs: request.nowMs, windowMs: window).encoded()
+        return AnalyticsReport.weather(samples: samples, nowMs: request.nowMs, trendWindowMs: window).encoded()
     }
 
     /// Stores the rows of the source file past its cursor.

@@ -1,4 +1,4 @@
 import PluginRuntime
 
-// roadsense-weather: stores new weather readings and reports the latest with the track-temperature trend.
+// roadsense-weather: stores new weather readings and reports the conditions: latest per sensor, trends, rain.
 PluginWorker.main(service: WeatherService())

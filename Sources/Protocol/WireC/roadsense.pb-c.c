@@ -817,6 +817,141 @@ void   roadsense__v1__car_performance__free_unpacked
   assert(message->base.descriptor == &roadsense__v1__car_performance__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   roadsense__v1__car_pace__init
+                     (Roadsense__V1__CarPace         *message)
+{
+  static const Roadsense__V1__CarPace init_value = ROADSENSE__V1__CAR_PACE__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__car_pace__get_packed_size
+                     (const Roadsense__V1__CarPace *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__car_pace__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__car_pace__pack
+                     (const Roadsense__V1__CarPace *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__car_pace__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__car_pace__pack_to_buffer
+                     (const Roadsense__V1__CarPace *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__car_pace__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__CarPace *
+       roadsense__v1__car_pace__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__CarPace *)
+     protobuf_c_message_unpack (&roadsense__v1__car_pace__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__car_pace__free_unpacked
+                     (Roadsense__V1__CarPace *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__car_pace__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__competitor_gap__init
+                     (Roadsense__V1__CompetitorGap         *message)
+{
+  static const Roadsense__V1__CompetitorGap init_value = ROADSENSE__V1__COMPETITOR_GAP__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__competitor_gap__get_packed_size
+                     (const Roadsense__V1__CompetitorGap *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__competitor_gap__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__competitor_gap__pack
+                     (const Roadsense__V1__CompetitorGap *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__competitor_gap__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__competitor_gap__pack_to_buffer
+                     (const Roadsense__V1__CompetitorGap *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__competitor_gap__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__CompetitorGap *
+       roadsense__v1__competitor_gap__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__CompetitorGap *)
+     protobuf_c_message_unpack (&roadsense__v1__competitor_gap__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__competitor_gap__free_unpacked
+                     (Roadsense__V1__CompetitorGap *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__competitor_gap__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__weather_conditions__init
+                     (Roadsense__V1__WeatherConditions         *message)
+{
+  static const Roadsense__V1__WeatherConditions init_value = ROADSENSE__V1__WEATHER_CONDITIONS__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__weather_conditions__get_packed_size
+                     (const Roadsense__V1__WeatherConditions *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__weather_conditions__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__weather_conditions__pack
+                     (const Roadsense__V1__WeatherConditions *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__weather_conditions__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__weather_conditions__pack_to_buffer
+                     (const Roadsense__V1__WeatherConditions *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__weather_conditions__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__WeatherConditions *
+       roadsense__v1__weather_conditions__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__WeatherConditions *)
+     protobuf_c_message_unpack (&roadsense__v1__weather_conditions__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__weather_conditions__free_unpacked
+                     (Roadsense__V1__WeatherConditions *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__weather_conditions__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   roadsense__v1__analytics_report__init
                      (Roadsense__V1__AnalyticsReport         *message)
 {
@@ -3721,7 +3856,7 @@ const ProtobufCMessageDescriptor roadsense__v1__alert__descriptor =
   (ProtobufCMessageInit) roadsense__v1__alert__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__car_performance__field_descriptors[9] =
+static const ProtobufCFieldDescriptor roadsense__v1__car_performance__field_descriptors[11] =
 {
   {
     "vehicle_id",
@@ -3831,13 +3966,39 @@ static const ProtobufCFieldDescriptor roadsense__v1__car_performance__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pace",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPerformance, pace),
+    &roadsense__v1__car_pace__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gap",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPerformance, gap),
+    &roadsense__v1__competitor_gap__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__car_performance__field_indices_by_name[] = {
   3,   /* field[3] = best_lap_ms */
   4,   /* field[4] = best_lap_number */
   1,   /* field[1] = car_number */
+  10,   /* field[10] = gap */
   2,   /* field[2] = laps_completed */
   7,   /* field[7] = median_green_lap_ms */
+  9,   /* field[9] = pace */
   8,   /* field[8] = position */
   5,   /* field[5] = theoretical_best_ms */
   6,   /* field[6] = top_speed_kph */
@@ -3846,7 +4007,7 @@ static const unsigned roadsense__v1__car_performance__field_indices_by_name[] = 
 static const ProtobufCIntRange roadsense__v1__car_performance__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__car_performance__descriptor =
 {
@@ -3856,14 +4017,700 @@ const ProtobufCMessageDescriptor roadsense__v1__car_performance__descriptor =
   "Roadsense__V1__CarPerformance",
   "roadsense.v1",
   sizeof(Roadsense__V1__CarPerformance),
-  9,
+  11,
   roadsense__v1__car_performance__field_descriptors,
   roadsense__v1__car_performance__field_indices_by_name,
   1,  roadsense__v1__car_performance__number_ranges,
   (ProtobufCMessageInit) roadsense__v1__car_performance__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__analytics_report__field_descriptors[5] =
+static const ProtobufCFieldDescriptor roadsense__v1__car_pace__field_descriptors[20] =
+{
+  {
+    "car_key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, car_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "vehicle_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, vehicle_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "car_number",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, car_number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "laps_completed",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, laps_completed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_lap_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, best_lap_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_lap_number",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, best_lap_number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_s1_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, best_s1_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_s2_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, best_s2_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_s3_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, best_s3_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "theoretical_best_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, theoretical_best_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "s1_delta_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, s1_delta_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "s2_delta_ms",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, s2_delta_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "s3_delta_ms",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, s3_delta_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "clean_laps",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, clean_laps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mean_clean_lap_ms",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, mean_clean_lap_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consistency_ms",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, consistency_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "top_speed_kph",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, top_speed_kph),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "green_laps",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, green_laps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "caution_laps",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarPace, caution_laps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pit_laps",
+    20,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Roadsense__V1__CarPace, n_pit_laps),
+    offsetof(Roadsense__V1__CarPace, pit_laps),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__car_pace__field_indices_by_name[] = {
+  4,   /* field[4] = best_lap_ms */
+  5,   /* field[5] = best_lap_number */
+  6,   /* field[6] = best_s1_ms */
+  7,   /* field[7] = best_s2_ms */
+  8,   /* field[8] = best_s3_ms */
+  0,   /* field[0] = car_key */
+  2,   /* field[2] = car_number */
+  18,   /* field[18] = caution_laps */
+  13,   /* field[13] = clean_laps */
+  15,   /* field[15] = consistency_ms */
+  17,   /* field[17] = green_laps */
+  3,   /* field[3] = laps_completed */
+  14,   /* field[14] = mean_clean_lap_ms */
+  19,   /* field[19] = pit_laps */
+  10,   /* field[10] = s1_delta_ms */
+  11,   /* field[11] = s2_delta_ms */
+  12,   /* field[12] = s3_delta_ms */
+  9,   /* field[9] = theoretical_best_ms */
+  16,   /* field[16] = top_speed_kph */
+  1,   /* field[1] = vehicle_id */
+};
+static const ProtobufCIntRange roadsense__v1__car_pace__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 20 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__car_pace__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.CarPace",
+  "CarPace",
+  "Roadsense__V1__CarPace",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__CarPace),
+  20,
+  roadsense__v1__car_pace__field_descriptors,
+  roadsense__v1__car_pace__field_indices_by_name,
+  1,  roadsense__v1__car_pace__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__car_pace__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__competitor_gap__field_descriptors[15] =
+{
+  {
+    "car_key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, car_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "vehicle_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, vehicle_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "car_number",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, car_number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "position",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "laps_completed",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, laps_completed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "laps_behind_leader",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, laps_behind_leader),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gap_to_leader_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, gap_to_leader_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "car_ahead",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, car_ahead),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "laps_behind_ahead",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, laps_behind_ahead),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gap_to_ahead_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, gap_to_ahead_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pace_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, pace_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closing_ms_per_lap",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, closing_ms_per_lap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "laps_to_contact",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, laps_to_contact),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "undercut_threat_from",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, undercut_threat_from),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overcut_threat_from",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CompetitorGap, overcut_threat_from),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__competitor_gap__field_indices_by_name[] = {
+  7,   /* field[7] = car_ahead */
+  0,   /* field[0] = car_key */
+  2,   /* field[2] = car_number */
+  11,   /* field[11] = closing_ms_per_lap */
+  9,   /* field[9] = gap_to_ahead_ms */
+  6,   /* field[6] = gap_to_leader_ms */
+  8,   /* field[8] = laps_behind_ahead */
+  5,   /* field[5] = laps_behind_leader */
+  4,   /* field[4] = laps_completed */
+  12,   /* field[12] = laps_to_contact */
+  14,   /* field[14] = overcut_threat_from */
+  10,   /* field[10] = pace_ms */
+  3,   /* field[3] = position */
+  13,   /* field[13] = undercut_threat_from */
+  1,   /* field[1] = vehicle_id */
+};
+static const ProtobufCIntRange roadsense__v1__competitor_gap__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__competitor_gap__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.CompetitorGap",
+  "CompetitorGap",
+  "Roadsense__V1__CompetitorGap",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__CompetitorGap),
+  15,
+  roadsense__v1__competitor_gap__field_descriptors,
+  roadsense__v1__competitor_gap__field_indices_by_name,
+  1,  roadsense__v1__competitor_gap__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__competitor_gap__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__weather_conditions__field_descriptors[12] =
+{
+  {
+    "time_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, time_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "samples",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, samples),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "air_temp_c",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, air_temp_c),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "track_temp_c",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, track_temp_c),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "humidity_pct",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, humidity_pct),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pressure_hpa",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, pressure_hpa),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "wind_speed_kph",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, wind_speed_kph),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "wind_direction_deg",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, wind_direction_deg),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raining",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, raining),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rain_seen",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, rain_seen),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "air_trend_c_per_hour",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, air_trend_c_per_hour),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "track_trend_c_per_hour",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__WeatherConditions, track_trend_c_per_hour),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__weather_conditions__field_indices_by_name[] = {
+  2,   /* field[2] = air_temp_c */
+  10,   /* field[10] = air_trend_c_per_hour */
+  4,   /* field[4] = humidity_pct */
+  5,   /* field[5] = pressure_hpa */
+  9,   /* field[9] = rain_seen */
+  8,   /* field[8] = raining */
+  1,   /* field[1] = samples */
+  0,   /* field[0] = time_ms */
+  3,   /* field[3] = track_temp_c */
+  11,   /* field[11] = track_trend_c_per_hour */
+  7,   /* field[7] = wind_direction_deg */
+  6,   /* field[6] = wind_speed_kph */
+};
+static const ProtobufCIntRange roadsense__v1__weather_conditions__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__weather_conditions__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.WeatherConditions",
+  "WeatherConditions",
+  "Roadsense__V1__WeatherConditions",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__WeatherConditions),
+  12,
+  roadsense__v1__weather_conditions__field_descriptors,
+  roadsense__v1__weather_conditions__field_indices_by_name,
+  1,  roadsense__v1__weather_conditions__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__weather_conditions__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__analytics_report__field_descriptors[6] =
 {
   {
     "kind",
@@ -3925,9 +4772,22 @@ static const ProtobufCFieldDescriptor roadsense__v1__analytics_report__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "conditions",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__AnalyticsReport, conditions),
+    &roadsense__v1__weather_conditions__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__analytics_report__field_indices_by_name[] = {
   2,   /* field[2] = cars */
+  5,   /* field[5] = conditions */
   1,   /* field[1] = generated_ms */
   0,   /* field[0] = kind */
   4,   /* field[4] = summary */
@@ -3936,7 +4796,7 @@ static const unsigned roadsense__v1__analytics_report__field_indices_by_name[] =
 static const ProtobufCIntRange roadsense__v1__analytics_report__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__analytics_report__descriptor =
 {
@@ -3946,7 +4806,7 @@ const ProtobufCMessageDescriptor roadsense__v1__analytics_report__descriptor =
   "Roadsense__V1__AnalyticsReport",
   "roadsense.v1",
   sizeof(Roadsense__V1__AnalyticsReport),
-  5,
+  6,
   roadsense__v1__analytics_report__field_descriptors,
   roadsense__v1__analytics_report__field_indices_by_name,
   1,  roadsense__v1__analytics_report__number_ranges,

@@ -20,6 +20,9 @@ enum StoreSchema {
             postgres: v3Postgres),
         Migration(version: 4, name: "read and claim indexes, resolved alerts", sqlite: v4SQLite, postgres: v4Postgres),
         Migration(version: 5, name: "alert acknowledgement notes", sqlite: v5, postgres: v5),
+        Migration(
+            version: 6, name: "pace, gap and weather-condition figures of the analytics reports", sqlite: v6SQLite,
+            postgres: v6Postgres),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -245,5 +248,59 @@ enum StoreSchema {
     static let v5 = """
         ALTER TABLE alerts ADD COLUMN ack_note TEXT;
         CREATE INDEX alerts_by_acknowledged ON alerts (acknowledged_ms);
+        """
+
+    /// Version 6: each performance car's `CarPace`, each competitor car's `CompetitorGap`, and the weather
+    /// report's conditions (sensors the sample lacked, sample count, rain seen, trends).
+    static let v6SQLite = """
+        CREATE TABLE report_car_paces (
+            kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number INTEGER, laps_completed INTEGER NOT NULL, best_lap_ms INTEGER, best_lap_number INTEGER,
+            best_s1_ms INTEGER, best_s2_ms INTEGER, best_s3_ms INTEGER, theoretical_best_ms INTEGER,
+            s1_delta_ms INTEGER, s2_delta_ms INTEGER, s3_delta_ms INTEGER, clean_laps INTEGER NOT NULL,
+            mean_clean_lap_ms INTEGER, consistency_ms INTEGER, top_speed_kph REAL, green_laps INTEGER NOT NULL,
+            caution_laps INTEGER NOT NULL, pit_laps TEXT NOT NULL,
+            PRIMARY KEY (kind, generated_ms, car_key)
+        );
+        CREATE TABLE report_car_gaps (
+            kind TEXT NOT NULL, generated_ms INTEGER NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number INTEGER, position INTEGER NOT NULL, laps_completed INTEGER NOT NULL,
+            laps_behind_leader INTEGER NOT NULL, gap_to_leader_ms INTEGER, car_ahead TEXT,
+            laps_behind_ahead INTEGER NOT NULL, gap_to_ahead_ms INTEGER, pace_ms INTEGER,
+            closing_ms_per_lap INTEGER, laps_to_contact REAL, undercut_threat_from TEXT, overcut_threat_from TEXT,
+            PRIMARY KEY (kind, generated_ms, car_key)
+        );
+        ALTER TABLE reports ADD COLUMN pressure_hpa REAL;
+        ALTER TABLE reports ADD COLUMN wind_direction_deg REAL;
+        ALTER TABLE reports ADD COLUMN weather_samples INTEGER;
+        ALTER TABLE reports ADD COLUMN rain_seen INTEGER;
+        ALTER TABLE reports ADD COLUMN air_trend_c_per_hour REAL;
+        ALTER TABLE reports ADD COLUMN track_trend_c_per_hour REAL;
+        """
+
+    static let v6Postgres = """
+        CREATE TABLE report_car_paces (
+            kind TEXT NOT NULL, generated_ms BIGINT NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number BIGINT, laps_completed BIGINT NOT NULL, best_lap_ms BIGINT, best_lap_number BIGINT,
+            best_s1_ms BIGINT, best_s2_ms BIGINT, best_s3_ms BIGINT, theoretical_best_ms BIGINT,
+            s1_delta_ms BIGINT, s2_delta_ms BIGINT, s3_delta_ms BIGINT, clean_laps BIGINT NOT NULL,
+            mean_clean_lap_ms BIGINT, consistency_ms BIGINT, top_speed_kph DOUBLE PRECISION, green_laps BIGINT NOT NULL,
+            caution_laps BIGINT NOT NULL, pit_laps TEXT NOT NULL,
+            PRIMARY KEY (kind, generated_ms, car_key)
+        );
+        CREATE TABLE report_car_gaps (
+            kind TEXT NOT NULL, generated_ms BIGINT NOT NULL, car_key TEXT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number BIGINT, position BIGINT NOT NULL, laps_completed BIGINT NOT NULL,
+            laps_behind_leader BIGINT NOT NULL, gap_to_leader_ms BIGINT, car_ahead TEXT,
+            laps_behind_ahead BIGINT NOT NULL, gap_to_ahead_ms BIGINT, pace_ms BIGINT,
+            closing_ms_per_lap BIGINT, laps_to_contact DOUBLE PRECISION, undercut_threat_from TEXT, overcut_threat_from TEXT,
+            PRIMARY KEY (kind, generated_ms, car_key)
+        );
+        ALTER TABLE reports ADD COLUMN pressure_hpa DOUBLE PRECISION;
+        ALTER TABLE reports ADD COLUMN wind_direction_deg DOUBLE PRECISION;
+        ALTER TABLE reports ADD COLUMN weather_samples BIGINT;
+        ALTER TABLE reports ADD COLUMN rain_seen BIGINT;
+        ALTER TABLE reports ADD COLUMN air_trend_c_per_hour DOUBLE PRECISION;
+        ALTER TABLE reports ADD COLUMN track_trend_c_per_hour DOUBLE PRECISION;
         """
 }

@@ -12,7 +12,7 @@ public enum UpdateFormatter {
         case .alert(let a): return topic + alert(a)
         case .lap(let l): return topic + lap(l)
         case .weather(let w): return topic + weather(w)
-        case .report(let r): return topic + "\(r.kind) report: \(r.summary)"
+        case .report(let r): return report(r).map { topic + $0 }.joined(separator: "\n")
         case .summary(let s): return summary(s)
         case .simulation(let b): return topic + simulation(b)
         case .maintenance(let m): return topic + "\(m.task): \(m.summary)"
@@ -85,6 +85,62 @@ public enum UpdateFormatter {
             + "humidity \(value(w.humidityPct, "%.0f%%"))  wind \(value(w.windSpeedKph, "%.1f km/h"))  "
             + (w.rain ? "RAIN" : "dry")
     }
+
+    /// A report's summary, then one line per car that carries pace or gap figures (see `carPace`, `carGap`).
+    static func report(_ r: AnalyticsReport) -> [String] {
+        let perCar = r.cars.compactMap { car -> String? in
+            let label =
+                "P\(car.position.map(String.init) ?? "?") \(carLabel(CarKey.of(vehicleID: car.vehicleID, carNumber: car.carNumber)))"
+            if let pace = car.pace { return label + "  " + carPace(pace) }
+            if let gap = car.gap { return label + "  " + carGap(gap) }
+            return nil
+        }
+        let head = r.kind == "competitor" && !perCar.isEmpty ? "\(r.cars.count) cars in running order" : r.summary
+        return ["\(r.kind) report: \(head)"] + perCar
+    }
+
+    /// `best 1:37.428 (L8)  theo 1:37.390  S1 +0.000 S2 +0.072 S3 +0.188  σ 0.382 s/23 clean  green 25 caution 2
+    /// pit L12  top 180.5 km/h`
+    static func carPace(_ p: CarPace) -> String {
+        func delta(_ ms: Int64?) -> String { ms.map { String(format: "+%.3f", Double($0) / 1000) } ?? "—" }
+        var parts = ["best \(p.bestLapMs.map(lapTime) ?? "—")" + (p.bestLapNumber.map { " (L\($0))" } ?? "")]
+        if let theoretical = p.theoreticalBestMs { parts.append("theo \(lapTime(theoretical))") }
+        parts.append("S1 \(delta(p.s1DeltaMs)) S2 \(delta(p.s2DeltaMs)) S3 \(delta(p.s3DeltaMs))")
+        let sigma = p.consistencyMs.map { String(format: "%.3f s", Double($0) / 1000) } ?? "—"
+        parts.append("σ \(sigma)/\(p.cleanLaps) clean")
+        parts.append("green \(p.greenLaps) caution \(p.cautionLaps)")
+        parts.append(p.pitLaps.isEmpty ? "no pit" : "pit " + p.pitLaps.map { "L\($0)" }.joined(separator: ","))
+        if let top = p.topSpeedKph { parts.append(String(format: "top %.1f km/h", top)) }
+        return parts.joined(separator: "  ")
+    }
+
+    /// `+2.740 s to leader  +0.254 s to #72  pace 1:38.202  closing +0.035 s/lap  contact in 7.3 laps
+    /// undercut threat #72`; a lapped car's gaps say how many laps down it is.
+    static func carGap(_ g: CompetitorGap) -> String {
+        func gap(_ ms: Int64?, laps: Int) -> String {
+            let time = ms.map { String(format: "+%.3f s", Double($0) / 1000) } ?? "—"
+            return laps > 0 ? "\(time) (\(laps) lap\(laps == 1 ? "" : "s") down)" : time
+        }
+        var parts: [String] = []
+        if g.position > 1 {
+            parts.append("\(gap(g.gapToLeaderMs, laps: g.lapsBehindLeader)) to leader")
+            parts.append("\(gap(g.gapToAheadMs, laps: g.lapsBehindAhead)) to \(g.carAhead.map(carLabel) ?? "?")")
+        } else {
+            parts.append("leader")
+        }
+        parts.append("pace \(g.paceMs.map(lapTime) ?? "—")")
+        if let closing = g.closingOnAheadMsPerLap {
+            parts.append(
+                String(format: "%@ %.3f s/lap", closing > 0 ? "closing" : "losing", Double(abs(closing)) / 1000))
+        }
+        if let contact = g.lapsToContact { parts.append(String(format: "contact in %.1f laps", contact)) }
+        if let from = g.undercutThreatFrom { parts.append("undercut threat \(carLabel(from))") }
+        if let from = g.overcutThreatFrom { parts.append("overcut threat \(carLabel(from))") }
+        return parts.joined(separator: "  ")
+    }
+
+    /// `#13` for a race number, else the vehicle id.
+    static func carLabel(_ key: String) -> String { Int(key) != nil ? "#\(key)" : key }
 
     public static func summary(_ s: RunSummary) -> String {
         var lines = [

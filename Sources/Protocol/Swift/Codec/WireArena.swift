@@ -40,6 +40,14 @@ final class WireArena {
         return ProtobufCBinaryData(len: bytes.count, data: copy)
     }
 
+    /// A C copy of a repeated int32 field (nil when empty).
+    func int32s(_ values: [Int32]) -> UnsafeMutablePointer<Int32>? {
+        guard !values.isEmpty else { return nil }
+        let copy = allocate(Int32.self, count: values.count)
+        copy.initialize(from: values, count: values.count)
+        return copy
+    }
+
     /// A filled C struct for one submessage.
     func message<Message: CWireMessage>(_ value: Message) -> UnsafeMutablePointer<Message.CMessage> {
         let message = allocate(Message.CMessage.self, count: 1)

@@ -11,6 +11,11 @@ enum WireReader {
         return (0..<count).map { string(array[$0]) }
     }
 
+    static func int32s(_ count: Int, _ array: UnsafeMutablePointer<Int32>?) -> [Int32] {
+        guard let array, count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: array, count: count))
+    }
+
     static func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
         guard let base = data.data, data.len > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: base, count: data.len))

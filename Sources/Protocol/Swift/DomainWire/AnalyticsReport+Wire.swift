@@ -1,7 +1,7 @@
 import RaceDomain
 import RoadSenseWireC
 
-/// `AnalyticsReport` on the wire: no weather is an absent submessage.
+/// `AnalyticsReport` on the wire: no weather or conditions is an absent submessage.
 extension AnalyticsReport: CWireMessage {
     static var wireCodec: CMessageCodec<Roadsense__V1__AnalyticsReport> {
         CMessageCodec(
@@ -17,6 +17,7 @@ extension AnalyticsReport: CWireMessage {
         message.cars = arena.messages(cars)
         message.weather = weather.map { arena.message($0) }
         message.summary = arena.string(summary)
+        message.conditions = conditions.map { arena.message($0) }
     }
 
     init(unpacked message: Roadsense__V1__AnalyticsReport) throws {
@@ -24,6 +25,6 @@ extension AnalyticsReport: CWireMessage {
             kind: WireReader.string(message.kind), generatedMs: message.generated_ms,
             cars: try WireReader.messages(message.n_cars, message.cars),
             weather: try WireReader.message(message.weather),
-            summary: WireReader.string(message.summary))
+            summary: WireReader.string(message.summary), conditions: try WireReader.message(message.conditions))
     }
 }

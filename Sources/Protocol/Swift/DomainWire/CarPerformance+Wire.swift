@@ -2,7 +2,7 @@ import RaceDomain
 import RoadSenseWireC
 
 /// `CarPerformance` on the wire: unknown lap times, lap number and position are 0, an unknown car number
-/// -1, a missing top speed NaN.
+/// -1, a missing top speed NaN; no pace or gap figures are absent submessages.
 extension CarPerformance: CWireMessage {
     static var wireCodec: CMessageCodec<Roadsense__V1__CarPerformance> {
         CMessageCodec(
@@ -21,6 +21,8 @@ extension CarPerformance: CWireMessage {
         message.top_speed_kph = WireScalar.double(topSpeedKph)
         message.median_green_lap_ms = WireScalar.int64(medianGreenLapMs)
         message.position = WireScalar.int32(position, unknown: 0)
+        message.pace = pace.map { arena.message($0) }
+        message.gap = gap.map { arena.message($0) }
     }
 
     init(unpacked message: Roadsense__V1__CarPerformance) throws {
@@ -32,6 +34,7 @@ extension CarPerformance: CWireMessage {
             theoreticalBestMs: WireScalar.optional(message.theoretical_best_ms),
             topSpeedKph: WireScalar.optional(message.top_speed_kph),
             medianGreenLapMs: WireScalar.optional(message.median_green_lap_ms),
-            position: WireScalar.optional(message.position, unknown: 0))
+            position: WireScalar.optional(message.position, unknown: 0), pace: try WireReader.message(message.pace),
+            gap: try WireReader.message(message.gap))
     }
 }

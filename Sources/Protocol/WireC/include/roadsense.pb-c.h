@@ -33,6 +33,9 @@ typedef struct Roadsense__V1__WeatherSample Roadsense__V1__WeatherSample;
 typedef struct Roadsense__V1__StrategyPrediction Roadsense__V1__StrategyPrediction;
 typedef struct Roadsense__V1__Alert Roadsense__V1__Alert;
 typedef struct Roadsense__V1__CarPerformance Roadsense__V1__CarPerformance;
+typedef struct Roadsense__V1__CarPace Roadsense__V1__CarPace;
+typedef struct Roadsense__V1__CompetitorGap Roadsense__V1__CompetitorGap;
+typedef struct Roadsense__V1__WeatherConditions Roadsense__V1__WeatherConditions;
 typedef struct Roadsense__V1__AnalyticsReport Roadsense__V1__AnalyticsReport;
 typedef struct Roadsense__V1__TelemetryResult Roadsense__V1__TelemetryResult;
 typedef struct Roadsense__V1__StrategyRequest Roadsense__V1__StrategyRequest;
@@ -596,10 +599,189 @@ struct  Roadsense__V1__CarPerformance
   double top_speed_kph;
   int64_t median_green_lap_ms;
   int32_t position;
+  /*
+   * kind "performance" only; absent otherwise
+   */
+  Roadsense__V1__CarPace *pace;
+  /*
+   * kind "competitor" only; absent otherwise
+   */
+  Roadsense__V1__CompetitorGap *gap;
 };
 #define ROADSENSE__V1__CAR_PERFORMANCE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__car_performance__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL }
+
+
+/*
+ * How fast and how steady one car has been (RaceDomain `CarPace`). Unknown times are 0 unless noted.
+ */
+struct  Roadsense__V1__CarPace
+{
+  ProtobufCMessage base;
+  /*
+   * race number, else vehicle id
+   */
+  char *car_key;
+  char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
+  int32_t car_number;
+  int32_t laps_completed;
+  /*
+   * fastest timed lap from lap 2 on
+   */
+  int64_t best_lap_ms;
+  int32_t best_lap_number;
+  int64_t best_s1_ms;
+  int64_t best_s2_ms;
+  int64_t best_s3_ms;
+  int64_t theoretical_best_ms;
+  /*
+   * best S1 minus the session's best S1 (0 = session best); -1 = no S1 time
+   */
+  int64_t s1_delta_ms;
+  /*
+   * -1 = no S2 time
+   */
+  int64_t s2_delta_ms;
+  /*
+   * -1 = no S3 time
+   */
+  int64_t s3_delta_ms;
+  /*
+   * green racing laps within 107 % of the car's fastest
+   */
+  int32_t clean_laps;
+  int64_t mean_clean_lap_ms;
+  /*
+   * standard deviation of the clean laps; -1 = under two clean laps
+   */
+  int64_t consistency_ms;
+  /*
+   * NaN = missing
+   */
+  double top_speed_kph;
+  /*
+   * FLAG_AT_FL GF or FF
+   */
+  int32_t green_laps;
+  /*
+   * any other flag
+   */
+  int32_t caution_laps;
+  /*
+   * laps ending in the pit lane or carrying pit time
+   */
+  size_t n_pit_laps;
+  int32_t *pit_laps;
+};
+#define ROADSENSE__V1__CAR_PACE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__car_pace__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * Where one car stands against the others (RaceDomain `CompetitorGap`), measured at the line.
+ */
+struct  Roadsense__V1__CompetitorGap
+{
+  ProtobufCMessage base;
+  char *car_key;
+  char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
+  int32_t car_number;
+  /*
+   * 1 = leader
+   */
+  int32_t position;
+  int32_t laps_completed;
+  int32_t laps_behind_leader;
+  /*
+   * -1 = unknown (the leader has not crossed this car's latest lap)
+   */
+  int64_t gap_to_leader_ms;
+  /*
+   * key of the car one place ahead; "" for the leader
+   */
+  char *car_ahead;
+  int32_t laps_behind_ahead;
+  /*
+   * -1 = unknown or leader
+   */
+  int64_t gap_to_ahead_ms;
+  /*
+   * mean clean lap of the last 5 laps; 0 = under two clean laps
+   */
+  int64_t pace_ms;
+  /*
+   * car ahead's pace minus ours, positive = closing; NaN = unknown
+   */
+  double closing_ms_per_lap;
+  /*
+   * at the closing rate; NaN = not closing
+   */
+  double laps_to_contact;
+  /*
+   * key of the car behind that could undercut; "" = none
+   */
+  char *undercut_threat_from;
+  /*
+   * key of the car ahead that could overcut; "" = none
+   */
+  char *overcut_threat_from;
+};
+#define ROADSENSE__V1__COMPETITOR_GAP__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__competitor_gap__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * The weather at an instant (RaceDomain `WeatherConditions`): each sensor's newest reading, trends, rain.
+ */
+struct  Roadsense__V1__WeatherConditions
+{
+  ProtobufCMessage base;
+  /*
+   * newest sample used
+   */
+  int64_t time_ms;
+  /*
+   * samples at or before the instant
+   */
+  uint32_t samples;
+  /*
+   * NaN = missing (sentinels and an absent track sensor too)
+   */
+  double air_temp_c;
+  double track_temp_c;
+  double humidity_pct;
+  double pressure_hpa;
+  double wind_speed_kph;
+  double wind_direction_deg;
+  /*
+   * the newest sample says it rains
+   */
+  protobuf_c_boolean raining;
+  /*
+   * any sample so far did
+   */
+  protobuf_c_boolean rain_seen;
+  /*
+   * least-squares slope over the last 30 min; NaN = under two readings
+   */
+  double air_trend_c_per_hour;
+  /*
+   * NaN = under two readings
+   */
+  double track_trend_c_per_hour;
+};
+#define ROADSENSE__V1__WEATHER_CONDITIONS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__weather_conditions__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Roadsense__V1__AnalyticsReport
@@ -614,10 +796,14 @@ struct  Roadsense__V1__AnalyticsReport
   Roadsense__V1__CarPerformance **cars;
   Roadsense__V1__WeatherSample *weather;
   char *summary;
+  /*
+   * kind "weather" only; absent when there is no reading
+   */
+  Roadsense__V1__WeatherConditions *conditions;
 };
 #define ROADSENSE__V1__ANALYTICS_REPORT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__analytics_report__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, NULL, (char *)protobuf_c_empty_string, NULL }
 
 
 /*
@@ -1375,6 +1561,63 @@ Roadsense__V1__CarPerformance *
 void   roadsense__v1__car_performance__free_unpacked
                      (Roadsense__V1__CarPerformance *message,
                       ProtobufCAllocator *allocator);
+/* Roadsense__V1__CarPace methods */
+void   roadsense__v1__car_pace__init
+                     (Roadsense__V1__CarPace         *message);
+size_t roadsense__v1__car_pace__get_packed_size
+                     (const Roadsense__V1__CarPace   *message);
+size_t roadsense__v1__car_pace__pack
+                     (const Roadsense__V1__CarPace   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__car_pace__pack_to_buffer
+                     (const Roadsense__V1__CarPace   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__CarPace *
+       roadsense__v1__car_pace__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__car_pace__free_unpacked
+                     (Roadsense__V1__CarPace *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__CompetitorGap methods */
+void   roadsense__v1__competitor_gap__init
+                     (Roadsense__V1__CompetitorGap         *message);
+size_t roadsense__v1__competitor_gap__get_packed_size
+                     (const Roadsense__V1__CompetitorGap   *message);
+size_t roadsense__v1__competitor_gap__pack
+                     (const Roadsense__V1__CompetitorGap   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__competitor_gap__pack_to_buffer
+                     (const Roadsense__V1__CompetitorGap   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__CompetitorGap *
+       roadsense__v1__competitor_gap__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__competitor_gap__free_unpacked
+                     (Roadsense__V1__CompetitorGap *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__WeatherConditions methods */
+void   roadsense__v1__weather_conditions__init
+                     (Roadsense__V1__WeatherConditions         *message);
+size_t roadsense__v1__weather_conditions__get_packed_size
+                     (const Roadsense__V1__WeatherConditions   *message);
+size_t roadsense__v1__weather_conditions__pack
+                     (const Roadsense__V1__WeatherConditions   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__weather_conditions__pack_to_buffer
+                     (const Roadsense__V1__WeatherConditions   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__WeatherConditions *
+       roadsense__v1__weather_conditions__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__weather_conditions__free_unpacked
+                     (Roadsense__V1__WeatherConditions *message,
+                      ProtobufCAllocator *allocator);
 /* Roadsense__V1__AnalyticsReport methods */
 void   roadsense__v1__analytics_report__init
                      (Roadsense__V1__AnalyticsReport         *message);
@@ -1830,6 +2073,15 @@ typedef void (*Roadsense__V1__Alert_Closure)
 typedef void (*Roadsense__V1__CarPerformance_Closure)
                  (const Roadsense__V1__CarPerformance *message,
                   void *closure_data);
+typedef void (*Roadsense__V1__CarPace_Closure)
+                 (const Roadsense__V1__CarPace *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__CompetitorGap_Closure)
+                 (const Roadsense__V1__CompetitorGap *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__WeatherConditions_Closure)
+                 (const Roadsense__V1__WeatherConditions *message,
+                  void *closure_data);
 typedef void (*Roadsense__V1__AnalyticsReport_Closure)
                  (const Roadsense__V1__AnalyticsReport *message,
                   void *closure_data);
@@ -1920,6 +2172,9 @@ extern const ProtobufCMessageDescriptor roadsense__v1__weather_sample__descripto
 extern const ProtobufCMessageDescriptor roadsense__v1__strategy_prediction__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__alert__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__car_performance__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__car_pace__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__competitor_gap__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__weather_conditions__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__analytics_report__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__telemetry_result__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__strategy_request__descriptor;

@@ -48,17 +48,25 @@ extension SQLiteRaceStore {
                 [report], name: "upsert_report",
                 sql: """
                     INSERT INTO reports (kind, generated_ms, summary, air_temp_c, track_temp_c,
-                      humidity_pct, wind_speed_kph, rain, weather_ms) VALUES (?,?,?,?,?,?,?,?,?)
+                      humidity_pct, wind_speed_kph, rain, weather_ms, pressure_hpa, wind_direction_deg,
+                      weather_samples, rain_seen, air_trend_c_per_hour, track_trend_c_per_hour)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                     ON CONFLICT (kind, generated_ms) DO UPDATE SET summary=excluded.summary,
                       air_temp_c=excluded.air_temp_c, track_temp_c=excluded.track_temp_c,
                       humidity_pct=excluded.humidity_pct, wind_speed_kph=excluded.wind_speed_kph, rain=excluded.rain,
-                      weather_ms=excluded.weather_ms
+                      weather_ms=excluded.weather_ms, pressure_hpa=excluded.pressure_hpa,
+                      wind_direction_deg=excluded.wind_direction_deg, weather_samples=excluded.weather_samples,
+                      rain_seen=excluded.rain_seen, air_trend_c_per_hour=excluded.air_trend_c_per_hour,
+                      track_trend_c_per_hour=excluded.track_trend_c_per_hour
                     """
             ) { r in
-                [
+                let c = r.conditions
+                return [
                     .text(r.kind), .integer(r.generatedMs), .text(r.summary), .double(w?.airTempC),
                     .double(w?.trackTempC), .double(w?.humidityPct), .double(w?.windSpeedKph),
-                    w.map { .integer($0.rain ? 1 : 0) } ?? nil, .int64(w?.timeMs),
+                    w.map { .integer($0.rain ? 1 : 0) } ?? nil, .int64(w?.timeMs), .double(w?.pressureHPa),
+                    .double(w?.windDirectionDeg), .int(c?.samples), c.map { .integer($0.rainSeen ? 1 : 0) } ?? nil,
+                    .double(c?.airTempTrendCPerHour), .double(c?.trackTempTrendCPerHour),
                 ]
             }
             try upsert(
@@ -81,23 +89,30 @@ extension SQLiteRaceStore {
                     .int64(c.theoreticalBestMs), .double(c.topSpeedKph), .int64(c.medianGreenLapMs), .int(c.position),
                 ]
             }
+            try upsertFigures(of: report)
         }
     }
 
     public func latestReport(kind: String) throws -> AnalyticsReport? {
         var report: AnalyticsReport?
         let head = """
-            SELECT generated_ms, summary, air_temp_c, track_temp_c, humidity_pct, wind_speed_kph, rain, weather_ms
+            SELECT generated_ms, summary, air_temp_c, track_temp_c, humidity_pct, wind_speed_kph, rain, weather_ms,
+              pressure_hpa, wind_direction_deg, weather_samples, rain_seen, air_trend_c_per_hour,
+              track_trend_c_per_hour
             FROM reports WHERE kind = ? ORDER BY generated_ms DESC LIMIT 1
             """
         try db.statement("latest_report", head).bind([.text(kind)]).query { r in
             let weather = r.int64(7).map {
                 WeatherSample(
                     timeMs: $0, airTempC: r.double(2), trackTempC: r.double(3), humidityPct: r.double(4),
-                    pressureHPa: nil, windSpeedKph: r.double(5), windDirectionDeg: nil, rain: r.int(6) == 1)
+                    pressureHPa: r.double(8), windSpeedKph: r.double(5), windDirectionDeg: r.double(9),
+                    rain: r.int(6) == 1)
             }
+            let conditions = ReportFigureRows.conditions(
+                weather, samples: r.int(10), rainSeen: r.int(11), trends: (r.double(12), r.double(13)))
             report = AnalyticsReport(
-                kind: kind, generatedMs: r.int64(0) ?? 0, cars: [], weather: weather, summary: r.string(1) ?? "")
+                kind: kind, generatedMs: r.int64(0) ?? 0, cars: [], weather: weather, summary: r.string(1) ?? "",
+                conditions: conditions)
         }
         guard var found = report else { return nil }
 
@@ -113,6 +128,7 @@ extension SQLiteRaceStore {
                     bestLapMs: r.int64(3), bestLapNumber: r.int(4), theoreticalBestMs: r.int64(5),
                     topSpeedKph: r.double(6), medianGreenLapMs: r.int64(7), position: r.int(8)))
         }
+        try attachFigures(to: &found)
         return found
     }
 
