@@ -64,6 +64,12 @@ public enum RoadSenseCommand {
               The post-race review of one race's organiser files without starting the host: per car laps,
               best lap and its number, theoretical best, top speed, finishing position, green/caution and
               pit laps; weather; bad or ignored rows per file. Checked against the organisers' own files.
+          roadsense train DIR… -o MODEL
+              Fit the pace model's priors (lap-time trend, noise, restart and pit losses, forecast intervals)
+              from every race in the directories and write them as JSON (see docs/strategy-evaluation.md).
+          roadsense evaluate DIR…
+              Leave-one-race-out: forecast each car's next lap and next 5 laps from lap 5 on, and print the
+              mean absolute error against the last-lap and mean-of-3 baselines and 80 % interval coverage.
           roadsense bench ingest [--copies N] [--source FILE] [--json]
               Rows per second reading and pivoting long-format telemetry (the real Barber head repeated with
               shifted times, N and 10×N copies), with each size's peak memory.
@@ -105,6 +111,8 @@ public enum RoadSenseCommand {
             case "bench": return try BenchCommand.run(&cursor)
             case "report": return try ReportCommand.parse(&cursor).execute()
             case "keygen": return try KeygenCommand.parse(&cursor).execute()
+            case "train": return try TrainCommand.parse(&cursor).execute()
+            case "evaluate": return try EvaluateCommand.parse(&cursor).execute()
             case "version", "--version":
                 let versions = "protocol \(RoadSenseVersion.protocolTag), libzmq \(ZMQVersion.string)"
                 print("roadsense \(RoadSenseVersion.string) (\(versions))")

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Leave-one-race-out evaluation of the pace model against two naive baselines.
+///
+/// For each race, the model is trained (`PaceTrainer`) on every other race, then run lap by lap over the
+/// held-out race (`ForecastScoring`: from lap 5 on, every car, forecasts of the next lap and of each of
+/// the next 5 laps from data up to that lap). Scored on green-flag target laps only: mean absolute error
+/// of the model, of the last lap's time, and of the mean of the last 3 laps; and how often the actual lap
+/// fell inside the model's 80 % interval.
+public struct PaceEvaluation: Sendable {
+    /// Absolute errors and interval hits for one set of forecasts.
+    public struct Score: Sendable, Equatable {
+        public var count = 0
+        public var modelErrorMs = 0.0
+        public var lastLapErrorMs = 0.0
+        public var meanOfLast3ErrorMs = 0.0
+        public var covered = 0
+
+        public var modelMAE: Double { modelErrorMs / Double(max(1, count)) }
+        public var lastLapMAE: Double { lastLapErrorMs / Double(max(1, count)) }
+        public var meanOfLast3MAE: Double { meanOfLast3ErrorMs / Double(max(1, count)) }
+        /// Model MAE relative to the better baseline: −0.2 = 20 % lower.
+        public var change: Double { modelMAE / min(lastLapMAE, meanOfLast3MAE) - 1 }
+        public var coverage: Double { Double(covered) / Double(max(1, count)) }
+
+        mutating func add(_ outcome: ForecastScoring.Outcome) {
+            count += 1
+            modelErrorMs += abs(outcome.actualMs - outcome.forecast.meanMs)
+            lastLapErrorMs += abs(outcome.actualMs - outcome.lastLapMs)
+            meanOfLast3ErrorMs += abs(outcome.actualMs - outcome.meanOfLast3Ms)
+            if outcome.actualMs >= outcome.forecast.lowMs && outcome.actualMs <= outcome.forecast.highMs {
+                covered += 1
+            }
+        }
+
+        static func + (lhs: Score, rhs: Score) -> Score {
+            Score(
+                count: lhs.count + rhs.count, modelErrorMs: lhs.modelErrorMs + rhs.modelErrorMs,
+                lastLapErrorMs: lhs.lastLapErrorMs + rhs.lastLapErrorMs,
+                meanOfLast3ErrorMs: lhs.meanOfLast3ErrorMs + rhs.meanOfLast3ErrorMs, covered: lhs.covered + rhs.covered)
+        }
+    }
+
+    /// One held-out race.
+    public struct RaceRow: Sendable {
+        public var name: String
+        public var cars: Int
+        /// The model trained without this race (its version line says on how many races).
+        public var modelVersion: String
+        public var forgetting: Double
+        public var nextLap: Score
+        public var nextFive: Score
+        /// Next-5-lap forecasts whose origin is not a caution lap (restart laps excluded).
+        public var nextFiveGreenOrigin: Score
+    }
+
+    public var rows: [RaceRow]
+
+    public var overallNextLap: Score { rows.map(\.nextLap).reduce(Score(), +) }
+    public var overallNextFive: Score { rows.map(\.nextFive).reduce(Score(), +) }
+    public var overallNextFiveGreenOrigin: Score { rows.map(\.nextFiveGreenOrigin).reduce(Score(), +) }
+
+    /// Leave-one-race-out over `races` (at least 2).
+    public static func leaveOneRaceOut(races: [HistoricalRace], trainer: PaceTrainer = PaceTrainer()) -> PaceEvaluation
+    {
+        var rows: [RaceRow] = []
+        let scoring = ForecastScoring(firstOrigin: 5, horizons: 5)
+        for (index, race) in races.enumerated() {
+            var training = races
+            training.remove(at: index)
+            let model = trainer.train(races: training)
+            var nextLap = Score()
+            var nextFive = Score()
+            var greenOrigin = Score()
+            for outcome in scoring.outcomes(race: race, model: model) {
+                if outcome.horizon == 1 { nextLap.add(outcome) }
+                nextFive.add(outcome)
+                if !outcome.afterCaution { greenOrigin.add(outcome) }
+            }
+            rows.append(
+                RaceRow(
+                    name: race.name, cars: race.cars.count, modelVersion: model.version, forgetting: model.forgetting,
+                    nextLap: nextLap, nextFive: nextFive, nextFiveGreenOrigin: greenOrigin))
+        }
+        return PaceEvaluation(rows: rows)
+    }
+
+    /// A Markdown table: per race and overall, MAE in seconds of the model and both baselines for the
+    /// next lap and the next 5 laps, the change against the better baseline, and 80 % interval coverage.
+    public func markdown() -> String {
+        func s(_ ms: Double) -> String { String(format: "%.3f", ms / 1000) }
+        func pct(_ value: Double) -> String { String(format: "%+.1f %%", value * 100) }
+        func cov(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+        var lines = [
+            "| race | cars | next-lap n | model | last lap | mean of 3 | change | 80 % cover"
+                + " | next-5 n | model | last lap | mean of 3 | change | 80 % cover |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        func row(_ name: String, _ cars: String, _ one: Score, _ five: Score) -> String {
+            "| \(name) | \(cars) | \(one.count) | \(s(one.modelMAE)) | \(s(one.lastLapMAE)) | \(s(one.meanOfLast3MAE))"
+                + " | \(pct(one.change)) | \(cov(one.coverage)) | \(five.count) | \(s(five.modelMAE))"
+                + " | \(s(five.lastLapMAE)) | \(s(five.meanOfLast3MAE)) | \(pct(five.change)) | \(cov(five.coverage)) |"
+        }
+        for race in rows { lines.append(row(race.name, "\(race.cars)", race.nextLap, race.nextFive)) }
+        lines.append(row("**all races**", "\(rows.reduce(0) { $0 + $1.cars })", overallNextLap, overallNextFive))
+        return lines.joined(separator: "\n")
+    }
+}
