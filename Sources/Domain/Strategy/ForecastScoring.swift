@@ -12,6 +12,9 @@ struct ForecastScoring {
         var forecast: PaceForecast
         var lastLapMs: Double
         var meanOfLast3Ms: Double
+        /// Stricter baselines: the last green lap (not lap 1, not a restart), and the mean of the last 3 such laps.
+        var lastGreenMs: Double?
+        var meanOfLast3GreenMs: Double?
         /// The origin lap was a caution lap (the target is the restart lap when horizon is 1).
         var afterCaution: Bool
     }
@@ -25,8 +28,13 @@ struct ForecastScoring {
             guard let laps = race.cars[key] else { continue }
             let byLap = Dictionary(laps.map { ($0.lap, $0) }, uniquingKeysWith: { first, _ in first })
             var filter = StintPaceFilter(model: model)
+            var green: [Double] = []
             for (index, lap) in laps.enumerated() {
-                filter.update(lap)
+                // Green racing laps (fitted or outliers) feed the stricter baselines.
+                switch filter.update(lap) {
+                case .fitted, .outlier: green.append(Double(lap.lapTimeMs ?? 0))
+                default: break
+                }
                 guard lap.lap >= firstOrigin, let last = lap.lapTimeMs else { continue }
                 let recent = laps[max(0, index - 2)...index].compactMap(\.lapTimeMs)
                 let meanOfLast3 = Double(recent.reduce(0, +)) / Double(recent.count)
@@ -37,7 +45,10 @@ struct ForecastScoring {
                     outcomes.append(
                         Outcome(
                             horizon: horizon, actualMs: Double(actual), forecast: forecast, lastLapMs: Double(last),
-                            meanOfLast3Ms: meanOfLast3, afterCaution: lap.flag == "FCY"))
+                            meanOfLast3Ms: meanOfLast3, lastGreenMs: green.last,
+                            meanOfLast3GreenMs: green.isEmpty
+                                ? nil : green.suffix(3).reduce(0, +) / Double(green.suffix(3).count),
+                            afterCaution: lap.flag == "FCY"))
                 }
             }
         }

@@ -15,6 +15,11 @@ public struct PaceEvaluation: Sendable {
         public var lastLapErrorMs = 0.0
         public var meanOfLast3ErrorMs = 0.0
         public var covered = 0
+        /// Forecasts that also have the stricter baselines (a green lap before the origin), and their errors.
+        public var strictCount = 0
+        public var strictModelErrorMs = 0.0
+        public var lastGreenErrorMs = 0.0
+        public var meanOfLast3GreenErrorMs = 0.0
 
         public var modelMAE: Double { modelErrorMs / Double(max(1, count)) }
         public var lastLapMAE: Double { lastLapErrorMs / Double(max(1, count)) }
@@ -22,6 +27,11 @@ public struct PaceEvaluation: Sendable {
         /// Model MAE relative to the better baseline: −0.2 = 20 % lower.
         public var change: Double { modelMAE / min(lastLapMAE, meanOfLast3MAE) - 1 }
         public var coverage: Double { Double(covered) / Double(max(1, count)) }
+        public var strictModelMAE: Double { strictModelErrorMs / Double(max(1, strictCount)) }
+        public var lastGreenMAE: Double { lastGreenErrorMs / Double(max(1, strictCount)) }
+        public var meanOfLast3GreenMAE: Double { meanOfLast3GreenErrorMs / Double(max(1, strictCount)) }
+        /// Model MAE relative to the better stricter baseline.
+        public var strictChange: Double { strictModelMAE / min(lastGreenMAE, meanOfLast3GreenMAE) - 1 }
 
         mutating func add(_ outcome: ForecastScoring.Outcome) {
             count += 1
@@ -31,13 +41,23 @@ public struct PaceEvaluation: Sendable {
             if outcome.actualMs >= outcome.forecast.lowMs && outcome.actualMs <= outcome.forecast.highMs {
                 covered += 1
             }
+            if let lastGreen = outcome.lastGreenMs, let meanGreen = outcome.meanOfLast3GreenMs {
+                strictCount += 1
+                strictModelErrorMs += abs(outcome.actualMs - outcome.forecast.meanMs)
+                lastGreenErrorMs += abs(outcome.actualMs - lastGreen)
+                meanOfLast3GreenErrorMs += abs(outcome.actualMs - meanGreen)
+            }
         }
 
         static func + (lhs: Score, rhs: Score) -> Score {
             Score(
                 count: lhs.count + rhs.count, modelErrorMs: lhs.modelErrorMs + rhs.modelErrorMs,
                 lastLapErrorMs: lhs.lastLapErrorMs + rhs.lastLapErrorMs,
-                meanOfLast3ErrorMs: lhs.meanOfLast3ErrorMs + rhs.meanOfLast3ErrorMs, covered: lhs.covered + rhs.covered)
+                meanOfLast3ErrorMs: lhs.meanOfLast3ErrorMs + rhs.meanOfLast3ErrorMs, covered: lhs.covered + rhs.covered,
+                strictCount: lhs.strictCount + rhs.strictCount,
+                strictModelErrorMs: lhs.strictModelErrorMs + rhs.strictModelErrorMs,
+                lastGreenErrorMs: lhs.lastGreenErrorMs + rhs.lastGreenErrorMs,
+                meanOfLast3GreenErrorMs: lhs.meanOfLast3GreenErrorMs + rhs.meanOfLast3GreenErrorMs)
         }
     }
 
@@ -103,6 +123,27 @@ public struct PaceEvaluation: Sendable {
         }
         for race in rows { lines.append(row(race.name, "\(race.cars)", race.nextLap, race.nextFive)) }
         lines.append(row("**all races**", "\(rows.reduce(0) { $0 + $1.cars })", overallNextLap, overallNextFive))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same next-5-lap forecasts against the stricter baselines (last green racing lap; mean of the last
+    /// 3), split by whether the origin lap was a caution lap (then the next lap is the restart lap).
+    public func strictMarkdown() -> String {
+        func s(_ ms: Double) -> String { String(format: "%.3f", ms / 1000) }
+        func pct(_ value: Double) -> String { String(format: "%+.1f %%", value * 100) }
+        var lines = [
+            "| race | next-5 n | model | last green | mean of 3 green | change | green-origin n | model"
+                + " | last green | mean of 3 green | change |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        func row(_ name: String, _ all: Score, _ green: Score) -> String {
+            "| \(name) | \(all.strictCount) | \(s(all.strictModelMAE)) | \(s(all.lastGreenMAE))"
+                + " | \(s(all.meanOfLast3GreenMAE)) | \(pct(all.strictChange)) | \(green.strictCount)"
+                + " | \(s(green.strictModelMAE)) | \(s(green.lastGreenMAE)) | \(s(green.meanOfLast3GreenMAE))"
+                + " | \(pct(green.strictChange)) |"
+        }
+        for race in rows { lines.append(row(race.name, race.nextFive, race.nextFiveGreenOrigin)) }
+        lines.append(row("**all races**", overallNextFive, overallNextFiveGreenOrigin))
         return lines.joined(separator: "\n")
     }
 }

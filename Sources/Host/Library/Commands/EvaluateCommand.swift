@@ -31,6 +31,10 @@ struct EvaluateCommand {
         let evaluation = PaceEvaluation.leaveOneRaceOut(races: races)
         print(evaluation.markdown())
         print()
+        print("Stricter baselines (green racing laps only), next 5 laps:")
+        print()
+        print(evaluation.strictMarkdown())
+        print()
         let five = evaluation.overallNextFive
         let greenOrigin = evaluation.overallNextFiveGreenOrigin
         let mae = String(format: "%+.1f %%", five.change * 100)
@@ -41,8 +45,9 @@ struct EvaluateCommand {
         print("80 % interval coverage, next 5 laps: \(cover) (target 75–85 %: \(coverTarget))")
         print(
             String(
-                format: "origin not a caution lap (no restart targets): %+.1f %% vs better baseline, coverage %.1f %%",
-                greenOrigin.change * 100, greenOrigin.coverage * 100))
+                format: "origin not a caution lap: %+.1f %% vs the better baseline, %+.1f %% vs the better green-lap"
+                    + " baseline, coverage %.1f %%",
+                greenOrigin.change * 100, greenOrigin.strictChange * 100, greenOrigin.coverage * 100))
         return 0
     }
 }
