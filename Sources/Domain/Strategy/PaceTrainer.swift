@@ -15,11 +15,14 @@ import Foundation
 ///    is the field's median on the same lap (green or caution) scaled by the car's own pace; median and
 ///    spread, separately for stops whose in-lap ended under caution.
 /// 6. **Caution rate**: per race, the lap-by-lap majority flag: caution starts per green lap, mean length.
-/// 7. **Forgetting**: the value in `forgettingGrid` with the lowest mean absolute error of the 1…5-lap
-///    forecasts over the same races; then the 10th/90th percentiles of the relative forecast errors per
+/// 7. **Forgetting and prior strength**: the pair from `forgettingGrid` × `priorScaleGrid` (a factor on the
+///    slope's prior spread) with the lowest mean absolute relative error of the 1…5-lap forecasts over the
+///    same races (origins not under caution); then the 10th/90th percentiles of the relative forecast errors per
 ///    horizon give the 80 % intervals.
 public struct PaceTrainer: Sendable {
     public var forgettingGrid: [Double] = [0.7, 0.8, 0.85, 0.9, 0.95, 1.0]
+    /// Factors on the measured spread of per-stint slopes: below 1 trusts the shared trend more.
+    public var priorScaleGrid: [Double] = [0.25, 1]
     public var horizons = 5
 
     public init() {}
@@ -41,17 +44,21 @@ public struct PaceTrainer: Sendable {
             pitStops: green.count, cautionPitStops: caution.count, quantiles: [placeholder],
             restartQuantiles: placeholder, cautionStartRate: cautions.rate, cautionLength: cautions.length)
 
-        // Forgetting: the lowest mean relative error of the 1…n-lap forecasts.
+        // Forgetting and prior strength: the lowest mean relative error of the 1…n-lap forecasts.
         let scoring = ForecastScoring(firstOrigin: 3, horizons: horizons)
-        var best = (error: Double.infinity, forgetting: 1.0)
+        var best = (error: Double.infinity, forgetting: 1.0, priorSD: trend.slopeSD)
         for forgetting in forgettingGrid {
-            model.forgetting = forgetting
-            let errors = races.flatMap { scoring.outcomes(race: $0, model: model) }.filter { !$0.afterCaution }
-                .map { abs($0.actualMs - $0.forecast.meanMs) / $0.forecast.meanMs }
-            let error = errors.reduce(0, +) / Double(max(1, errors.count))
-            if error < best.error { best = (error, forgetting) }
+            for scale in priorScaleGrid {
+                model.forgetting = forgetting
+                model.trendPriorSD = trend.slopeSD * scale
+                let errors = races.flatMap { scoring.outcomes(race: $0, model: model) }.filter { !$0.afterCaution }
+                    .map { abs($0.actualMs - $0.forecast.meanMs) / $0.forecast.meanMs }
+                let error = errors.reduce(0, +) / Double(max(1, errors.count))
+                if error < best.error { best = (error, forgetting, model.trendPriorSD) }
+            }
         }
         model.forgetting = best.forgetting
+        model.trendPriorSD = best.priorSD
 
         // Interval quantiles of the relative forecast errors, per horizon and for restart laps.
         let outcomes = races.flatMap { scoring.outcomes(race: $0, model: model) }
