@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import RaceDomain
+
+@Suite("Race simulation")
+struct RaceSimulationTests {
+    /// Five cars level on time at lap 10 of 20, paces 100.0 s … 100.8 s a lap, 0.5 % lap noise.
+    static let cars = (0..<5).map { index in
+        RaceSimulation.Car(
+            key: "car\(index)", elapsedMs: 1_000_000, lapsCompleted: 10,
+            forecastMs: [Double](repeating: 100_000 + 200 * Double(index), count: 10))
+    }
+
+    static func simulation(events: Bool) -> RaceSimulation {
+        var simulation = RaceSimulation(model: PaceModelTests.model(), events: events)
+        simulation.noiseSD = 0.005
+        simulation.cautionStartRate = 0.2
+        simulation.cautionLength = 2
+        return simulation
+    }
+
+    @Test("the same seed gives the same distribution; another seed another one")
+    func seeded() {
+        let simulation = Self.simulation(events: true)
+        let first = simulation.run(cars: Self.cars, runs: 10_000, seed: 42)
+        let again = simulation.run(cars: Self.cars, runs: 10_000, seed: 42)
+        let other = simulation.run(cars: Self.cars, runs: 10_000, seed: 43)
+        #expect(first == again)
+        #expect(first.counts != other.counts)
+        #expect(first.counts.allSatisfy { $0.reduce(0, +) == 10_000 })
+        #expect(first.cautions > 0)
+    }
+
+    @Test("without events the mean finishing order is the pace order")
+    func paceOrder() {
+        // Car i is 200 ms a lap slower than car i − 1: 2 s over 10 laps against a spread of
+        // 0.5 % · 100 s · √10 ≈ 1.6 s per car, so the order is clear but not certain.
+        let outcome = Self.simulation(events: false).run(cars: Self.cars, runs: 10_000, seed: 7)
+        let means = (0..<5).map(outcome.meanPosition)
+        #expect(means == means.sorted())
+        #expect(outcome.cautions == 0)
+        #expect(outcome.counts[0][0] > 5_000 && outcome.counts[0][0] < 10_000)
+    }
+
+    @Test("from half distance of barber R1 with no events, the mean finishing order follows the forecast times")
+    func realRace() throws {
+        let race = try PaceModelTests.barber(1)
+        let model = PaceTrainer().train(races: [race])
+        var filters: [String: StintPaceFilter] = [:]
+        for (key, laps) in race.cars where (laps.last?.lap ?? 0) >= 14 {
+            var filter = StintPaceFilter(model: model)
+            for lap in laps where lap.lap <= 13 { filter.update(lap) }
+            filters[key] = filter
+        }
+        let cars = RaceSimulation.cars(filters: filters, raceLaps: race.raceLaps)
+        #expect(cars.count >= 18)
+        let outcome = RaceSimulation(model: model, events: false).run(cars: cars, runs: 2_000, seed: 1)
+
+        // Pace order: time now plus the sum of forecasts. Mean positions must rank cars the same way
+        // wherever the forecasts are more than 5 s apart.
+        let expected = cars.map { $0.elapsedMs + $0.forecastMs.reduce(0, +) }
+        for i in cars.indices {
+            for j in cars.indices where expected[i] + 5_000 < expected[j] {
+                #expect(outcome.meanPosition(i) < outcome.meanPosition(j), "\(cars[i].key) vs \(cars[j].key)")
+            }
+        }
+    }
+}
