@@ -61,8 +61,10 @@ struct EvaluateCommand {
         let runs = 10_000
         print("Simulation from half distance, \(runs) runs per race, seed 1, cautions on (model trained on all races):")
         print()
-        print("| race | cars | laps left | runs/s | mean abs(expected − actual position) |")
-        print("|---|--:|--:|--:|--:|")
+        print(
+            "| race | cars | laps left | runs/s | mean abs(expected − actual position) | same for the order at half distance |"
+        )
+        print("|---|--:|--:|--:|--:|--:|")
         var totalRuns = 0
         var totalSeconds = 0.0
         for race in races {
@@ -94,9 +96,17 @@ struct EvaluateCommand {
                 error += abs((outcome?.meanPosition(index) ?? 0) - Double(place + 1))
             }
             let mean = error / Double(max(1, cars.count))
+
+            // The naive forecast: the running order at half distance stays.
+            let current = cars.indices.sorted { cars[$0].elapsedMs < cars[$1].elapsedMs }
+            var currentError = 0.0
+            for (place, index) in finish.enumerated() {
+                currentError += abs(Double((current.firstIndex(of: index) ?? 0) - place))
+            }
+            let currentMean = currentError / Double(max(1, cars.count))
             print(
                 "| \(race.name) | \(cars.count) | \(race.raceLaps - half) | \(String(format: "%.0f", Double(runs) / seconds))"
-                    + " | \(String(format: "%.2f", mean)) |")
+                    + " | \(String(format: "%.2f", mean)) | \(String(format: "%.2f", currentMean)) |")
         }
         print()
         print(
