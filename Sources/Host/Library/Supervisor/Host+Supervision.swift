@@ -155,9 +155,12 @@ extension Host {
             }
         }
         var ignored: [String] = []
-        if fresh.schedule != config.schedule { ignored.append("schedule") }
-        if fresh.store != config.store { ignored.append("store") }
-        if fresh.pluginEndpoint != config.pluginEndpoint || fresh.publishEndpoint != config.publishEndpoint {
+        // Without a configuration file the rest came from defaults and flags, which a reload does not re-read.
+        if configFile == nil { ignored = [] } else if fresh.schedule != config.schedule { ignored.append("schedule") }
+        if configFile != nil && fresh.store != config.store { ignored.append("store") }
+        if configFile != nil
+            && (fresh.pluginEndpoint != config.pluginEndpoint || fresh.publishEndpoint != config.publishEndpoint)
+        {
             ignored.append("endpoints")
         }
         logger.info(
