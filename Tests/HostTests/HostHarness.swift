@@ -121,6 +121,18 @@ final class HostHarness {
         }
     }
 
+    /// Accepts one call with a raw request payload into the durable queue of the host's store; returns its id.
+    @discardableResult
+    func submit(_ method: String, payload: [UInt8], attempts: Int = 3, timeoutMs: Int64 = 10_000) throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try anyStore().recordCall(
+            CallRecord(
+                callID: id, method: method, priority: Priority.medium.rawValue, attempt: 1, state: .queued,
+                enqueuedMs: Int64(Date().timeIntervalSince1970 * 1000), entry: CallRecord.submitEntry,
+                payload: payload, maxAttempts: attempts, timeoutMs: timeoutMs))
+        return id
+    }
+
     /// Waits (up to `seconds`) until `condition` holds on the store; returns whether it did.
     func wait(seconds: Double, until condition: (SQLiteRaceStore) throws -> Bool) throws -> Bool {
         let store = try store()
