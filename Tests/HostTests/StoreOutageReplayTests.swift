@@ -108,6 +108,72 @@ struct StoreOutageReplayTests {
         #expect(outageAlerts.first { $0.alert.rule == "store_unreachable" }?.alert.severity == .critical)
     }
 
+    @Test(
+        "a host killed during an outage leaves its spool; the next host on that runtime directory stores it first",
+        arguments: StoreKind.available.filter { $0 == .postgres })
+    func spoolOutlivesTheHost(kind: StoreKind) throws {
+        let directory = try TestPaths.temporaryDirectory("outage-kill")
+        let data = directory.appendingPathComponent("pg")
+        let url = try StoreOutageTests.cluster("start", data)
+        defer {
+            _ = try? StoreOutageTests.cluster("stop", data)
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let runtime = directory.appendingPathComponent("run").path
+        func start(_ arguments: [String], log name: String) throws -> (Process, () -> String) {
+            let log = directory.appendingPathComponent(name)
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            let process = Process()
+            process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
+            process.arguments = arguments + ["--store", url, "--runtime-dir", runtime, "--log-level", "info"]
+            process.standardError = output
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return (process, { (try? String(contentsOf: log, encoding: .utf8)) ?? "" })
+        }
+
+        // A replay whose store goes away before the race clock starts: everything it takes in is spooled.
+        let (replay, replayLog) = try start(
+            ["run", "--replay", TestPaths.excerpt.path, "--speed", "40"], log: "replay.log")
+        #expect(Self.wait(seconds: 60) { replayLog().contains("host ready") })
+        _ = try StoreOutageTests.cluster("stop", data)
+        var spooled = 0
+        #expect(
+            Self.wait(seconds: 60) {
+                let health = Self.ctlStatus(runtime)["store_health"] as? [String: Any]
+                let replay = Self.ctlStatus(runtime)["replay"] as? [String: Any]
+                spooled = (health?["spool"] as? [String: Any])?["records"] as? Int ?? 0
+                // Past the telemetry (the first 16 s of the race) and a few laps.
+                return spooled > 0 && (replay?["laps"] as? Int ?? 0) >= 5 && (replay?["samples"] as? Int ?? 0) > 0
+            })
+        kill(replay.processIdentifier, SIGKILL)
+        replay.waitUntilExit()
+        _ = try StoreOutageTests.cluster("start", data)
+        let store = try openStore(.postgres(url: url))
+        #expect(try store.count(.laps) == 0 && store.count(.carFrames) == 0)
+
+        // A live host on the same runtime directory writes the spool before anything else, then finishes the
+        // telemetry calls the killed host had accepted: their frames are stored.
+        let (live, liveLog) = try start(["run"], log: "live.log")
+        defer {
+            live.terminate()
+            live.waitUntilExit()
+        }
+        #expect(
+            Self.wait(seconds: 60) { liveLog().contains("the store spool holds writes a previous run could not store") }
+        )
+        #expect(
+            Self.wait(seconds: 60) {
+                let unfinished = (try? store.unfinishedCalls().filter { $0.method == "telemetry.ProcessLive" }.count)
+                return ((try? store.count(.carFrames)) ?? 0) > 0 && unfinished == 0
+            })
+        #expect(try store.count(.laps) >= 5)
+        let health = Self.ctlStatus(runtime)["store_health"] as? [String: Any]
+        #expect((health?["spool"] as? [String: Any])?["records"] as? Int == 0)
+        #expect(try store.calls(state: .failed) == [])
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func wait(seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
