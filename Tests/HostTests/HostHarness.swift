@@ -9,6 +9,8 @@ final class HostHarness {
     let directory: URL
     let runtime: String
     let storePath: String
+    /// The store the host runs on: `sqlite:storePath`, unless a PostgreSQL location was given.
+    let storeLocation: StoreLocation
     let configPath: String
     private(set) var host: Process?
     private var logs: [URL] = []
@@ -21,12 +23,13 @@ final class HostHarness {
     /// schedule, which is off by default.
     init(
         replicas: Int, heartbeatMs: Int = 500, liveness: Int = 3, hardLimitGraceMs: Int = 1000,
-        residentQueuedCalls: Int = 10_000, storePath: String? = nil, schedule: [[String: Any]] = [],
-        plugins: [[String: Any]]? = nil, settings: [String: Any] = [:]
+        residentQueuedCalls: Int = 10_000, storePath: String? = nil, store location: StoreLocation? = nil,
+        schedule: [[String: Any]] = [], plugins: [[String: Any]]? = nil, settings: [String: Any] = [:]
     ) throws {
         directory = try TestPaths.temporaryDirectory("harness")
         runtime = directory.appendingPathComponent("run").path
         self.storePath = storePath ?? directory.appendingPathComponent("store.sqlite").path
+        storeLocation = location ?? .sqlite(path: self.storePath)
         configPath = directory.appendingPathComponent("config.json").path
         var config: [String: Any] = [
             "builtInSchedule": false, "schedule": schedule, "heartbeatIntervalMs": heartbeatMs,
@@ -48,7 +51,7 @@ final class HostHarness {
         let process = Process()
         process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
         process.arguments = [
-            "run", "--config", configPath, "--store", "sqlite:\(storePath)", "--runtime-dir", runtime,
+            "run", "--config", configPath, "--store", storeLocation.url, "--runtime-dir", runtime,
             "--log-level", "info",
         ]
         let log = directory.appendingPathComponent("host-\(logs.count).log")
@@ -84,6 +87,20 @@ final class HostHarness {
 
     func store() throws -> SQLiteRaceStore { try SQLiteRaceStore(path: storePath) }
 
+    /// A handle on the host's store, whichever kind it is.
+    func anyStore() throws -> RaceStore { try openStore(storeLocation) }
+
+    /// Waits (up to `seconds`) until `condition` holds on the host's store, whichever kind; returns whether it did.
+    func waitOnStore(seconds: Double, until condition: (RaceStore) throws -> Bool) throws -> Bool {
+        let store = try anyStore()
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition(store) { return true }
+            usleep(20_000)
+        }
+        return try condition(store)
+    }
+
     /// Accepts `count` calls into the durable queue (unowned: the host claims them) and returns their ids.
     @discardableResult
     func submit(
@@ -102,6 +119,18 @@ final class HostHarness {
                     maxAttempts: attempts, timeoutMs: timeoutMs))
             return id
         }
+    }
+
+    /// Accepts one call with a raw request payload into the durable queue of the host's store; returns its id.
+    @discardableResult
+    func submit(_ method: String, payload: [UInt8], attempts: Int = 3, timeoutMs: Int64 = 10_000) throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try anyStore().recordCall(
+            CallRecord(
+                callID: id, method: method, priority: Priority.medium.rawValue, attempt: 1, state: .queued,
+                enqueuedMs: Int64(Date().timeIntervalSince1970 * 1000), entry: CallRecord.submitEntry,
+                payload: payload, maxAttempts: attempts, timeoutMs: timeoutMs))
+        return id
     }
 
     /// Waits (up to `seconds`) until `condition` holds on the store; returns whether it did.

@@ -17,18 +17,25 @@ struct ReplayJobsIntegrationTests {
 
     /// Seeds the store and the ingest folder; returns the `--config` arguments that point the ingest plugin at it.
     static func prepare(work: URL, storePath: String) throws -> [String] {
-        // Old rows for the maintenance jobs: 5 frames and 2 alerts from January, 1 alert from the race morning.
+        // Old rows for the maintenance jobs: 5 frames and 3 alerts from January (2 acknowledged then, 1 still
+        // open), 1 alert from the race morning.
         let store = try SQLiteRaceStore(path: storePath)
         try store.upsertFrames(
             (0..<5).map {
                 CarFrame(vehicleID: "GR86-999-9", timeMs: Self.longAgoMs + Int64($0), ecuTimeMs: Int64($0))
             })
         try store.upsertAlerts(
-            [("old-1", Self.longAgoMs), ("old-2", Self.longAgoMs + 1), ("morning", Self.raceMorningMs)].map {
+            [
+                ("old-1", Self.longAgoMs), ("old-2", Self.longAgoMs + 1), ("old-open", Self.longAgoMs + 2),
+                ("morning", Self.raceMorningMs),
+            ].map {
                 Alert(
                     alertID: $0.0, vehicleID: "GR86-999-9", carNumber: nil, rule: "stale_feed", severity: .info,
                     message: "seeded", raisedMs: $0.1, lap: 0, value: nil, threshold: nil, channel: "")
             })
+        for id in ["old-1", "old-2"] {
+            _ = try store.acknowledgeAlert(id: id, note: "seen in January", nowMs: Self.longAgoMs + 10)
+        }
 
         // An external telemetry file for the ingest plugin: the excerpt's, under another name.
         let incoming = work.appendingPathComponent("incoming")
@@ -79,15 +86,18 @@ struct ReplayJobsIntegrationTests {
         #expect(ingests.reduce(0) { $0 + $1.rowsNew } == 3986)
         #expect(ingests.allSatisfy { $0.filesScanned == 1 })
 
-        // Maintenance: exactly the seeded old rows went; the morning alert was acknowledged, no race alert was.
+        // Maintenance: exactly the seeded old rows went — the alerts acknowledged in January, not the one still
+        // open, however old; that one and the morning alert were acknowledged as stale, no race alert was.
         let maintenance = Dictionary(
             run.updates.compactMap { u -> (String, MaintenanceResult)? in
                 if case .maintenance(let r) = u.body { return (r.task, r) } else { return nil }
             }, uniquingKeysWith: { _, last in last })
         #expect(maintenance["cleanup-telemetry"]?.rowsDeleted == 5)
         #expect(maintenance["cleanup-alerts"]?.rowsDeleted == 2)
-        #expect(try store.alerts().contains { $0.alertID.hasPrefix("old-") } == false)
-        #expect(Set(try store.acknowledgedAlerts().keys) == ["morning"])
+        #expect(maintenance["cleanup-alerts"]?.alertsDeleted == 2)
+        #expect(maintenance["cleanup-telemetry"]?.framesDeleted == 5)
+        #expect(try store.alerts().filter { $0.alertID.hasPrefix("old-") }.map(\.alertID) == ["old-open"])
+        #expect(Set(try store.acknowledgedAlerts().keys) == ["morning", "old-open"])
         #expect(try store.alerts().contains { $0.rule == "stale_feed" && $0.vehicleID == "GR86-002-000" })
 
         // Analytics: car 2's best lap is the organisers' (lap 5, 1:38.326); the simulation covers every car.

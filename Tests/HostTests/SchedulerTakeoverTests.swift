@@ -2,6 +2,8 @@ import Foundation
 import RoadSenseStore
 import Testing
 
+@testable import RoadSenseHost
+
 /// Two real `roadsense run` hosts on one store: one runs the schedule, the other stands by and takes over
 /// when the leader is killed; `roadsense ctl schedule` says which is which.
 @Suite("Two hosts on one store: one scheduler, standby takeover", .serialized)
@@ -53,9 +55,15 @@ struct SchedulerTakeoverTests {
         #expect(try ctlSchedule(b.runtime)?["role"] as? String == "standby")
         #expect(try beats(try a.store()).allSatisfy { $0.owner == aHost })
 
-        // Kill the leader: the kernel drops its lock, and the standby takes over and fires.
+        // Kill the leader: the kernel drops its lock, and the standby takes over at its next poll and fires.
+        // The bound: one poll interval, one host loop pass (its poll waits at most 100 ms), this test's own
+        // 20 ms polling of the log, and 1 s for a loaded 2-core machine to schedule the standby.
         a.stop(kill: true)
+        let killed = Date()
         #expect(try b.wait(seconds: 30) { _ in b.log.contains("this host now runs the schedule") })
+        let takeover = Date().timeIntervalSince(killed)
+        let bound = Double(Host.leadershipPollMs) / 1000 + 0.1 + 0.02 + 1.0
+        #expect(takeover <= bound, "the standby took \(takeover) s to take over; at most \(bound) s expected")
         #expect(
             try b.wait(seconds: 30) { try beats($0).filter { $0.owner == bHost && $0.state == .succeeded }.count >= 3 })
         #expect(try ctlSchedule(b.runtime)?["role"] as? String == "leader")
@@ -70,5 +78,36 @@ struct SchedulerTakeoverTests {
         #expect(record.fired == calls.count)
         #expect(calls.allSatisfy { $0.owner == aHost || $0.owner == bHost })
         #expect(Set(calls.map(\.callID)).count == calls.count)
+    }
+
+    @Test("the host that takes over records the outcome of the call the killed leader fired")
+    func outcomeAfterTakeover() throws {
+        // The leader has no worker for the beat, so its call waits in the queue; the standby has one, and an
+        // hourly beat of its own, so after taking over it fires nothing before the old call's outcome is in.
+        let a = try HostHarness(replicas: 0, schedule: Self.beat)
+        var hourly = Self.beat
+        hourly[0]["everySeconds"] = 3600
+        let b = try HostHarness(replicas: 1, storePath: a.storePath, schedule: hourly)
+        try a.start()
+        try b.start()
+        #expect(try b.wait(seconds: 30) { _ in b.log.contains("standby: another host runs the schedule") })
+        let aHost = "host-\(a.host?.processIdentifier ?? 0)"
+        #expect(try a.wait(seconds: 30) { try beats($0).contains { $0.owner == aHost && $0.state == .queued } })
+        a.stop(kill: true)
+        let fired = try #require(try a.store().scheduleRecords().first { $0.entry == "beat" })
+        #expect(fired.fired == 1)
+        let slot = try #require(fired.lastSlotMs)
+
+        let bHost = "host-\(b.host?.processIdentifier ?? 0)"
+        var record: ScheduleRecord?
+        let recorded = try b.wait(seconds: 30) { store in
+            record = try store.scheduleRecords().first { $0.entry == "beat" }
+            return record?.lastOutcome == "succeeded"
+        }
+        #expect(recorded, "record after the takeover: \(String(describing: record))")
+        #expect(record?.lastSlotMs == slot)
+        #expect(record?.owner == bHost)
+        #expect(try beats(try a.store()).map(\.state) == [.succeeded])
+        b.stop()
     }
 }

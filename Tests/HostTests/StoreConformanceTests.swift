@@ -328,35 +328,58 @@ struct StoreConformanceTests {
             let state = { (t: Int64) in CarState(frame: CarFrame(vehicleID: "x", timeMs: t), samples: 1) }
             try store.upsertCarStates([state(Self.base), state(now - 8 * Self.day), state(now)])
 
-            // Alerts: one resolved 31 days ago, one resolved 5 days ago, one old but never resolved.
+            // Alerts, all first raised 40 days ago: one resolved 31 days ago, one resolved 5 days ago, one
+            // acknowledged 31 days ago, one acknowledged 5 days ago, one old but never resolved nor acknowledged.
             try store.upsertAlerts([
                 Self.alert("gone", severity: .warning, at: Self.base),
                 Self.alert("recent", severity: .warning, at: Self.base),
+                Self.alert("acked-long-ago", severity: .warning, at: Self.base),
+                Self.alert("acked-lately", severity: .warning, at: Self.base),
                 Self.alert("open", severity: .critical, at: Self.base),
             ])
             #expect(try store.resolveAlert(id: "gone", nowMs: now - 31 * Self.day))
             #expect(try store.resolveAlert(id: "recent", nowMs: now - 5 * Self.day))
             #expect(try !store.resolveAlert(id: "missing", nowMs: now))
+            #expect(try store.acknowledgeAlert(id: "acked-long-ago", note: nil, nowMs: now - 31 * Self.day))
+            #expect(try store.acknowledgeAlert(id: "acked-lately", note: nil, nowMs: now - 5 * Self.day))
+
+            // A telemetry-only pass leaves every alert; an alerts-only pass every frame and state.
+            let telemetryOnly = RetentionPolicy(telemetryMaxAgeMs: 60 * Self.day, alertMaxAgeMs: nil, batchRows: 100)
+            #expect(try store.deleteExpired(telemetryOnly, nowMs: now) == RetentionCounts())
+            #expect(try store.count(.alerts) == 5)
+            let alertsOnly = RetentionPolicy(telemetryMaxAgeMs: nil, alertMaxAgeMs: 60 * Self.day, batchRows: 100)
+            #expect(try store.deleteExpired(alertsOnly, nowMs: now) == RetentionCounts(batches: 1))
+            #expect(try store.count(.carFrames) == 350)
 
             let counts = try store.deleteExpired(
                 RetentionPolicy(telemetryDays: 7, resolvedAlertDays: 30, batchRows: 100), nowMs: now)
             // Frames: car "old" in batches of 100 → 100, 100, 50 (the other cars have nothing old); car states:
-            // 2 in one batch; alerts: 1 in one.
-            #expect(counts == RetentionCounts(frames: 250, carStates: 2, alerts: 1, batches: 5))
+            // 2 in one batch; alerts: the one resolved and the one acknowledged 31 days ago, in one batch.
+            #expect(counts == RetentionCounts(frames: 250, carStates: 2, alerts: 2, batches: 5))
             #expect(try store.count(.carFrames) == 100)
             #expect(try store.count(.carStates) == 1)
-            #expect(try store.alerts().map(\.alertID).sorted() == ["open", "recent"])
+            #expect(try store.alerts().map(\.alertID).sorted() == ["acked-lately", "open", "recent"])
+
+            // Batches of one: the two finished alerts go one per transaction (plus the short batch that ends it).
+            try store.upsertAlerts([Self.alert("a1", severity: .info, at: Self.base)])
+            try store.upsertAlerts([Self.alert("a2", severity: .info, at: Self.base)])
+            #expect(try store.resolveAlert(id: "a1", nowMs: now - 31 * Self.day))
+            #expect(try store.acknowledgeAlert(id: "a2", note: nil, nowMs: now - 31 * Self.day))
+            let single = RetentionPolicy(telemetryMaxAgeMs: nil, alertMaxAgeMs: 30 * Self.day, batchRows: 1)
+            #expect(try store.deleteExpired(single, nowMs: now) == RetentionCounts(alerts: 2, batches: 3))
 
             // Nothing left to delete: no car has old telemetry, and one empty batch looks for alerts.
             let again = try store.deleteExpired(
                 RetentionPolicy(telemetryDays: 7, resolvedAlertDays: 30, batchRows: 100), nowMs: now)
             #expect(again == RetentionCounts(batches: 1))
 
-            // An alert raised again is open again and survives retention.
+            // An alert raised again is open again and survives retention; so does an acknowledged one raised again.
+            try store.upsertAlerts([Self.alert("acked-lately", severity: .info, at: now)])
             try store.upsertAlerts([Self.alert("recent", severity: .info, at: now)])
             let later = try store.deleteExpired(
-                RetentionPolicy(telemetryDays: 7, resolvedAlertDays: 0, batchRows: 100), nowMs: now + Self.day)
+                RetentionPolicy(telemetryDays: 7, resolvedAlertDays: 0, batchRows: 100), nowMs: now)
             #expect(later.alerts == 0)
+            #expect(try store.alerts().map(\.alertID).sorted() == ["acked-lately", "open", "recent"])
         }
     }
 

@@ -76,7 +76,8 @@ enum StoreKit {
         }
     }
 
-    private static func admin(_ body: (PostgresConnection) throws -> Void) throws {
+    /// Runs `body` on a connection of its own to the `ROADSENSE_TEST_PG` server (outside any test schema).
+    static func admin(_ body: (PostgresConnection) throws -> Void) throws {
         let connection = try PostgresConnection(url: postgresURL ?? "", label: "ROADSENSE_TEST_PG")
         defer { connection.close() }
         try body(connection)

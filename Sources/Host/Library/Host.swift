@@ -24,6 +24,8 @@ public final class Host: @unchecked Sendable {
     var output: HostOutput
 
     var store: RaceStore!
+    /// Where the store is; its `description` (logs, `ctl status`) hides a PostgreSQL password.
+    var storeLocation = StoreLocation.sqlite(path: "")
     var context: ZMQContext!
     var router: ZMQSocket!
     /// REP socket answering `roadsense ctl` requests (see Host+Control).
@@ -40,7 +42,20 @@ public final class Host: @unchecked Sendable {
     /// The entry and slot of each scheduled call still queued or running, to record its outcome.
     var scheduledSlots: [String: (entry: String, slot: Date)] = [:]
     var lastLeadershipPollWallMs: Int64 = 0
+    /// `recoverUnfinished` ran once: later takeovers leave this host's own calls alone (it still holds them).
+    var hasRecovered = false
     var tracker = RaceTracker()
+    /// The on-disk buffer of store writes made while the store is unreachable (see Host+Outage).
+    var spool: WriteSpool!
+    var storeHealth = StoreHealth()
+    /// Writes made inside the open `committing` pass, written (or spooled) together at its end.
+    var batchWrites: [StoreWrite] = []
+    var batchWhat: String?
+    /// The current outage: its alert, and the spool's counters when it began (for the summary at its end).
+    var outageAlertID: String?
+    var outageSpooledAtStart = 0
+    var outageRefusedAtStart = 0
+    var spoolFullReported = false
     var queue = CallQueue()
     var workers = WorkerTable()
     var inFlight: [String: PendingCall] = [:]
@@ -134,8 +149,10 @@ public final class Host: @unchecked Sendable {
         }
         // The host writes small call rows: SQLite's own 2 MB page cache keeps it lean (100,000 queued calls
         // within the 50 MB target); the telemetry writers keep the larger default.
-        store = try openStore(StoreLocation.parse(config.store), sqliteCacheKiB: 2048)
+        storeLocation = try StoreLocation.parse(config.store)
+        store = try openStore(storeLocation, sqliteCacheKiB: 2048)
         queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
+        try prepareSpool()
         try prepareScheduler()
 
         context = try ZMQContext()
@@ -163,7 +180,7 @@ public final class Host: @unchecked Sendable {
         try supervisor.verifyExecutables()
         logger.info(
             "host ready",
-            ["plugins": pluginEndpoint, "updates": broadcaster.boundEndpoint, "store": config.store])
+            ["plugins": pluginEndpoint, "updates": broadcaster.boundEndpoint, "store": storeLocation.description])
         try onReady?()
     }
 
@@ -194,11 +211,12 @@ public final class Host: @unchecked Sendable {
         while !stopRequested.isSet {
             let now = raceNowMs()
             supervise()
+            tendStore()
             pollLeadership()
             releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
-            if scheduler.isActive { claimSubmitted() }
+            if scheduler.isActive && !storePaused { claimSubmitted() }
             drainInbox()
             expireQueued()
             dispatch()
@@ -213,7 +231,7 @@ public final class Host: @unchecked Sendable {
                     finalRound = true
                     fireSchedule(at: now, force: true)
                     drainDeadline = wallNowMs() + 30_000
-                } else if (queue.count == 0 && inFlight.isEmpty) || wallNowMs() > drainDeadline {
+                } else if (queue.count == 0 && inFlight.isEmpty && spool.isEmpty) || wallNowMs() > drainDeadline {
                     if wallNowMs() > drainDeadline {
                         logger.error(
                             "replay finished but calls were still pending after 30 s; counting them as failed",

@@ -10,6 +10,8 @@ public struct HostError: Error, CustomStringConvertible {
         public static let socket = Code("socket")
         public static let pluginMissing = Code("plugin_missing")
         public static let usage = Code("usage")
+        /// The store write spool cannot be written or read, or holds a record that does not decode.
+        public static let spool = Code("spool")
     }
 
     public var code: Code

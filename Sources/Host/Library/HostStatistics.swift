@@ -8,6 +8,10 @@ struct HostStatistics {
     var framesStored = 0
     var badFrames = 0
     var storeErrors = 0
+    /// Calls held because their plugin could not reach the store (not counted as attempts).
+    var heldForStore = 0
+    /// Spooled writes the store refused or that did not decode, skipped when the spool drained.
+    var spoolRejected = 0
     /// Plugins marked FAILED (restart intensity exceeded).
     var pluginsFailed = 0
     var wallSeconds = 0.0

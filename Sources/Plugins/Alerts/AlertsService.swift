@@ -18,7 +18,7 @@ final class AlertsService: PluginService {
     let name = "alerts"
     let methods = ["alerts.CheckConditions", "alerts.AcknowledgeStale"]
     private var monitor = AlertMonitor()
-    private var store: RaceStore?
+    private var stores: PluginStore?
     private var staleAfterMs: Int64 = 0
     /// Race time of the previous check: frames stored since then are new to the monitor.
     private var lastCheckMs: Int64?
@@ -27,13 +27,13 @@ final class AlertsService: PluginService {
         staleAfterMs = Int64(try options.positiveNumber("stale-alert-hours", default: 2) * 3_600_000)
         monitor.settings.escalateAfterMs = Int64(
             try options.positiveNumber("escalate-after-minutes", default: 5) * 60_000)
-        store = try openStore(options.store)
+        stores = try PluginStore(options.store)
     }
 
     func handle(method: String, payload: [UInt8], context: CallContext) throws -> [UInt8] {
         if method == "alerts.AcknowledgeStale" { return try acknowledgeStale(payload) }
         let request = try AlertRequest(wire: payload)
-        guard let store else { throw PluginError(.failedPrecondition, "the store is not open") }
+        guard let store = try stores?.get() else { throw PluginError(.failedPrecondition, "the store is not open") }
         let now = request.nowMs
         // The telemetry plugin stores a window's frames up to 10 s after they arrive, so the read goes back a whole
         // history span before the previous check; the monitor skips the frames it already has.
@@ -57,7 +57,7 @@ final class AlertsService: PluginService {
 
     private func acknowledgeStale(_ payload: [UInt8]) throws -> [UInt8] {
         let request = try MaintenanceRequest(wire: payload)
-        guard let store else { throw PluginError(.failedPrecondition, "the store is not open") }
+        guard let store = try stores?.get() else { throw PluginError(.failedPrecondition, "the store is not open") }
         let cutoff = request.nowMs - (request.olderThanMs ?? staleAfterMs)
         let updated: Int
         do {

@@ -15,7 +15,7 @@ import RoadSenseStore
 final class IngestService: PluginService {
     let name = "ingest"
     let methods = ["ingest.IngestExternal"]
-    private var store: RaceStore?
+    private var stores: PluginStore?
     private var source = ""
     private var pivot = TelemetryPivot()
     private var logger = Logger(component: "plugin.ingest")
@@ -24,14 +24,14 @@ final class IngestService: PluginService {
 
     func start(options: PluginOptions, logger: Logger) throws {
         self.logger = logger
-        store = try openStore(options.store)
+        stores = try PluginStore(options.store)
         source = options.settings["source"] ?? Self.defaultSource(options.store)
         logger.info("ingesting external TRD files", ["source": source])
     }
 
     func handle(method: String, payload: [UInt8], context: CallContext) throws -> [UInt8] {
         let request = try IngestRequest(wire: payload)
-        guard let store else { throw PluginError(.failedPrecondition, "the store is not open") }
+        guard let store = try stores?.get() else { throw PluginError(.failedPrecondition, "the store is not open") }
         let files = try sourceFiles()
         let ledger = RowIssueLedger()
         var result = IngestResult(

@@ -11,22 +11,29 @@ import RoadSenseStore
 final class TelemetryService: PluginService {
     let name = "telemetry"
     let methods = ["telemetry.ProcessLive"]
-    private var store: RaceStore?
+    private var stores: PluginStore?
     private var pivot = TelemetryPivot()
     private var logger = Logger(component: "plugin.telemetry")
 
     func start(options: PluginOptions, logger: Logger) throws {
         self.logger = logger
-        store = try openStore(options.store)
+        stores = try PluginStore(options.store)
     }
 
+    /// A batch whose frames cannot be stored leaves the pivot as it was: the retry (after a store outage, say)
+    /// folds the same samples onto the same state, so the frames it stores are the ones this call would have.
     func handle(method: String, payload: [UInt8], context: CallContext) throws -> [UInt8] {
         let batch = try TelemetryBatch(wire: payload)
+        let before = pivot
         let frames = pivot.fold(batch.samples)
         do {
-            try store?.upsertFrames(frames)
+            try stores?.get().upsertFrames(frames)
         } catch let error as StoreError {
+            pivot = before
             throw PluginError(error.isRetryable ? .unavailable : .internal, "storing \(frames.count) frames: \(error)")
+        } catch {
+            pivot = before
+            throw error
         }
 
         let states = carStates(standings: RunningOrder.standings(laps: batch.laps))

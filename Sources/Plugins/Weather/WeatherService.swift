@@ -14,20 +14,20 @@ import RoadSenseStore
 final class WeatherService: PluginService {
     let name = "weather"
     let methods = ["weather.Update"]
-    private var store: RaceStore?
+    private var stores: PluginStore?
     private var source: String?
     static let defaultWindowMs: Int64 = WeatherConditions.trendWindowMs
     /// How far back the readings go for "rain seen" (a race day).
     static let historyMs: Int64 = 12 * 3_600_000
 
     func start(options: PluginOptions, logger: Logger) throws {
-        store = try openStore(options.store)
+        stores = try PluginStore(options.store)
         source = options.settings["source"]
     }
 
     func handle(method: String, payload: [UInt8], context: CallContext) throws -> [UInt8] {
         let request = try WeatherRequest(wire: payload)
-        guard let store else { throw PluginError(.failedPrecondition, "the store is not open") }
+        guard let store = try stores?.get() else { throw PluginError(.failedPrecondition, "the store is not open") }
         if let source { try readNew(from: source, into: store, nowMs: request.nowMs) }
 
         let window = request.windowMs ?? Self.defaultWindowMs

@@ -5761,7 +5761,7 @@ const ProtobufCMessageDescriptor roadsense__v1__maintenance_request__descriptor 
   (ProtobufCMessageInit) roadsense__v1__maintenance_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__maintenance_result__field_descriptors[5] =
+static const ProtobufCFieldDescriptor roadsense__v1__maintenance_result__field_descriptors[9] =
 {
   {
     "task",
@@ -5823,9 +5823,61 @@ static const ProtobufCFieldDescriptor roadsense__v1__maintenance_result__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "frames_deleted",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, frames_deleted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "car_states_deleted",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, car_states_deleted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "alerts_deleted",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, alerts_deleted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "batches",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__MaintenanceResult, batches),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__maintenance_result__field_indices_by_name[] = {
+  7,   /* field[7] = alerts_deleted */
+  8,   /* field[8] = batches */
+  6,   /* field[6] = car_states_deleted */
   3,   /* field[3] = cutoff_ms */
+  5,   /* field[5] = frames_deleted */
   1,   /* field[1] = rows_deleted */
   2,   /* field[2] = rows_updated */
   4,   /* field[4] = summary */
@@ -5834,7 +5886,7 @@ static const unsigned roadsense__v1__maintenance_result__field_indices_by_name[]
 static const ProtobufCIntRange roadsense__v1__maintenance_result__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__maintenance_result__descriptor =
 {
@@ -5844,7 +5896,7 @@ const ProtobufCMessageDescriptor roadsense__v1__maintenance_result__descriptor =
   "Roadsense__V1__MaintenanceResult",
   "roadsense.v1",
   sizeof(Roadsense__V1__MaintenanceResult),
-  5,
+  9,
   roadsense__v1__maintenance_result__field_descriptors,
   roadsense__v1__maintenance_result__field_indices_by_name,
   1,  roadsense__v1__maintenance_result__number_ranges,

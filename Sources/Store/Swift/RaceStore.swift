@@ -41,8 +41,9 @@ public protocol RaceStore: AnyObject {
     /// Deletes every dead letter; returns how many.
     func purgeDeadLetters() throws -> Int
 
-    /// Deletes telemetry (frames and car states) and resolved alerts older than the policy allows, in
-    /// short transactions of `policy.batchRows` rows so writers wait at most one batch.
+    /// Deletes telemetry (frames and car states) and finished (resolved or acknowledged) alerts older than
+    /// the policy allows, in short transactions of `policy.batchRows` rows so writers wait at most one batch.
+    /// Open alerts stay however old.
     func deleteExpired(_ policy: RetentionPolicy, nowMs: Int64) throws -> RetentionCounts
 
     /// Takes the named cluster-wide lock without waiting (the scheduler's single leader): an advisory lock
@@ -69,11 +70,7 @@ public protocol RaceStore: AnyObject {
     /// A new handle on the scheduler leadership of this store (not yet acquired).
     func schedulerLeadership() -> SchedulerLeadership
 
-    // Retention and acknowledgement (the maintenance jobs); each returns the rows it changed.
-    /// Deletes car frames and car states older than `timeMs`.
-    func deleteTelemetry(before timeMs: Int64) throws -> Int
-    /// Deletes alerts last raised before `timeMs`.
-    func deleteAlerts(lastRaisedBefore timeMs: Int64) throws -> Int
+    // Acknowledgement (the stale-alert job; retention is `deleteExpired`); each returns the rows it changed.
     /// Marks acknowledged (at `nowMs`) the unacknowledged alerts last raised before `timeMs`.
     func acknowledgeAlerts(lastRaisedBefore timeMs: Int64, nowMs: Int64) throws -> Int
     /// Alerts acknowledged so far (alert id → when).

@@ -1,23 +1,39 @@
-/// How long the store keeps telemetry and resolved alerts (`RaceStore.deleteExpired`).
+/// How long the store keeps telemetry and finished alerts (`RaceStore.deleteExpired`).
+///
+/// An alert is finished when its condition was resolved (`resolveAlert`) or a person — or the stale-alert job
+/// — acknowledged it. A finished alert goes once both that and its last sighting are older than the alert age;
+/// an open alert (neither resolved nor acknowledged) stays however old, and an alert raised again is kept
+/// for another full age.
 public struct RetentionPolicy: Sendable, Equatable {
-    /// Frames and car states whose `time_ms` is older than this many days go.
-    public var telemetryDays: Int
-    /// Alerts resolved longer ago than this many days go; unresolved alerts stay however old.
-    public var resolvedAlertDays: Int
+    /// Frames and car states whose `time_ms` is older than this go; nil leaves telemetry alone.
+    public var telemetryMaxAgeMs: Int64?
+    /// Finished alerts older than this go; nil leaves alerts alone.
+    public var alertMaxAgeMs: Int64?
     /// Rows deleted per transaction: small enough that a writer waits at most one batch.
     public var batchRows: Int
 
     public init(telemetryDays: Int, resolvedAlertDays: Int, batchRows: Int = 5000) {
-        precondition(telemetryDays >= 0 && resolvedAlertDays >= 0 && batchRows > 0, "retention needs days >= 0")
-        self.telemetryDays = telemetryDays
-        self.resolvedAlertDays = resolvedAlertDays
+        precondition(telemetryDays >= 0 && resolvedAlertDays >= 0, "retention needs days >= 0")
+        self.init(
+            telemetryMaxAgeMs: Int64(telemetryDays) * Self.dayMs, alertMaxAgeMs: Int64(resolvedAlertDays) * Self.dayMs,
+            batchRows: batchRows)
+    }
+
+    /// Only the kinds given an age are swept (the telemetry cleanup leaves alerts alone, and the other way round).
+    public init(telemetryMaxAgeMs: Int64?, alertMaxAgeMs: Int64?, batchRows: Int = 5000) {
+        precondition((telemetryMaxAgeMs ?? 0) >= 0 && (alertMaxAgeMs ?? 0) >= 0, "retention needs ages >= 0")
+        precondition(batchRows > 0, "retention needs batchRows > 0")
+        self.telemetryMaxAgeMs = telemetryMaxAgeMs
+        self.alertMaxAgeMs = alertMaxAgeMs
         self.batchRows = batchRows
     }
 
-    static let dayMs: Int64 = 86_400_000
+    public static let dayMs: Int64 = 86_400_000
 
-    func telemetryCutoff(nowMs: Int64) -> Int64 { nowMs - Int64(telemetryDays) * Self.dayMs }
-    func alertCutoff(nowMs: Int64) -> Int64 { nowMs - Int64(resolvedAlertDays) * Self.dayMs }
+    /// Telemetry before this instant goes; nil when telemetry is left alone.
+    public func telemetryCutoff(nowMs: Int64) -> Int64? { telemetryMaxAgeMs.map { nowMs - $0 } }
+    /// Finished alerts before this instant go; nil when alerts are left alone.
+    public func alertCutoff(nowMs: Int64) -> Int64? { alertMaxAgeMs.map { nowMs - $0 } }
 }
 
 /// What one retention pass deleted.

@@ -10,6 +10,11 @@ public protocol SchedulerLeadership: AnyObject {
     var isHeld: Bool { get }
     /// Takes the leadership if nobody holds it; never waits. Returns `isHeld`.
     func tryAcquire() throws -> Bool
+    /// Checks, cheaply, that the leadership is still held — the lock's session is alive and holds it (PostgreSQL),
+    /// the locked file is still the one at the lock path (SQLite). The active scheduler calls it before it fires:
+    /// a leader whose lock went (its database session ended in a server restart or was terminated) must stop
+    /// firing at once, because a standby may already have taken the lock. False also drops `isHeld`.
+    func verify() -> Bool
     /// Gives the leadership up (also done when the handle is released or the process dies).
     func release()
 }

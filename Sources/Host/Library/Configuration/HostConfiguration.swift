@@ -35,6 +35,14 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     public var curveAllowedKeysFile: String?
     /// Allows a `tcp://` endpoint without CURVE: anyone who can reach the port can take calls. Tests only.
     public var insecureTcp: Bool = false
+    /// Where the host spools its store writes while the store is unreachable (docs/outage.md); nil:
+    /// `RUNTIME/spool`. Put it on a persistent disk when the runtime directory is a tmpfs.
+    public var spoolDirectory: String?
+    /// The most bytes the spool holds; past it, new writes are refused and counted (the oldest are kept).
+    public var spoolMaxBytes: Int = 512 << 20
+
+    /// The spool directory in effect.
+    public var effectiveSpoolDirectory: String { spoolDirectory ?? runtimeDirectory + "/spool" }
 
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HostConfiguration
@@ -66,6 +74,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         case hardLimitGraceMs, builtInSchedule
         case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, pluginsDirectory
         case curveSecretKeyFile, curveAllowedKeysDir, curveAllowedKeysFile, insecureTcp
+        case spoolDirectory, spoolMaxBytes
     }
 
     init(
@@ -120,6 +129,8 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         curveAllowedKeysDir = try c.decodeIfPresent(String.self, forKey: .curveAllowedKeysDir)
         curveAllowedKeysFile = try c.decodeIfPresent(String.self, forKey: .curveAllowedKeysFile)
         insecureTcp = try c.decodeIfPresent(Bool.self, forKey: .insecureTcp) ?? false
+        spoolDirectory = try c.decodeIfPresent(String.self, forKey: .spoolDirectory)
+        spoolMaxBytes = try c.decodeIfPresent(Int.self, forKey: .spoolMaxBytes) ?? base.spoolMaxBytes
     }
 
     /// Reads a JSON configuration file; errors name the file and what is wrong with it.
@@ -167,6 +178,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         }
         guard (0...10_000_000).contains(residentQueuedCalls) else {
             throw refuse("residentQueuedCalls", "must be 0…10000000 calls, got \(residentQueuedCalls)")
+        }
+        guard (1 << 20...1 << 40).contains(spoolMaxBytes) else {
+            throw refuse("spoolMaxBytes", "must be 1 MiB…1 TiB (1048576…1099511627776 bytes), got \(spoolMaxBytes)")
         }
         guard Logger.Level(name: logLevel) != nil else {
             throw refuse("logLevel", "must be debug, info, warning or error, got '\(logLevel)'")

@@ -76,7 +76,7 @@ extension Host {
         }
         var status: [String: Any] = [
             "host": hostID, "pid": getpid(), "version": RoadSenseVersion.string,
-            "uptime_s": Double(now - startedWallMs) / 1000, "store": config.store,
+            "uptime_s": Double(now - startedWallMs) / 1000, "store": storeLocation.description,
             "sockets": [
                 "plugins": config.pluginEndpoint, "updates": config.publishEndpoint,
                 "control": Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory),
@@ -91,7 +91,7 @@ extension Host {
                 "store_errors": statistics.storeErrors,
             ],
             "workers": workerRows, "replicas": replicaRows, "plugins": pluginRows, "schedule": scheduleRows,
-            "security": securityStatus(),
+            "security": securityStatus(), "store_health": storeStatus(),
         ]
         if let feed, let clock {
             status["replay"] = [

@@ -85,11 +85,33 @@ struct StatusCommand {
         return status["error"] == nil ? 0 : 2
     }
 
+    /// `store: UNREACHABLE for 4.2 s (since …): ERROR; next probe in 900 ms; spool 64 writes, 229 KiB of 512 MiB …`
+    static func storeLine(_ health: [String: Any]) -> String {
+        let spool = health["spool"] as? [String: Any] ?? [:]
+        let kib = { (key: String) in String(format: "%.0f KiB", Double(spool[key] as? Int ?? 0) / 1024) }
+        let spoolText =
+            "spool \(spool["records"] ?? 0) writes, \(kib("bytes")) of \(kib("max_bytes")) in \(spool["directory"] ?? "?")"
+            + "  refused \(spool["refused_records"] ?? 0)  held calls \(health["held_calls"] ?? 0)  "
+            + "outages \(health["outages"] ?? 0)"
+        switch health["state"] as? String {
+        case "unreachable":
+            let error = (health["last_error"] as? String ?? "").split(separator: "\n").first.map(String.init) ?? ""
+            return "store: UNREACHABLE for \(String(format: "%.1f", health["down_s"] as? Double ?? 0)) s "
+                + "(since \(health["down_since"] ?? "?")): \(error); next probe in \(health["next_probe_in_ms"] ?? 0) ms; "
+                + "calls wait, writes are spooled.  " + spoolText
+        case "draining": return "store: reachable, writing the spooled writes.  " + spoolText
+        default: return "store: reachable.  " + spoolText
+        }
+    }
+
     static func text(_ s: [String: Any]) -> String {
         var lines = [
             "host \(s["host"] ?? "?") pid \(s["pid"] ?? "?") "
                 + "up \(String(format: "%.0f", s["uptime_s"] as? Double ?? 0)) s  store \(s["store"] ?? "?")"
         ]
+        if let health = s["store_health"] as? [String: Any] {
+            lines.append(Self.storeLine(health))
+        }
         if let replay = s["replay"] as? [String: Any] {
             lines.append(
                 "replay: race clock \(replay["race_now"] ?? "?") of \(replay["race_end"] ?? "?") "

@@ -54,6 +54,9 @@ struct CallQueue {
     private(set) var count = 0
     /// Calls whose row had vanished from the store when they were due (dropped; logged by the host).
     private(set) var vanished: [String] = []
+    /// While set, no call spills: during a store outage a call's row may be only in the host's spool, so its
+    /// body must stay in memory (a lane that already spills then takes its newer resident calls first).
+    var spillPaused = false
 
     init(starvationBound: Int = 8, spillAbove: Int = .max, load: Loader? = nil) {
         self.starvationBound = starvationBound
@@ -92,7 +95,7 @@ struct CallQueue {
     /// The compact form of `call`, when it may leave memory: durable, a UUID id, and the queue is long (or
     /// its lane already spills, which keeps the lane in arrival order).
     private mutating func spill(_ call: PendingCall, sequence: UInt64, laneHasSpilled: Bool) -> SpilledCall? {
-        guard call.durable, laneHasSpilled || count > spillAbove,
+        guard call.durable, !spillPaused, laneHasSpilled || count > spillAbove,
             let id = CompactCallID(call.call.callID), let entry = entryIndex(call.entry)
         else { return nil }
         return SpilledCall(

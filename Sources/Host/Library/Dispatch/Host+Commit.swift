@@ -2,17 +2,20 @@ import Dispatch
 import RoadSenseStore
 
 extension Host {
-    /// Runs `body` as one store transaction. What it publishes, and the calls it finishes, are announced
-    /// only after the commit: a subscriber or submitter never hears of a result the store does not hold.
-    /// One commit per pass (a poll's replies, a dispatch round) instead of one per call is what makes the
+    /// Runs `body` with its store writes collected, then writes them in one transaction (or, while the store
+    /// is unreachable, spools them durably). What it publishes, and the calls it finishes, are announced
+    /// only after that: a subscriber or submitter never hears of a result the store (or the spool) does not
+    /// hold. One commit per pass (a poll's replies, a dispatch round) instead of one per call is what makes the
     /// durable queue fast; the order "stored, then published" is unchanged.
     func committing(_ what: String, _ body: () -> Void) {
         // Inside an outer pass, its transaction and its announcements after the commit are the ones that count.
-        guard !holdingFinishes else { return persist(what) { try store.batch(body) } }
+        guard !holdingFinishes else { return body() }
         broadcaster?.hold()
         holdingFinishes = true
-        persist(what) { try store.batch(body) }
+        batchWhat = what
+        body()
         holdingFinishes = false
+        flushBatchWrites()
         broadcaster?.release()
         let finishes = heldFinishes
         heldFinishes.removeAll(keepingCapacity: true)

@@ -25,8 +25,8 @@ extension Host {
                 weather.append(sample)
             }
         }
-        persist("laps") { try store.upsertLaps(laps) }
-        persist("weather") { try store.upsertWeather(weather) }
+        persist("laps", .laps(laps))
+        persist("weather", .weather(weather))
         for lap in laps {
             broadcaster.publish(
                 topic: Broadcaster.topic("lap", vehicleID: lap.vehicleID, carNumber: lap.carNumber), body: .lap(lap),
@@ -78,10 +78,8 @@ extension Host {
         let calls = inbox.takeAll()
         guard !calls.isEmpty else { return }
         // One commit for the whole batch; each call is stored before it can be dispatched.
-        persist("submitted calls") {
-            try store.batch {
-                for pending in calls { record(pending, state: .queued, withPayload: true) }
-            }
+        committing("submitted calls") {
+            for pending in calls { record(pending, state: .queued, withPayload: true) }
         }
         for pending in calls { queue.push(pending) }
         if queue.spilledCount > 0 && calls.count >= 1024 {
@@ -101,6 +99,7 @@ extension Host {
                 logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
             }
         } catch {
+            if noteStoreFailure(error) { return }
             statistics.storeErrors += 1
             logger.error("could not read submitted calls from the store; will try again", ["error": error])
         }
@@ -119,9 +118,13 @@ extension Host {
     }
 
     /// Puts back every call a previous host left queued or running (the running ones as their next attempt).
+    /// A host taking the leadership back after losing it keeps its own calls, which it still holds.
+    /// The latest call of each schedule entry is the one its last firing made: its outcome is the entry's.
     func recoverUnfinished() throws {
-        let unfinished = try store.unfinishedCalls()
+        let unfinished = try store.unfinishedCalls().filter { !hasRecovered || $0.owner != hostID }
+        hasRecovered = true
         guard !unfinished.isEmpty else { return }
+        adoptScheduledCalls(unfinished)
         for record in unfinished {
             // A call that was running on its last attempt has used its budget: dead-letter it.
             if record.state == .running && record.attempt >= record.maxAttempts {
@@ -136,9 +139,28 @@ extension Host {
         logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
 
+    /// Maps each schedule entry's last firing to the unfinished call it made (enqueued in the same transaction,
+    /// so within a few seconds of the firing), so the outcome of a call fired by an earlier leader is recorded
+    /// when this host finishes it.
+    func adoptScheduledCalls(_ unfinished: [CallRecord]) {
+        let known = Set(scheduledSlots.keys)
+        for (entry, calls) in Dictionary(grouping: unfinished, by: \.entry) {
+            guard let firing = scheduler.lastFiring(entry: entry),
+                let latest = calls.max(by: { $0.enqueuedMs < $1.enqueuedMs }), !known.contains(latest.callID),
+                abs(latest.enqueuedMs - Self.ms(firing.at)) <= Self.firingMatchMs
+            else { continue }
+            scheduledSlots[latest.callID] = (entry, firing.slot)
+        }
+    }
+
+    /// How far apart a firing's instant and its call's enqueue time may be (both are taken in one loop pass).
+    static let firingMatchMs: Int64 = 5000
+
     /// Sends queued calls to workers with free credits, highest priority first. The `running` marks of one
     /// pass commit together.
     func dispatch() {
+        // While the store is unreachable (or the spool drains) calls wait: their plugins would fail on the store.
+        guard !storePaused else { return }
         committing("dispatched calls") { dispatchPass() }
     }
 
@@ -150,6 +172,7 @@ extension Host {
             do {
                 next = try queue.pop(nowMs: now, canRun: { workers.available(for: $0) != nil })
             } catch {
+                if noteStoreFailure(error) { return }
                 statistics.storeErrors += 1
                 logger.error(
                     "could not read a queued call back from the store; it stays queued, dispatch tries again",
@@ -203,6 +226,8 @@ extension Host {
 
     /// Reads a spilled queued call back from the store for dispatch or expiry.
     func loadQueued(_ callID: String) throws -> PendingCall? {
+        // The pass's own writes first: the row read back must be the latest.
+        flushBatchWrites()
         guard let record = try store.call(id: callID) else { return nil }
         return PendingCall(record: record)
     }
@@ -216,6 +241,11 @@ extension Host {
         let ranOn = worker.map { " on \($0)" } ?? ""
         pending.errors.append("attempt \(pending.call.attempt)\(ranOn): \(status.name): \(message)")
         pending.worker = nil
+        // A plugin that could not reach the store while the host cannot either: an outage, not the call's fault.
+        if status == .unavailable && pending.durable && storeUnreachableNow() {
+            pending.errors.removeLast()
+            return holdForStore(pending, message: message)
+        }
         if status.isRetryable && Int(pending.call.attempt) < pending.maxAttempts {
             let cap = min(200 * (Int64(1) << min(Int64(pending.call.attempt), 5)), 5000)
             pending.notBeforeWallMs = wallNowMs() + Int64.random(in: 0...cap)
@@ -243,7 +273,7 @@ extension Host {
             guard pending.durable else { return }
             let row = pending.record(
                 state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
-            persist("dead letter") { try store.deadLetter(row, nowMs: wallNowMs()) }
+            persist("dead letter", .deadLetter(row, nowMs: wallNowMs()))
         }
     }
 
@@ -262,16 +292,6 @@ extension Host {
         let row = pending.record(
             state: state, owner: hostID, worker: pending.worker.flatMap { workers[$0]?.label }, status: status,
             message: message, finishedMs: finished, withPayload: withPayload, result: result)
-        persist("calls") { try store.recordCall(row) }
-    }
-
-    /// Runs a store write; a failure is logged and counted, never fatal to the host.
-    func persist(_ what: String, _ body: () throws -> Void) {
-        do {
-            try body()
-        } catch {
-            statistics.storeErrors += 1
-            logger.error("could not store \(what); the host keeps running", ["error": error])
-        }
+        persist("calls", .call(row))
     }
 }

@@ -19,11 +19,11 @@ extension Host {
         switch method {
         case "analytics.GeneratePerformance", "analytics.UpdateCompetitors", "weather.Update":
             let report = try AnalyticsReport(wire: payload)
-            persist("\(report.kind) report") { try store.upsertReport(report) }
+            persist("\(report.kind) report", .report(report))
             broadcaster.publish(topic: "analytics.\(report.kind)", body: .report(report), atMs: now)
         case "simulation.RunBatch":
             let batch = try SimulationBatch(wire: payload)
-            persist("simulation") { try store.upsertSimulation(batch) }
+            persist("simulation", .simulation(batch))
             broadcaster.publish(topic: "simulation", body: .simulation(batch), atMs: now)
         case "maintenance.CleanupTelemetry", "maintenance.CleanupAlerts", "alerts.AcknowledgeStale":
             let result = try MaintenanceResult(wire: payload)

@@ -15,7 +15,7 @@ extension Host {
                 result.states[index].frame.carNumber = tracker.carByVehicle[result.states[index].frame.vehicleID]
             }
             tracker.add(states: result.states)
-            persist("car states") { try store.upsertCarStates(result.states) }
+            persist("car states", .carStates(result.states))
             // Publish a car's state when it has fresh telemetry or its laps or position changed.
             for state in result.states {
                 let frame = state.frame
@@ -30,7 +30,7 @@ extension Host {
         case "strategy.UpdatePredictions":
             let result = try StrategyResult(wire: payload)
             statistics.predictions += result.predictions.count
-            persist("predictions") { try store.upsertPredictions(result.predictions) }
+            persist("predictions", .predictions(result.predictions))
             // A prediction is published when the car has completed a lap since its last one (the model only
             // changes with new laps, so anything else would repeat the same line).
             for prediction in result.predictions {
@@ -44,7 +44,7 @@ extension Host {
             }
         case "alerts.CheckConditions":
             let result = try AlertResult(wire: payload)
-            persist("alerts") { try store.upsertAlerts(result.alerts) }
+            persist("alerts", .alerts(result.alerts))
             // Publish an alert when it is new or its severity rose; a condition that persists is not re-announced.
             for alert in result.alerts where (alertSeverities[alert.alertID].map { alert.severity > $0 } ?? true) {
                 alertSeverities[alert.alertID] = alert.severity

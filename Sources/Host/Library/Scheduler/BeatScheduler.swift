@@ -15,6 +15,10 @@ import RoadSenseStore
 ///   (which stores and queues the call) and saves the entry's record in the same store transaction. A slot
 ///   whose previous call is still queued or running is skipped and recorded (no overlap).
 /// - **Outcomes.** The owner reports how each fired call ended with `finished(entry:slot:outcome:)`.
+/// - **Losing the lead.** Before it fires, an active live scheduler checks (`SchedulerLeadership.verify()`) that
+///   it still holds the lock; if not — its PostgreSQL session ended in a server restart or was terminated, the
+///   lock file was replaced — it steps down at once (a standby may hold the lock already) and becomes a standby
+///   itself, to take the leadership again through `activate(now:)` when it is free.
 ///
 /// Confined to the host thread, like the store it writes to.
 final class BeatScheduler {
@@ -43,6 +47,12 @@ final class BeatScheduler {
     let logger: Logger
     /// Firing or not: always in replay mode; while holding the leadership in live mode.
     private(set) var isActive: Bool
+    /// Times this scheduler lost the leadership it held (stepped down).
+    private(set) var stepDowns = 0
+    /// Runs the firing's work (`body`: enqueue the call) and saves the entry's record, as one unit: by default
+    /// one store transaction. The host replaces it with its own write path (which spools during an outage).
+    typealias Saver = (_ record: ScheduleRecord, _ body: () throws -> Void) throws -> Void
+    var saver: Saver?
 
     /// Live mode when `store` and `leadership` are given; replay (in-memory, always active) otherwise.
     init(
@@ -114,9 +124,42 @@ final class BeatScheduler {
         return true
     }
 
+    /// In live mode, whether this scheduler still holds the leadership; steps down (and returns false) when it
+    /// does not. Always true in replay mode; false when not active.
+    @discardableResult
+    func confirmLeadership() -> Bool {
+        guard isActive else { return false }
+        guard let leadership else { return true }
+        if leadership.verify() { return true }
+        stepDown()
+        return false
+    }
+
+    /// Stops firing: the leadership is gone. Entry states are dropped — the next `activate` reads them from the
+    /// store, where the leader that fired meanwhile (if any) left them.
+    private func stepDown() {
+        isActive = false
+        stepDowns += 1
+        for index in entries.indices { entries[index].state = nil }
+        leadership?.release()
+        logger.warning(
+            "lost the scheduler leadership (its lock session ended: a database restart, a broken connection or "
+                + "pg_terminate_backend); not firing, standing by to take it again",
+            ["lock": leadership?.resource ?? ""])
+    }
+
+    /// The slot the entry fired last and when (nil while inactive or never fired).
+    func lastFiring(entry name: String) -> (slot: Date, at: Date)? {
+        guard let state = entries.first(where: { $0.config.name == name })?.state,
+            let slot = state.lastFiredScheduledFor, let at = state.lastFiredAt
+        else { return nil }
+        return (slot, at)
+    }
+
     /// Fires what is due at `now`. `busy(name)` says whether the entry's previous call is still queued or running.
+    /// In live mode it first confirms the leadership, so a leader that lost its lock never fires.
     func tick(now: Date, busy: (String) -> Bool, fire: (Firing) throws -> Void) {
-        guard isActive else { return }
+        guard isActive, confirmLeadership() else { return }
         for index in entries.indices {
             guard var state = entries[index].state, let fireAt = state.nextFireAt, fireAt <= now else { continue }
             let config = entries[index].config
@@ -169,9 +212,13 @@ final class BeatScheduler {
         let record = ScheduleRecord(
             entry: entries[index].config.name, spec: entries[index].spec, persisted: state.persisted, owner: owner)
         do {
-            try store.batch {
-                try body()
-                try store.saveScheduleRecord(record)
+            if let saver {
+                try saver(record, body)
+            } else {
+                try store.batch {
+                    try body()
+                    try store.saveScheduleRecord(record)
+                }
             }
         } catch {
             logger.error(

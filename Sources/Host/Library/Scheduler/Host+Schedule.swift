@@ -7,7 +7,9 @@ import RoadSenseStore
 ///
 /// Live mode: the host that holds the store's scheduler leadership runs the schedule, claims submitted calls and
 /// finishes the calls a previous leader left; any other host on the store is a standby that runs its plugins
-/// and polls the leadership twice a second, taking over when the leader dies (the kernel drops its lock).
+/// and polls the leadership twice a second, taking over when the leader dies (the kernel or the database drops
+/// its lock). The leader confirms its lock before every firing and at every poll; one that lost it (its
+/// PostgreSQL session ended) steps down and polls like a standby.
 /// Replay mode: the schedule runs on the replay clock, in memory, with no leadership.
 extension Host {
     /// How often a standby tries to take the leadership (wall milliseconds).
@@ -20,6 +22,20 @@ extension Host {
         scheduler = try BeatScheduler(
             config: config.schedule, store: live ? store : nil, leadership: live ? store.schedulerLeadership() : nil,
             owner: hostID, grace: 5 * speed, logger: logger.child("scheduler"))
+        // A firing's call and the entry's record are written together, through the host's write path (which
+        // spools them while the store is unreachable).
+        scheduler.saver = { [unowned self] record, body in
+            var failure: Error?
+            committing("schedule entry") {
+                do {
+                    try body()
+                    persist("schedule entry", .scheduleRecord(record))
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+        }
         guard live else { return }
         if scheduler.activate(now: Date()) {
             try recoverUnfinished()
@@ -30,13 +46,17 @@ extension Host {
         }
     }
 
-    /// A standby tries the leadership every `leadershipPollMs`; on taking it, it takes over the calls the
-    /// previous leader left queued or running.
+    /// Every `leadershipPollMs`: the leader confirms it still holds the lock (stepping down if not); a standby
+    /// tries to take it, and on taking it takes over the calls the previous leader left queued or running.
     func pollLeadership() {
-        guard !scheduler.isActive, scheduler.isLive else { return }
+        guard scheduler.isLive, !storePaused else { return }
         let now = wallNowMs()
         guard now - lastLeadershipPollWallMs >= Self.leadershipPollMs else { return }
         lastLeadershipPollWallMs = now
+        if scheduler.isActive {
+            scheduler.confirmLeadership()
+            return
+        }
         guard scheduler.activate(now: Self.date(raceNowMs())) else { return }
         do {
             try recoverUnfinished()
@@ -60,7 +80,11 @@ extension Host {
             return
         }
         guard let next = scheduler.nextFireAt, Self.ms(next) <= now else { return }
-        let busy = queue.entries.union(inFlight.values.map(\.entry))
+        // While the store is unreachable a queued call only waits for it, so it does not make its entry busy: live
+        // telemetry keeps being cut into calls (each spooled with its samples, run in order once the store is
+        // back), and the stale calls of other entries expire as usual.
+        let running = Set(inFlight.values.map(\.entry))
+        let busy = storePaused ? running : queue.entries.union(running)
         scheduler.tick(
             now: Self.date(now), busy: { busy.contains($0) }, fire: { firing in submitScheduled(firing, nowMs: now) })
     }
@@ -110,8 +134,10 @@ extension Host {
         do {
             return try store.laps(since: nowMs - Self.liveLapWindowMs)
         } catch {
-            statistics.storeErrors += 1
-            logger.error("could not read laps for the analytics jobs; they run on none this time", ["error": error])
+            if !noteStoreFailure(error) {
+                statistics.storeErrors += 1
+                logger.error("could not read laps for the analytics jobs; they run on none this time", ["error": error])
+            }
             return []
         }
     }

@@ -29,7 +29,7 @@ extension Host {
                 + "run: roadsense ctl restart \(failure.plugin)",
             raisedMs: nowMs, lap: 0, value: Double(failure.crashes), threshold: nil, channel: "supervisor")
         statistics.pluginsFailed += 1
-        persist("plugin alert") { try store.upsertAlerts([alert]) }
+        persist("plugin alert", .alerts([alert]))
         alertSeverities[alert.alertID] = alert.severity
         broadcaster.publish(topic: "alert.\(alert.severity.name)", body: .alert(alert), atMs: raceNowMs())
     }

@@ -120,12 +120,13 @@ final class PluginSupervisor: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: resolve(plugin.executable))
         process.arguments =
-            plugin.arguments + [
-                "--connect", endpoint, "--store", store, "--credits", String(plugin.credits), "--log-level", logLevel,
-            ]
-        if !plugin.environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(plugin.environment) { $1 }
-        }
+            plugin.arguments + ["--connect", endpoint, "--credits", String(plugin.credits), "--log-level", logLevel]
+        // The store URL goes in the environment, not on the command line: a PostgreSQL password in it would
+        // be readable by every user of the machine in /proc/PID/cmdline (and `ps`), while /proc/PID/environ
+        // is readable only by the plugin's own user.
+        var environment = ProcessInfo.processInfo.environment.merging(plugin.environment) { $1 }
+        environment["ROADSENSE_STORE"] = store
+        process.environment = environment
         // The plugin's output goes through the host log, line by line, tagged with its name and pid.
         let stdout = Pipe()
         let stderr = Pipe()

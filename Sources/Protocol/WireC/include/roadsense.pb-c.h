@@ -1079,10 +1079,17 @@ struct  Roadsense__V1__MaintenanceResult
    */
   int64_t cutoff_ms;
   char *summary;
+  /*
+   * Retention (the maintenance plugin's cleanups): what went, by kind, and in how many short transactions.
+   */
+  uint64_t frames_deleted;
+  uint64_t car_states_deleted;
+  uint64_t alerts_deleted;
+  uint64_t batches;
 };
 #define ROADSENSE__V1__MAINTENANCE_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__maintenance_result__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 typedef enum {

@@ -19,10 +19,11 @@ final class PostgresConnection {
 
     /// Connects to `url` (a libpq URI; the PG* environment variables fill in what it leaves out). A server
     /// that cannot be reached is an `unavailable` error, which callers retry.
-    init(url: String, label: String, connectTimeoutSeconds: Int = 5) throws {
+    /// `applicationName` shows in `pg_stat_activity` (the scheduler's lock session has a name of its own).
+    init(url: String, label: String, connectTimeoutSeconds: Int = 5, applicationName: String = "roadsense") throws {
         self.label = label
         let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = [String(connectTimeoutSeconds), "roadsense", url]
+        let values = [String(connectTimeoutSeconds), applicationName, url]
         let conn = Self.withCStrings(keywords) { k in
             Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }

@@ -1,6 +1,6 @@
 import RaceDomain
 
-/// What the periodic jobs write: retention deletes, alert acknowledgement, reports and simulations — the
+/// What the periodic jobs write: alert acknowledgement, reports and simulations — the
 /// same statements as the SQLite store (`SQLiteRaceStore+Jobs.swift`), with PostgreSQL's `$n` parameters.
 extension PostgresRaceStore {
     /// Runs one counted write statement.
@@ -8,20 +8,6 @@ extension PostgresRaceStore {
         let changed = try withConnection { try $0.run(name, sql, values) }
         rowsWritten += changed
         return changed
-    }
-
-    public func deleteTelemetry(before timeMs: Int64) throws -> Int {
-        try transaction { _ in
-            let frames = try change(
-                "delete_old_frames", "DELETE FROM car_frames WHERE time_ms < $1", [.integer(timeMs)])
-            let states = try change(
-                "delete_old_states", "DELETE FROM car_states WHERE time_ms < $1", [.integer(timeMs)])
-            return frames + states
-        }
-    }
-
-    public func deleteAlerts(lastRaisedBefore timeMs: Int64) throws -> Int {
-        try change("delete_old_alerts", "DELETE FROM alerts WHERE last_raised_ms < $1", [.integer(timeMs)])
     }
 
     public func acknowledgeAlerts(lastRaisedBefore timeMs: Int64, nowMs: Int64) throws -> Int {

@@ -14,22 +14,25 @@ extension PostgresRaceStore {
     /// are held for one short statement and writers of new rows are never blocked at all.
     public func deleteExpired(_ policy: RetentionPolicy, nowMs: Int64) throws -> RetentionCounts {
         var counts = RetentionCounts()
-        let telemetry = policy.telemetryCutoff(nowMs: nowMs)
         let limit = Int64(policy.batchRows)
-        counts.frames = try sweep(table: "car_frames", key: "vehicle_id", cutoff: telemetry, limit: limit)
-            .run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
-        counts.carStates = try sweep(table: "car_states", key: "car_key", cutoff: telemetry, limit: limit)
-            .run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+        if let telemetry = policy.telemetryCutoff(nowMs: nowMs) {
+            counts.frames = try sweep(table: "car_frames", key: "vehicle_id", cutoff: telemetry, limit: limit)
+                .run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+            counts.carStates = try sweep(table: "car_states", key: "car_key", cutoff: telemetry, limit: limit)
+                .run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+        }
 
-        let alertCutoff = policy.alertCutoff(nowMs: nowMs)
+        guard let alertCutoff = policy.alertCutoff(nowMs: nowMs) else { return counts }
         while true {
             let deleted = try withConnection { connection in
                 try connection.run(
                     "expire_alerts",
                     """
                     DELETE FROM alerts WHERE ctid = ANY(ARRAY(
-                      SELECT ctid FROM alerts WHERE resolved_ms IS NOT NULL AND resolved_ms < $1 LIMIT $2
-                      FOR UPDATE SKIP LOCKED))
+                      SELECT ctid FROM alerts WHERE last_raised_ms < $1
+                        AND ((resolved_ms IS NOT NULL AND resolved_ms < $1)
+                          OR (acknowledged_ms IS NOT NULL AND acknowledged_ms < $1))
+                      LIMIT $2 FOR UPDATE SKIP LOCKED))
                     """, [.integer(alertCutoff), .integer(limit)])
             }
             counts.batches += 1
@@ -73,8 +76,12 @@ extension PostgresRaceStore {
             })
     }
 
-    /// `pg_try_advisory_lock` on a key hashed from the name, held by a connection of this handle's own: the
-    /// server frees it when that session ends (the process died or the connection broke).
+    /// `pg_try_advisory_lock` on a key hashed from the store (database and schema) and the name, held by a
+    /// connection of this handle's own: the server frees it when that session ends (the process died or the
+    /// connection broke).
+    static let leaderKeySQL =
+        "hashtextextended('roadsense.leader/' || current_database() || '/' || current_schema() || '/' || $1::text, 0)"
+
     public func tryAcquireLeaderLock(_ name: String) throws -> Bool {
         if let connection = lockConnection, !connection.ping() {
             // The session that held our locks is gone, and the locks with it.
@@ -87,7 +94,7 @@ extension PostgresRaceStore {
         lockConnection = connection
         var acquired = false
         try connection.run(
-            "try_leader_lock", "SELECT pg_try_advisory_lock(hashtextextended('roadsense.leader.' || $1::text, 0))",
+            "try_leader_lock", "SELECT pg_try_advisory_lock(\(Self.leaderKeySQL))",
             [.text(name)]
         ) { acquired = $0.bool(0) ?? false }
         if acquired { leaderLocks.insert(name) }
@@ -97,7 +104,7 @@ extension PostgresRaceStore {
     public func releaseLeaderLock(_ name: String) throws {
         guard leaderLocks.remove(name) != nil, let connection = lockConnection else { return }
         try connection.run(
-            "release_leader_lock", "SELECT pg_advisory_unlock(hashtextextended('roadsense.leader.' || $1::text, 0))",
+            "release_leader_lock", "SELECT pg_advisory_unlock(\(Self.leaderKeySQL))",
             [.text(name)])
     }
 }

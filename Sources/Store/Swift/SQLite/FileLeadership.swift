@@ -37,6 +37,21 @@ public final class FileLeadership: SchedulerLeadership {
         return true
     }
 
+    /// A `flock` lasts as long as the descriptor, so this only checks that the file locked is still the one at
+    /// the lock path: if the file was removed or replaced, another host can create and lock a new one.
+    public func verify() -> Bool {
+        guard isHeld, fd >= 0 else { return false }
+        var locked = stat()
+        var named = stat()
+        guard fstat(fd, &locked) == 0, stat(resource, &named) == 0, locked.st_dev == named.st_dev,
+            locked.st_ino == named.st_ino
+        else {
+            release()
+            return false
+        }
+        return true
+    }
+
     public func release() {
         guard fd >= 0 else { return }
         if isHeld { flock(fd, LOCK_UN) }

@@ -1,6 +1,6 @@
 import RaceDomain
 
-/// What the periodic jobs write: retention deletes, alert acknowledgement, reports and simulations. The SQL is
+/// What the periodic jobs write: alert acknowledgement, reports and simulations. The SQL is
 /// the subset SQLite and PostgreSQL share (`ON CONFLICT … DO UPDATE`, no `INSERT OR REPLACE`).
 extension SQLiteRaceStore {
     /// Runs one counted write statement.
@@ -11,18 +11,6 @@ extension SQLiteRaceStore {
             rowsWritten += changed
             return changed
         }
-    }
-
-    public func deleteTelemetry(before timeMs: Int64) throws -> Int {
-        try db.transaction {
-            let frames = try change("delete_old_frames", "DELETE FROM car_frames WHERE time_ms < ?", [.integer(timeMs)])
-            let states = try change("delete_old_states", "DELETE FROM car_states WHERE time_ms < ?", [.integer(timeMs)])
-            return frames + states
-        }
-    }
-
-    public func deleteAlerts(lastRaisedBefore timeMs: Int64) throws -> Int {
-        try change("delete_old_alerts", "DELETE FROM alerts WHERE last_raised_ms < ?", [.integer(timeMs)])
     }
 
     public func acknowledgeAlerts(lastRaisedBefore timeMs: Int64, nowMs: Int64) throws -> Int {

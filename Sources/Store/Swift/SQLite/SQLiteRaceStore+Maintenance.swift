@@ -14,31 +14,35 @@ extension SQLiteRaceStore {
     /// writer waits (busy timeout) for one short batch at most, never for the whole pass.
     public func deleteExpired(_ policy: RetentionPolicy, nowMs: Int64) throws -> RetentionCounts {
         var counts = RetentionCounts()
-        let telemetry = policy.telemetryCutoff(nowMs: nowMs)
         let limit = Int64(policy.batchRows)
-        counts.frames = try sweep(
-            table: "car_frames", key: "vehicle_id", cutoff: telemetry, limit: limit,
-            delete: """
-                DELETE FROM car_frames WHERE (vehicle_id, ecu_time_ms) IN
-                  (SELECT vehicle_id, ecu_time_ms FROM car_frames WHERE vehicle_id = ? AND time_ms < ? LIMIT ?)
-                """
-        ).run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
-        counts.carStates = try sweep(
-            table: "car_states", key: "car_key", cutoff: telemetry, limit: limit,
-            delete: """
-                DELETE FROM car_states WHERE (car_key, time_ms) IN
-                  (SELECT car_key, time_ms FROM car_states WHERE car_key = ? AND time_ms < ? LIMIT ?)
-                """
-        ).run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+        if let telemetry = policy.telemetryCutoff(nowMs: nowMs) {
+            counts.frames = try sweep(
+                table: "car_frames", key: "vehicle_id", cutoff: telemetry, limit: limit,
+                delete: """
+                    DELETE FROM car_frames WHERE (vehicle_id, ecu_time_ms) IN
+                      (SELECT vehicle_id, ecu_time_ms FROM car_frames WHERE vehicle_id = ? AND time_ms < ? LIMIT ?)
+                    """
+            ).run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+            counts.carStates = try sweep(
+                table: "car_states", key: "car_key", cutoff: telemetry, limit: limit,
+                delete: """
+                    DELETE FROM car_states WHERE (car_key, time_ms) IN
+                      (SELECT car_key, time_ms FROM car_states WHERE car_key = ? AND time_ms < ? LIMIT ?)
+                    """
+            ).run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+        }
 
-        let alertCutoff = policy.alertCutoff(nowMs: nowMs)
+        guard let alertCutoff = policy.alertCutoff(nowMs: nowMs) else { return counts }
         while true {
             let deleted = try db.transaction {
                 try db.statement(
                     "expire_alerts",
                     """
                     DELETE FROM alerts WHERE alert_id IN
-                      (SELECT alert_id FROM alerts WHERE resolved_ms IS NOT NULL AND resolved_ms < ? LIMIT ?)
+                      (SELECT alert_id FROM alerts WHERE last_raised_ms < ?1
+                         AND ((resolved_ms IS NOT NULL AND resolved_ms < ?1)
+                           OR (acknowledged_ms IS NOT NULL AND acknowledged_ms < ?1))
+                       LIMIT ?2)
                     """
                 ).bind([.integer(alertCutoff), .integer(limit)]).run()
                 return db.changes
