@@ -32,10 +32,39 @@ struct TelemetryReaderTests {
         let samples = try TelemetryReader(url: url, ledger: ledger).readAll()
         let name = url.lastPathComponent
         #expect(ledger.count(reason: "duplicate row", file: name) == 74)
-        #expect(samples.count == 10_000 - 74)
-        #expect(ledger.total == 74)
+        // Counted by a Python csv pass over the head (SOURCES.md items 21, 22): 74 exact duplicates, then 16
+        // rows repeating an earlier (vehicle, timestamp, channel, value) and 98 giving such a key another value.
+        #expect(ledger.count(reason: TelemetryReader.repeatedReason, file: name) == 16)
+        #expect(ledger.count(reason: TelemetryReader.conflictReason, file: name) == 98)
+        #expect(samples.count == 10_000 - 74 - 16 - 98)
+        #expect(ledger.total == 74 + 16 + 98)
         #expect(
             ledger.firstExample(file: name, kind: "telemetry", reason: "duplicate row")?.hasPrefix("row 2327") == true)
+    }
+
+    @Test(
+        "SOURCES.md item 22: the same (vehicle, timestamp, channel) with another value keeps the first, names both rows"
+    )
+    func conflictingValues() throws {
+        let ledger = RowIssueLedger()
+        let url = TestData.trd("barber/R1_barber_telemetry_data_sample.csv")
+        let samples = try TelemetryReader(url: url, ledger: ledger).readAll()
+        let name = url.lastPathComponent
+        // Lines 2317 and 2326 of the file: accx_can at ECU 2025-09-05T00:28:10.189Z reads 0.065, then 0.07.
+        #expect(
+            ledger.firstExample(file: name, kind: "telemetry", reason: TelemetryReader.conflictReason)
+                == "row 2326 field telemetry_value: accx_can '0.07' but row 2317 read 0.065 at this ECU instant; "
+                + "the first is kept")
+        let instant = try #require(TRDTime.parseISO("2025-09-05T00:28:10.189Z"))
+        let kept = samples.filter { $0.ecuTimeMs == instant && $0.channel == "accx_can" }
+        #expect(kept.map(\.value) == [0.065])
+        // Lines 9870 and 9881: aps 100 twice at one ECU instant, not byte-identical rows.
+        #expect(
+            ledger.firstExample(file: name, kind: "telemetry", reason: TelemetryReader.repeatedReason)
+                == "row 9881 field telemetry_value: aps 100 at this ECU instant was read at row 9870; dropped")
+        // No key is left twice, so the pivot never has to choose.
+        let keys = samples.map { "\($0.vehicleID)|\($0.ecuTimeMs)|\($0.channel)" }
+        #expect(Set(keys).count == samples.count)
     }
 
     @Test("reads the R2 head: 82 duplicates, one vehicle, all known channels")
@@ -43,6 +72,9 @@ struct TelemetryReaderTests {
         let ledger = RowIssueLedger()
         let samples = try TelemetryReader(url: TestData.trd("barber/R2_sample_telemetry.csv"), ledger: ledger).readAll()
         #expect(ledger.count(reason: "duplicate row") == 82)
+        #expect(ledger.count(reason: TelemetryReader.repeatedReason) == 16)
+        #expect(ledger.count(reason: TelemetryReader.conflictReason) == 138)
+        #expect(samples.count == 9_999 - 82 - 16 - 138)
         #expect(Set(samples.map(\.vehicleID)) == ["GR86-002-000"])
         #expect(Set(samples.map(\.channel)).count == 12)
     }

@@ -195,7 +195,7 @@ public final class Host: @unchecked Sendable {
             let now = raceNowMs()
             supervise()
             pollLeadership()
-            releaseFeed(upTo: now)
+            try releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
             if scheduler.isActive { claimSubmitted() }

@@ -21,8 +21,20 @@ struct IngestBenchmark {
         var badRows: Int
     }
 
-    /// Writes `copies` time-shifted copies of `source`'s data rows under its header.
-    static func makeInput(from source: URL, copies: Int, to destination: URL) throws {
+    /// How the copies of the source rows are laid out.
+    enum Layout {
+        /// Copy k shifted k × (span + 1 s) later, in that order (the ingest benchmark).
+        case forward
+        /// The same shifted copies written latest first: the file runs backwards throughout, as no bounded
+        /// reorder window could sort (the replay-feed benchmark).
+        case backward
+        /// No time shift; copy k is another car (vehicle id `GR86-<100+k>-<k>`), one car's rows after another's,
+        /// as the full organiser files are laid out.
+        case carAfterCar
+    }
+
+    /// Writes `copies` copies of `source`'s data rows under its header, laid out as `layout` says.
+    static func makeInput(from source: URL, copies: Int, to destination: URL, layout: Layout = .forward) throws {
         let text = try String(contentsOf: source, encoding: .utf8)
         // CRLF is one Character in Swift, so split on newline characters, not on "\n".
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
@@ -31,6 +43,8 @@ struct IngestBenchmark {
         guard let meta = columns.firstIndex(of: "meta_time"), let ecu = columns.firstIndex(of: "timestamp") else {
             throw HostError(.badInput, "\(source.path): not a long-format telemetry file")
         }
+        let vehicleColumns = ["vehicle_id", "original_vehicle_id"].compactMap { columns.firstIndex(of: $0) }
+        let numberColumn = columns.firstIndex(of: "vehicle_number")
         let rows = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let times = rows.compactMap { TRDTime.parseISO($0[meta]) }
         let span = (times.max() ?? 0) - (times.min() ?? 0) + 1000
@@ -41,11 +55,15 @@ struct IngestBenchmark {
         handle.write(Data((header + "\r\n").utf8))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        for copy in 0..<copies {
+        let order = layout == .backward ? Array((0..<copies).reversed()) : Array(0..<copies)
+        for copy in order {
             var block = ""
             block.reserveCapacity(rows.count * 140)
             for var fields in rows {
-                if copy > 0 {
+                if layout == .carAfterCar {
+                    for column in vehicleColumns { fields[column] = "GR86-\(100 + copy)-\(copy)" }
+                    if let numberColumn { fields[numberColumn] = "\(copy)" }
+                } else if copy > 0 {
                     fields[meta] = shifted(fields[meta], by: Int64(copy) * span, formatter: formatter)
                     fields[ecu] = shifted(fields[ecu], by: Int64(copy) * span, formatter: formatter)
                 }
