@@ -125,3 +125,72 @@ struct TelemetryReaderTests {
         }
     }
 }
+
+@Suite("TelemetryReader resumes at a byte offset")
+struct TelemetryReaderResumeTests {
+    /// The excerpt's bytes (CRLF lines), and the offsets where its lines start.
+    static func excerpt() throws -> (bytes: [UInt8], lineStarts: [Int]) {
+        let bytes = [UInt8](try Data(contentsOf: TestData.excerpt("R1_barber_telemetry_data_sample.csv")))
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A && index + 1 < bytes.count {
+            starts.append(index + 1)
+        }
+        return (bytes, starts)
+    }
+
+    @Test("two passes — the first ending mid-line, even between CR and LF — give the samples and ledger of one pass")
+    func twoPasses() throws {
+        let (bytes, starts) = try Self.excerpt()
+        let whole = RowIssueLedger()
+        let url = try TestData.temporaryFile("growing_telemetry.csv", "")
+        try Data(bytes).write(to: url)
+        let expected = try TelemetryReader(url: url, ledger: whole).readAll()
+
+        // Cut inside line 2,496 (file line numbers: header = 1), between lines 2,489 and 2,500 that read two
+        // accx_can values for one ECU instant; then exactly before the LF of line 3,000.
+        for cut in [starts[2_495] + 17, starts[3_000] - 1] {
+            try Data(bytes[..<cut]).write(to: url)
+            let first = RowIssueLedger()
+            var pass = try TelemetryReader(url: url, ledger: first, wholeLinesOnly: true).makeIterator()
+            var samples: [TelemetrySample] = []
+            while let sample = pass.next() { samples.append(sample) }
+            let position = pass.position
+            let lastWholeLine = starts.lastIndex { $0 <= cut }!  // lines before the cut's line are whole
+            #expect(position == FilePosition(offset: Int64(starts[lastWholeLine]), line: lastWholeLine))
+            #expect(pass.unfinishedBytes == cut - starts[lastWholeLine])
+
+            // The writer finishes the file; the second pass starts at the position, not at row 0.
+            try Data(bytes).write(to: url)
+            let second = RowIssueLedger()
+            var rest = try TelemetryReader(url: url, ledger: second, from: position, wholeLinesOnly: true)
+                .makeIterator()
+            var more: [TelemetrySample] = []
+            while let sample = rest.next() { more.append(sample) }
+            #expect(rest.position == FilePosition(offset: Int64(bytes.count), line: 4_001))
+            #expect(rest.unfinishedBytes == 0)
+
+            // The second pass did not count the first part again: its ledger has only rows past the position,
+            // and the two ledgers add up to the one-pass ledger, reason by reason.
+            for reason in Set(whole.counts.map(\.reason)) {
+                #expect(first.count(reason: reason) + second.count(reason: reason) == whole.count(reason: reason))
+            }
+            #expect(
+                second.counts.allSatisfy { count in
+                    let row = count.example.flatMap { Int($0.dropFirst(4).prefix { $0.isNumber }) } ?? 0
+                    return row > lastWholeLine
+                })
+            // Joined, the two passes equal one pass: the second re-reads the lines before the position silently,
+            // so its duplicate and repeated-reading windows catch a pair either side of the cut.
+            #expect(samples + more == expected)
+        }
+    }
+
+    @Test("a position before the end of the header reads from the first data line")
+    func positionInHeader() throws {
+        let url = TestData.excerpt("R1_barber_telemetry_data_sample.csv")
+        let fromStart = try TelemetryReader(url: url, ledger: RowIssueLedger()).readAll()
+        let odd = try TelemetryReader(url: url, ledger: RowIssueLedger(), from: FilePosition(offset: 5, line: 1))
+            .readAll()
+        #expect(odd == fromStart)
+    }
+}

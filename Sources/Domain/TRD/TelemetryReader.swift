@@ -58,6 +58,9 @@ public struct TelemetryReader: Sequence {
     /// how many recent (vehicle, timestamp, channel) keys to spot repeated and conflicting readings (≤ 98 rows
     /// apart in the barber heads).
     public static let duplicateWindow = 4096
+    /// Lines before a resume offset read again, silently, to fill the duplicate and repeated-reading windows
+    /// (twice the window, so they hold the same rows as after one pass; about 1 MB of the real files).
+    public static let resumeWarmUpLines = 2 * duplicateWindow
     /// Ledger reason: the same reading (vehicle, ECU timestamp, channel and value) as a recent row.
     public static let repeatedReason = "repeated reading (same vehicle, timestamp, channel and value)"
     /// Ledger reason: another value for the (vehicle, ECU timestamp, channel) of a recent row.
@@ -80,8 +83,8 @@ public struct TelemetryReader: Sequence {
     ///
     /// `from` resumes at a position an earlier pass's iterator reported (`Iterator.position`): the header is
     /// still read from the top for its columns, then reading goes on at that byte offset with row numbers
-    /// counting from its line, so the cost of a pass is the new rows only. The duplicate and repeated-reading
-    /// windows start empty on each pass. `wholeLinesOnly` leaves a last line without LF unread — a file still
+    /// counting from its line, so the cost of a pass is the new rows only (plus `resumeWarmUpLines` lines before
+    /// the offset, read again silently so the duplicate and repeated-reading windows hold what one pass would). `wholeLinesOnly` leaves a last line without LF unread — a file still
     /// being written — for the next pass (`Iterator.unfinishedBytes`).
     /// - Throws: `TRDError` (`.fileMissing`, `.unreadable`, `.badHeader`).
     public init(url: URL, ledger: RowIssueLedger, from start: FilePosition? = nil, wholeLinesOnly: Bool = false)

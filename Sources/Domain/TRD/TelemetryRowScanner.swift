@@ -13,7 +13,8 @@ import Foundation
 ///
 /// A struct, so the per-row state is checked for exclusive access at compile time, not on every row.
 struct TelemetryRowScanner {
-    private let ledger: RowIssueLedger
+    /// Where bad rows are counted: the caller's ledger, or a muted one while the windows are warmed up.
+    private var ledger: RowIssueLedger
     private let fileName: String
     private let delimiter: UInt8
     private let headerFieldCount: Int
@@ -69,13 +70,49 @@ struct TelemetryRowScanner {
         lineNumber = 0
         while lineNumber < header.headerLineNumber, opened.nextLine() != nil { lineNumber += 1 }
         // Resume only at an offset past the header; anything else reads from the first data line.
-        if let position, position.offset > opened.consumedOffset {
-            guard let resumed = ByteLineSource(path: url.path, offset: position.offset, wholeLinesOnly: wholeLinesOnly)
-            else { throw Self.openError(url) }
-            opened = resumed
-            lineNumber = position.line
+        guard let position, position.offset > opened.consumedOffset else {
+            source = opened
+            return
         }
-        source = opened
+        // The duplicate and repeated-reading windows see the lines just before the offset again, silently, so a
+        // pair of rows either side of it is caught as in one pass (their rows were counted by the earlier pass).
+        let warm = Self.lineStart(
+            before: position.offset, lines: TelemetryReader.resumeWarmUpLines, floor: opened.consumedOffset,
+            path: url.path)
+        guard let resumed = ByteLineSource(path: url.path, offset: warm.offset, wholeLinesOnly: wholeLinesOnly)
+        else { throw Self.openError(url) }
+        source = resumed
+        lineNumber = position.line - warm.lines
+        self.ledger = RowIssueLedger()
+        while source.consumedOffset < position.offset, let line = source.nextLine() {
+            lineNumber += 1
+            if !line.isEmpty { _ = sample(from: line) }
+        }
+        self.ledger = ledger
+    }
+
+    /// The start of the line `lines` lines before `offset` (a line start), but not before `floor` (the first
+    /// data line), and how many lines lie between; `(offset, 0)` when the file cannot be read.
+    static func lineStart(before offset: Int64, lines: Int, floor: Int64, path: String) -> (offset: Int64, lines: Int) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return (offset, 0) }
+        defer { close(descriptor) }
+        let chunk = 64 * 1024
+        var bytes = [UInt8](repeating: 0, count: chunk)
+        var found = 0
+        var end = offset
+        while end > floor {
+            let start = max(floor, end - Int64(chunk))
+            let length = Int(end - start)
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) }
+            guard got == length else { return (offset, 0) }
+            for index in stride(from: length - 1, through: 0, by: -1) where bytes[index] == 0x0A {
+                found += 1
+                if found == lines + 1 { return (start + Int64(index) + 1, lines) }
+            }
+            end = start
+        }
+        return (floor, found)
     }
 
     private static func openError(_ url: URL) -> TRDError {
