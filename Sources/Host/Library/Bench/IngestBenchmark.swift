@@ -108,6 +108,66 @@ struct IngestBenchmark {
             peakRSSMB: Double(usage.ru_maxrss) / 1024, frames: frames, badRows: ledger.total)
     }
 
+    /// The replay feed's telemetry sort over one file, measured in a child process.
+    struct ReplayFigures: Codable {
+        /// `sorter` (`TelemetrySorter`, as the replay feed runs) or `in-memory` (the peer: every sample in one
+        /// array, then one sort — how the feed worked before).
+        var mode: String
+        var rows: Int
+        var seconds: Double
+        var cpuSeconds: Double
+        var peakRSSMB: Double
+        /// The most sample records the sorter held at once (all of them for the in-memory peer).
+        var peakBufferedSamples: Int
+        var runsSpilled: Int
+        var mergePasses: Int
+        /// Samples released earlier in time than the one before them (must be 0).
+        var outOfOrder: Int
+    }
+
+    /// Reads `file` and releases its samples in replay order — through a `TelemetrySorter`, or, for the peer,
+    /// all into one array sorted at once — checking the order on the way.
+    static func measureReplay(file: URL, inMemory: Bool) throws -> ReplayFigures {
+        let ledger = RowIssueLedger()
+        let startCPU = cpuTime()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var rows = 0
+        var outOfOrder = 0
+        var previous = Int64.min
+        func released(_ sample: TelemetrySample) {
+            rows += 1
+            if sample.metaTimeMs < previous { outOfOrder += 1 }
+            previous = sample.metaTimeMs
+        }
+        var peak = 0
+        var runs = 0
+        var passes = 0
+        if inMemory {
+            var all: [TelemetrySample] = []
+            for sample in try TelemetryReader(url: file, ledger: ledger) { all.append(sample) }
+            peak = all.count
+            let ordered = all.enumerated().sorted {
+                ($0.element.metaTimeMs, $0.element.ecuTimeMs, $0.offset)
+                    < ($1.element.metaTimeMs, $1.element.ecuTimeMs, $1.offset)
+            }
+            for (_, sample) in ordered { released(sample) }
+        } else {
+            let sorter = TelemetrySorter()
+            for sample in try TelemetryReader(url: file, ledger: ledger) { try sorter.append(sample) }
+            while let sample = try sorter.next() { released(sample) }
+            peak = sorter.peakBuffered
+            runs = sorter.runsSpilled
+            passes = sorter.mergePasses
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return ReplayFigures(
+            mode: inMemory ? "in-memory" : "sorter", rows: rows, seconds: seconds, cpuSeconds: cpuTime() - startCPU,
+            peakRSSMB: Double(usage.ru_maxrss) / 1024, peakBufferedSamples: peak, runsSpilled: runs,
+            mergePasses: passes, outOfOrder: outOfOrder)
+    }
+
     /// User + system CPU seconds this process has used so far.
     static func cpuTime() -> Double {
         var usage = rusage()
