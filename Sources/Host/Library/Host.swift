@@ -128,6 +128,11 @@ public final class Host: @unchecked Sendable {
             } catch let error as TRDError {
                 throw HostError(.badInput, error.description)
             }
+            if let feed {
+                logger.info(
+                    "replay feed ready",
+                    ["telemetry.samples": feed.sampleCount, "telemetry.spilled_runs": feed.spilledRuns])
+            }
             tracker.raceLaps = feed?.raceLaps ?? 0
             tracker.carByVehicle = feed?.race.carByVehicle ?? [:]
             for note in feed?.race.mappingNotes ?? [] { logger.info("car mapping", ["note": note]) }

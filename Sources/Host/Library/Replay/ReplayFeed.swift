@@ -26,6 +26,8 @@ struct ReplayFeed {
     let raceLaps: Int
     /// Telemetry samples inside the race window (the ones the feed will release).
     let sampleCount: Int
+    /// Sorted runs the telemetry sort wrote to its temporary file (0 when it fitted in memory).
+    let spilledRuns: Int
 
     /// Reads every file of the race; telemetry is read once, in one pass, into the sorter.
     /// - Throws: `TRDError` for a missing or unreadable file, or a temporary-file error while sorting.
@@ -71,8 +73,10 @@ struct ReplayFeed {
         sampleCount = sorter.count
         nextSample = try sorter.next()
 
-        startMs = min(timing.first?.timeMs ?? .max, first == .max ? .max : first)
-        endMs = max(timing.last?.timeMs ?? .min, last)
+        let telemetrySpan = first <= last ? [first, last] : []
+        startMs = ([timing.first?.timeMs].compactMap { $0 } + telemetrySpan).min() ?? 0
+        endMs = ([timing.last?.timeMs].compactMap { $0 } + telemetrySpan).max() ?? 0
+        spilledRuns = sorter.runsSpilled
         let classified = race.results.map(\.laps).max() ?? 0
         raceLaps = classified > 0 ? classified : (race.laps.map(\.lap).max() ?? 0)
     }
