@@ -3,7 +3,9 @@ import Foundation
 @testable import RaceDomain
 
 /// The telemetry reader as it was before the byte-level scanner (one `String` per field through `CSVFile`,
-/// `Set<[String]>` for duplicates), kept unchanged as the oracle the fast reader must agree with row for row.
+/// `Set<[String]>` for duplicates), kept as the oracle the fast reader must agree with row for row. Since then it
+/// has gained one rule, written here the plain way: a (vehicle, timestamp, channel) key read in the last
+/// `duplicateWindow` distinct keys is a repeated or conflicting reading (SOURCES.md item 22).
 struct ReferenceTelemetryReader: Sequence {
     private let url: URL
     private let ledger: RowIssueLedger
@@ -33,6 +35,14 @@ struct ReferenceTelemetryReader: Sequence {
         private var recentRows: Set<[String]> = []
         private var recentOrder: [[String]] = []
         private var recentHead = 0
+        private struct Key: Hashable {
+            var vehicle: String
+            var ecuTimeMs: Int64
+            var channel: String
+        }
+        private var firstReads: [Key: (value: Double, row: Int)] = [:]
+        private var keyOrder: [Key] = []
+        private var keyHead = 0
 
         init(url: URL, ledger: RowIssueLedger) throws {
             let file = try CSVFile(url: url)
@@ -111,6 +121,26 @@ struct ReferenceTelemetryReader: Sequence {
             }
             guard var lap = Int(record[lapColumn]), lap >= 0 else {
                 return bad("bad lap", "lap", "'\(record[lapColumn])' is not a lap number")
+            }
+            let key = Key(vehicle: vehicleID, ecuTimeMs: ecuTime, channel: channel)
+            if let first = firstReads[key] {
+                if first.value == value {
+                    return bad(
+                        TelemetryReader.repeatedReason, "telemetry_value",
+                        "\(channel) \(rawValue) at this ECU instant was read at row \(first.row); dropped")
+                }
+                return bad(
+                    TelemetryReader.conflictReason, "telemetry_value",
+                    "\(channel) '\(rawValue)' but row \(first.row) read \(first.value) at this ECU instant; the first is kept"
+                )
+            }
+            firstReads[key] = (value, row)
+            if keyOrder.count < TelemetryReader.duplicateWindow {
+                keyOrder.append(key)
+            } else {
+                firstReads[keyOrder[keyHead]] = nil
+                keyOrder[keyHead] = key
+                keyHead = (keyHead + 1) % TelemetryReader.duplicateWindow
             }
             if lap == 32768 {
                 ledger.record(

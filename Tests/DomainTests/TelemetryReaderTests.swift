@@ -32,10 +32,39 @@ struct TelemetryReaderTests {
         let samples = try TelemetryReader(url: url, ledger: ledger).readAll()
         let name = url.lastPathComponent
         #expect(ledger.count(reason: "duplicate row", file: name) == 74)
-        #expect(samples.count == 10_000 - 74)
-        #expect(ledger.total == 74)
+        // Counted by a Python csv pass over the head (SOURCES.md items 21, 22): 74 exact duplicates, then 16
+        // rows repeating an earlier (vehicle, timestamp, channel, value) and 98 giving such a key another value.
+        #expect(ledger.count(reason: TelemetryReader.repeatedReason, file: name) == 16)
+        #expect(ledger.count(reason: TelemetryReader.conflictReason, file: name) == 98)
+        #expect(samples.count == 10_000 - 74 - 16 - 98)
+        #expect(ledger.total == 74 + 16 + 98)
         #expect(
             ledger.firstExample(file: name, kind: "telemetry", reason: "duplicate row")?.hasPrefix("row 2327") == true)
+    }
+
+    @Test(
+        "SOURCES.md item 22: the same (vehicle, timestamp, channel) with another value keeps the first, names both rows"
+    )
+    func conflictingValues() throws {
+        let ledger = RowIssueLedger()
+        let url = TestData.trd("barber/R1_barber_telemetry_data_sample.csv")
+        let samples = try TelemetryReader(url: url, ledger: ledger).readAll()
+        let name = url.lastPathComponent
+        // Lines 2317 and 2326 of the file: accx_can at ECU 2025-09-05T00:28:10.189Z reads 0.065, then 0.07.
+        #expect(
+            ledger.firstExample(file: name, kind: "telemetry", reason: TelemetryReader.conflictReason)
+                == "row 2326 field telemetry_value: accx_can '0.07' but row 2317 read 0.065 at this ECU instant; "
+                + "the first is kept")
+        let instant = try #require(TRDTime.parseISO("2025-09-05T00:28:10.189Z"))
+        let kept = samples.filter { $0.ecuTimeMs == instant && $0.channel == "accx_can" }
+        #expect(kept.map(\.value) == [0.065])
+        // Lines 9870 and 9881: aps 100 twice at one ECU instant, not byte-identical rows.
+        #expect(
+            ledger.firstExample(file: name, kind: "telemetry", reason: TelemetryReader.repeatedReason)
+                == "row 9881 field telemetry_value: aps 100 at this ECU instant was read at row 9870; dropped")
+        // No key is left twice, so the pivot never has to choose.
+        let keys = samples.map { "\($0.vehicleID)|\($0.ecuTimeMs)|\($0.channel)" }
+        #expect(Set(keys).count == samples.count)
     }
 
     @Test("reads the R2 head: 82 duplicates, one vehicle, all known channels")
@@ -43,6 +72,9 @@ struct TelemetryReaderTests {
         let ledger = RowIssueLedger()
         let samples = try TelemetryReader(url: TestData.trd("barber/R2_sample_telemetry.csv"), ledger: ledger).readAll()
         #expect(ledger.count(reason: "duplicate row") == 82)
+        #expect(ledger.count(reason: TelemetryReader.repeatedReason) == 16)
+        #expect(ledger.count(reason: TelemetryReader.conflictReason) == 138)
+        #expect(samples.count == 9_999 - 82 - 16 - 138)
         #expect(Set(samples.map(\.vehicleID)) == ["GR86-002-000"])
         #expect(Set(samples.map(\.channel)).count == 12)
     }
@@ -91,5 +123,74 @@ struct TelemetryReaderTests {
         #expect(throws: TRDError.self) {
             try TelemetryReader(url: TestData.excerpt("R1_barber_lap_end.csv"), ledger: RowIssueLedger())
         }
+    }
+}
+
+@Suite("TelemetryReader resumes at a byte offset")
+struct TelemetryReaderResumeTests {
+    /// The excerpt's bytes (CRLF lines), and the offsets where its lines start.
+    static func excerpt() throws -> (bytes: [UInt8], lineStarts: [Int]) {
+        let bytes = [UInt8](try Data(contentsOf: TestData.excerpt("R1_barber_telemetry_data_sample.csv")))
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A && index + 1 < bytes.count {
+            starts.append(index + 1)
+        }
+        return (bytes, starts)
+    }
+
+    @Test("two passes — the first ending mid-line, even between CR and LF — give the samples and ledger of one pass")
+    func twoPasses() throws {
+        let (bytes, starts) = try Self.excerpt()
+        let whole = RowIssueLedger()
+        let url = try TestData.temporaryFile("growing_telemetry.csv", "")
+        try Data(bytes).write(to: url)
+        let expected = try TelemetryReader(url: url, ledger: whole).readAll()
+
+        // Cut inside line 2,496 (file line numbers: header = 1), between lines 2,489 and 2,500 that read two
+        // accx_can values for one ECU instant; then exactly before the LF of line 3,000.
+        for cut in [starts[2_495] + 17, starts[3_000] - 1] {
+            try Data(bytes[..<cut]).write(to: url)
+            let first = RowIssueLedger()
+            var pass = try TelemetryReader(url: url, ledger: first, wholeLinesOnly: true).makeIterator()
+            var samples: [TelemetrySample] = []
+            while let sample = pass.next() { samples.append(sample) }
+            let position = pass.position
+            let lastWholeLine = starts.lastIndex { $0 <= cut }!  // lines before the cut's line are whole
+            #expect(position == FilePosition(offset: Int64(starts[lastWholeLine]), line: lastWholeLine))
+            #expect(pass.unfinishedBytes == cut - starts[lastWholeLine])
+
+            // The writer finishes the file; the second pass starts at the position, not at row 0.
+            try Data(bytes).write(to: url)
+            let second = RowIssueLedger()
+            var rest = try TelemetryReader(url: url, ledger: second, from: position, wholeLinesOnly: true)
+                .makeIterator()
+            var more: [TelemetrySample] = []
+            while let sample = rest.next() { more.append(sample) }
+            #expect(rest.position == FilePosition(offset: Int64(bytes.count), line: 4_001))
+            #expect(rest.unfinishedBytes == 0)
+
+            // The second pass did not count the first part again: its ledger has only rows past the position,
+            // and the two ledgers add up to the one-pass ledger, reason by reason.
+            for reason in Set(whole.counts.map(\.reason)) {
+                #expect(first.count(reason: reason) + second.count(reason: reason) == whole.count(reason: reason))
+            }
+            #expect(
+                second.counts.allSatisfy { count in
+                    let row = count.example.flatMap { Int($0.dropFirst(4).prefix { $0.isNumber }) } ?? 0
+                    return row > lastWholeLine
+                })
+            // Joined, the two passes equal one pass: the second re-reads the lines before the position silently,
+            // so its duplicate and repeated-reading windows catch a pair either side of the cut.
+            #expect(samples + more == expected)
+        }
+    }
+
+    @Test("a position before the end of the header reads from the first data line")
+    func positionInHeader() throws {
+        let url = TestData.excerpt("R1_barber_telemetry_data_sample.csv")
+        let fromStart = try TelemetryReader(url: url, ledger: RowIssueLedger()).readAll()
+        let odd = try TelemetryReader(url: url, ledger: RowIssueLedger(), from: FilePosition(offset: 5, line: 1))
+            .readAll()
+        #expect(odd == fromStart)
     }
 }

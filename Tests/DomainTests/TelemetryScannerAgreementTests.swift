@@ -37,7 +37,7 @@ struct TelemetryScannerAgreementTests {
         let (samples, ledger) = try compare(TestData.trd(path))
         #expect(samples > 0)
         if path.hasPrefix("barber/R1") {
-            #expect(samples == 9_926 && ledger.count(reason: "duplicate row") == 74)
+            #expect(samples == 9_812 && ledger.count(reason: "duplicate row") == 74)
         }
     }
 
@@ -52,14 +52,20 @@ struct TelemetryScannerAgreementTests {
         let header =
             "\u{FEFF}expire_at, lap ,meta_time,telemetry_name,telemetry_value,timestamp,vehicle_id,vehicle_number,\r\n"
         let meta = "2025-09-06T18:40:41.926Z"
+        // Each row at its own ECU millisecond unless given one, so the rows test parsing, not item 22's rule.
+        var nextMs = 100
         func row(
-            _ lap: String, _ name: String, _ value: String, ecu: String = "2025-09-05T00:28:20.593Z",
-            meta: String = meta, vehicle: String = "GR86-002-000", tail: String = ","
+            _ lap: String, _ name: String, _ value: String, ecu: String? = nil, meta: String = meta,
+            vehicle: String = "GR86-002-000", tail: String = ","
         ) -> String {
-            ",\(lap),\(meta),\(name),\(value),\(ecu),\(vehicle),0\(tail)\r\n"
+            nextMs += 1
+            let instant = ecu ?? "2025-09-05T00:28:20.\(nextMs)Z"
+            return ",\(lap),\(meta),\(name),\(value),\(instant),\(vehicle),0\(tail)\r\n"
         }
         let rows = [
-            row("2", "speed", "120.5"), row("2", "speed", "120.5"), row("2", "\"speed\"", "120.5"),
+            row("2", "speed", "120.5", ecu: "2025-09-05T00:28:20.593Z"),
+            row("2", "speed", "120.5", ecu: "2025-09-05T00:28:20.593Z"),
+            row("2", "\"speed\"", "120.5", ecu: "2025-09-05T00:28:20.593Z"),
             row("2", "nmot", "\"7,000\""), row("2", "aps", " 55 "), row("2", "aps", "\t56\t"),
             row("2", "aps", "\u{00A0}57\u{00A0}"), row("2", "aps", "1e2"), row("2", "aps", "0x10"),
             row("2", "aps", "nan"), row("2", "aps", "inf"), row("2", "aps", ".5"), row("2", "aps", "5."),
@@ -104,6 +110,28 @@ struct TelemetryScannerAgreementTests {
         let url = try TestData.temporaryFile("window_telemetry.csv", lines.joined())
         let (_, ledger) = try compare(url)
         #expect(ledger.count(reason: "duplicate row") >= 1)
+    }
+
+    @Test("agrees when a repeated (vehicle, timestamp, channel) key lies just inside or outside the key window")
+    func keyWindowEdge() throws {
+        let header = "lap,meta_time,telemetry_name,telemetry_value,timestamp,vehicle_id\n"
+        func line(_ ecuMs: Int, _ value: Int) -> String {
+            let instant = Date(timeIntervalSince1970: 1_757_000_000 + Double(ecuMs) / 1000)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return "2,2025-09-06T18:40:41.926Z,speed,\(value),\(formatter.string(from: instant)),GR86-1-2\n"
+        }
+        let window = TelemetryReader.duplicateWindow
+        var lines = [header]
+        for key in 0..<window { lines.append(line(key, 100)) }
+        lines.append(line(0, 101))  // key 0 is the oldest of 4,096 remembered keys: a conflict
+        lines.append(line(window, 100))  // a new key: key 0 is forgotten
+        lines.append(line(1, 101))  // key 1 is still remembered: a conflict
+        lines.append(line(0, 102))  // key 0 was forgotten: read as new
+        let url = try TestData.temporaryFile("key_window_telemetry.csv", lines.joined())
+        let (samples, ledger) = try compare(url)
+        #expect(ledger.count(reason: TelemetryReader.conflictReason) == 2)
+        #expect(samples == window + 2)
     }
 
     @Test("agrees on a 3 MiB line (the read buffer grows) between good rows, and a last line without newline")

@@ -16,8 +16,8 @@ struct IngestBenchmarkTests {
         let lines = try String(contentsOf: output, encoding: .utf8).split(whereSeparator: \.isNewline)
         #expect(lines.count == 1 + 3 * 4000)
 
-        // Reading it finds three times the rows the source gives, and only the source's own 14 duplicates
-        // per copy: the shifted copies do not collide with each other.
+        // Reading it finds three times the rows the source gives, and only the source's own 14 duplicates and 13
+        // conflicting readings per copy: the shifted copies do not collide with each other.
         let single = RowIssueLedger()
         let once = try TelemetryReader(url: source, ledger: single).readAll()
         let ledger = RowIssueLedger()

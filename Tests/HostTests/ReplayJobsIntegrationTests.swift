@@ -76,14 +76,14 @@ struct ReplayJobsIntegrationTests {
             #expect(topics.contains(topic), "nothing published on \(topic)")
         }
 
-        // Ingest: the file's 4000 data rows hold 3986 distinct lines (14 exact duplicates); all are taken on the
-        // first pass, none after.
+        // Ingest: the file's 4000 data rows hold 3973 good samples (14 exact duplicates and 13 conflicting
+        // readings, a Python csv count); all are taken on the first pass, none after.
         let ingests = run.updates.compactMap { u -> IngestResult? in
             if case .ingest(let r) = u.body { return r } else { return nil }
         }
-        #expect(ingests.first?.rowsNew == 3986)
+        #expect(ingests.first?.rowsNew == 3973)
         #expect(ingests.first?.framesStored ?? 0 > 0)
-        #expect(ingests.reduce(0) { $0 + $1.rowsNew } == 3986)
+        #expect(ingests.reduce(0) { $0 + $1.rowsNew } == 3973)
         #expect(ingests.allSatisfy { $0.filesScanned == 1 })
 
         // Maintenance: exactly the seeded old rows went — the alerts acknowledged in January, not the one still

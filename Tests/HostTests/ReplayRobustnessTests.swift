@@ -39,11 +39,14 @@ struct ReplayRobustnessTests {
             Issue.record("no summary")
             return
         }
-        // The excerpt itself has 14 exact duplicate rows; the five appended rows are each counted once.
+        // The excerpt itself has 14 exact duplicate rows and 13 conflicting readings of one (vehicle, timestamp,
+        // channel) (SOURCES.md items 21, 22; a Python csv count); the five appended rows are each counted once.
         let telemetry = Dictionary(
             summary.badRows.filter { $0.kind == "telemetry" }.map { ($0.reason, $0.count) }, uniquingKeysWith: +)
         #expect(telemetry["duplicate row"] == 14)
-        #expect(telemetry.values.reduce(0, +) == 14 + 5, "\(telemetry)")
+        #expect(telemetry[TelemetryReader.conflictReason] == 13)
+        let total = telemetry.values.reduce(0, +)
+        #expect(total == 32, "14 + 13 + 5: \(telemetry)")
         #expect(telemetry.keys.contains { $0.contains("unknown telemetry_name") }, "\(telemetry)")
         #expect(telemetry.keys.contains { $0.contains("32768") }, "\(telemetry)")
         #expect(telemetry["malformed row"] == 1, "\(telemetry)")

@@ -16,6 +16,7 @@ extension CarReport {
         bestS2Ms = ordered.compactMap(\.s2Ms).min()
         bestS3Ms = ordered.compactMap(\.s3Ms).min()
         if let s1 = bestS1Ms, let s2 = bestS2Ms, let s3 = bestS3Ms { theoreticalBestMs = s1 + s2 + s3 }
+        bestIntermediates = BestIntermediate.of(ordered)
         topSpeedKph = ordered.compactMap(\.topSpeedKph).max()
 
         // Flags and pit: FF (chequered) is a raced lap; anything else that is not green is a caution.

@@ -28,6 +28,9 @@ public struct CarReport: Codable, Sendable, Equatable {
     public var s1DeltaMs: Int64?
     public var s2DeltaMs: Int64?
     public var s3DeltaMs: Int64?
+    /// The car's fastest time through each intermediate point (`IM1a` … `FL`), its lap and its gap to the
+    /// session best through that point; empty when the file has no intermediates.
+    public var bestIntermediates: [BestIntermediate]
     /// Clean laps (`CarPace`: lap 2+, green, no pit, within 107 % of the car's fastest such lap), their mean
     /// and their standard deviation (consistency; lower is steadier).
     public var cleanLaps: Int
@@ -78,6 +81,7 @@ public struct CarReport: Codable, Sendable, Equatable {
         cleanLaps = 0
         pitLaps = []
         laps = []
+        bestIntermediates = []
     }
 
     /// `3`, or `3#2` for the second car labelled `3`.

@@ -32,6 +32,16 @@ extension RaceReport {
             cars[index].s2DeltaMs = cars[index].bestS2Ms.flatMap { best in sessionS2.map { best - $0 } }
             cars[index].s3DeltaMs = cars[index].bestS3Ms.flatMap { best in sessionS3.map { best - $0 } }
         }
+        var sessionPoints: [String: Int64] = [:]
+        for point in cars.flatMap(\.bestIntermediates) {
+            sessionPoints[point.point] = min(sessionPoints[point.point] ?? .max, point.timeMs)
+        }
+        for index in cars.indices {
+            for slot in cars[index].bestIntermediates.indices {
+                let point = cars[index].bestIntermediates[slot]
+                cars[index].bestIntermediates[slot].deltaMs = sessionPoints[point.point].map { point.timeMs - $0 }
+            }
+        }
         var vehicleNotes: [String] = []
         assignVehicles(&cars, entries: entries, data: data, notes: &vehicleNotes)
         cars.sort(by: reportOrder)

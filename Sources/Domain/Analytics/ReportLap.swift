@@ -12,6 +12,8 @@ public struct ReportLap: Codable, Sendable, Equatable {
     public var topSpeedKph: Double?
     /// `ELAPSED`: race time at the crossing.
     public var elapsedMs: Int64?
+    /// The intermediate points (`IM1a` … `FL`), time from the previous point and time into the lap.
+    public var intermediates: [AnalysisIntermediate]
 
     public init(_ lap: AnalysisLap) {
         self.lap = lap.lap
@@ -23,5 +25,6 @@ public struct ReportLap: Codable, Sendable, Equatable {
         pit = lap.pitIn || lap.pitTimeMs != nil
         topSpeedKph = lap.topSpeedKph
         elapsedMs = lap.elapsedMs
+        intermediates = lap.intermediates
     }
 }

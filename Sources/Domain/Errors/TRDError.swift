@@ -21,6 +21,8 @@ public struct TRDError: Error, CustomStringConvertible, Equatable, Sendable {
         public static let raceFilesMissing = Code("race_files_missing")
         /// No UTC reference exists to place local `HOUR` times on the UTC clock.
         public static let noTimeReference = Code("no_time_reference")
+        /// The temporary file that sorts telemetry by time could not be made, written or read back.
+        public static let spillFailed = Code("spill_failed")
     }
 
     public var code: Code

@@ -22,11 +22,13 @@ public struct AnalysisLap: Sendable, Equatable {
     public var flag: String
     /// 1-based file line.
     public var row: Int
+    /// The lap's intermediate points in header order (empty when the file has no `_time`/`_elapsed` columns).
+    public var intermediates: [AnalysisIntermediate]
 
     public init(
         carNumber: Int, carLabel: String, lap: Int, lapTimeMs: Int64, s1Ms: Int64?, s2Ms: Int64?, s3Ms: Int64?,
         kph: Double?, elapsedMs: Int64?, hourOfDayMs: Int64, topSpeedKph: Double?, pitIn: Bool, pitTimeMs: Int64?,
-        flag: String, row: Int
+        flag: String, row: Int, intermediates: [AnalysisIntermediate] = []
     ) {
         self.carNumber = carNumber
         self.carLabel = carLabel
@@ -43,5 +45,6 @@ public struct AnalysisLap: Sendable, Equatable {
         self.pitTimeMs = pitTimeMs
         self.flag = flag
         self.row = row
+        self.intermediates = intermediates
     }
 }

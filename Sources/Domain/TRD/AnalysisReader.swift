@@ -11,6 +11,14 @@ import Foundation
 /// - `implausible sector time` / `implausible ELAPSED` / `implausible PIT_TIME` — a day or more;
 ///   `implausible KPH` / `implausible TOP_SPEED` — outside `plausibleSpeedKph` or not finite. Field read as
 ///   nil, row kept.
+/// - `bad intermediate time` / `implausible intermediate time` — an `<point>_time` or `<point>_elapsed` that does
+///   not parse, or is a day or more; read as nil, row kept.
+/// - `inconsistent intermediates` — the points do not add up: a point's elapsed is not the previous point's
+///   elapsed plus its own time, `IM1`/`IM2` elapsed is not S1/S1+S2, or `FL` elapsed is not the lap time (the
+///   field named is the first point that breaks); the values are kept as written. No real row breaks them.
+///
+/// Intermediates (`AnalysisIntermediate`): every `<stem>_time` column with an `<stem>_elapsed` partner, in header
+/// order (`IM1a IM1 IM2a IM2 IM3a FL`; sonoma's `INT-1`/`INT-2` read as `IM1`/`IM2`).
 /// Empty sectors and empty `TOP_SPEED` are normal and not counted. Durations are parsed with checked
 /// arithmetic (`TRDTime.parseDuration`), so no value traps. The real files (all tracks, 2025) reach
 /// LAP_TIME 1234.5 s, S1 1129.7 s, ELAPSED 2926.1 s, PIT_TIME 1126.5 s, KPH 154.6, TOP_SPEED 222.2 km/h.
@@ -39,24 +47,33 @@ public enum AnalysisReader {
         let pitColumn = file.column("CROSSING_FINISH_LINE_IN_PIT")
         let pitTimeColumn = file.column("PIT_TIME")
         let flagColumn = file.column("FLAG_AT_FL")
+        // Intermediate points: `<stem>_time` with an `<stem>_elapsed` partner, in header order.
+        let points: [(stem: String, time: Int, elapsed: Int)] = file.header.enumerated().compactMap { index, name in
+            guard name.hasSuffix("_time"), let elapsed = file.column(String(name.dropLast(5)) + "_elapsed") else {
+                return nil
+            }
+            return (String(name.dropLast(5)), index, elapsed)
+        }
 
         func bad(_ reason: String, _ row: Int, _ field: String, _ value: String) {
             ledger.record(
                 file: name, kind: kind, reason: reason, row: row, field: field, detail: "'\(value)' \(reason)")
         }
         /// An optional field: empty → nil silently, unparseable or implausible → nil and counted.
+        /// `field` names the kind of value in the reason (`bad sector time`); the ledger's field is the column.
         func optional<T>(
             _ column: Int?, _ field: String, _ record: CSVRecord, _ parse: (String) -> T?,
             plausible: (T) -> Bool
         ) -> T? {
             let text = record[column].trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return nil }
+            let columnName = column.map { file.header[$0] } ?? field
             guard let value = parse(text) else {
-                bad("bad \(field)", record.line, field, text)
+                bad("bad \(field)", record.line, columnName, text)
                 return nil
             }
             guard plausible(value) else {
-                bad("implausible \(field)", record.line, field, text)
+                bad("implausible \(field)", record.line, columnName, text)
                 return nil
             }
             return value
@@ -99,11 +116,25 @@ public enum AnalysisReader {
                     file: name, kind: kind, reason: "duplicate (NUMBER, LAP_NUMBER)", row: row, field: "NUMBER",
                     detail: "car \(label) lap \(lap) appears twice (leading zeros lost?); both kept")
             }
+            let s1 = duration(s1Column, "sector time", record)
+            let s2 = duration(s2Column, "sector time", record)
+            var intermediates: [AnalysisIntermediate] = []
+            for point in points {
+                intermediates.append(
+                    AnalysisIntermediate(
+                        point: AnalysisIntermediate.pointName(point.stem), column: point.stem,
+                        timeMs: duration(point.time, "intermediate time", record),
+                        elapsedMs: duration(point.elapsed, "intermediate time", record)))
+            }
+            if let broken = firstInconsistency(intermediates, s1: s1, s2: s2, lapTimeMs: lapTime) {
+                ledger.record(
+                    file: name, kind: kind, reason: "inconsistent intermediates", row: row, field: broken.field,
+                    detail: broken.detail)
+            }
             laps.append(
                 AnalysisLap(
                     carNumber: number, carLabel: label, lap: lap, lapTimeMs: lapTime,
-                    s1Ms: duration(s1Column, "sector time", record),
-                    s2Ms: duration(s2Column, "sector time", record),
+                    s1Ms: s1, s2Ms: s2,
                     s3Ms: duration(s3Column, "sector time", record),
                     kph: speed(kphColumn, "KPH", record),
                     elapsedMs: duration(elapsedColumn, "ELAPSED", record),
@@ -111,8 +142,40 @@ public enum AnalysisReader {
                     topSpeedKph: speed(topSpeedColumn, "TOP_SPEED", record),
                     pitIn: record[pitColumn].trimmingCharacters(in: .whitespaces) == "B",
                     pitTimeMs: duration(pitTimeColumn, "PIT_TIME", record),
-                    flag: record[flagColumn].trimmingCharacters(in: .whitespaces), row: row))
+                    flag: record[flagColumn].trimmingCharacters(in: .whitespaces), row: row,
+                    intermediates: intermediates))
         }
         return laps
+    }
+
+    /// The first point where a lap's intermediates do not add up (see the type's comment), or nil. Only values
+    /// present are compared: a point the loop missed leaves the next point's time empty.
+    static func firstInconsistency(
+        _ points: [AnalysisIntermediate], s1: Int64?, s2: Int64?, lapTimeMs: Int64
+    ) -> (field: String, detail: String)? {
+        var previousElapsed: Int64? = 0
+        for point in points {
+            let field = "\(point.column)_elapsed"
+            if let time = point.timeMs, let before = previousElapsed, let elapsed = point.elapsedMs,
+                before + time != elapsed
+            {
+                return (field, "\(point.column): \(before) ms + \(time) ms is not its elapsed \(elapsed) ms")
+            }
+            if let elapsed = point.elapsedMs {
+                let expected: Int64? =
+                    switch point.point {
+                    case "IM1": s1
+                    case "IM2": s1.flatMap { first in s2.map { first + $0 } }
+                    case "FL": lapTimeMs
+                    default: nil
+                    }
+                if let expected, expected != elapsed {
+                    return (field, "\(point.column) elapsed \(elapsed) ms but the sectors/lap give \(expected) ms")
+                }
+                if elapsed > lapTimeMs { return (field, "\(point.column) elapsed \(elapsed) ms is past the lap time") }
+            }
+            previousElapsed = point.elapsedMs
+        }
+        return nil
     }
 }

@@ -7,6 +7,10 @@ import Foundation
 /// the end of file), exactly as `CSVFile` cuts lines, so both number and cut lines the same way. The bytes
 /// handed out stay valid until the next `nextLine()` call.
 ///
+/// It can start at a byte offset (a line start recorded by `consumedOffset` on an earlier pass), and with
+/// `wholeLinesOnly` it leaves a last line that has no LF yet unread — a file still being written — so a later
+/// pass reads it once it is complete (`unfinishedBytes` says how long that tail is).
+///
 /// A struct so the hot loop's state needs no run-time exclusivity checks; the descriptor and the buffer are
 /// owned by `Storage`, which closes and frees them. Copies share the file: use one copy only.
 struct ByteLineSource {
@@ -45,17 +49,31 @@ struct ByteLineSource {
     /// One past the last byte read from the file.
     private var end = 0
     private var atEOF = false
+    /// File offset of `buffer[0]`.
+    private var bufferOffset: Int64
+    /// True: a last line without LF is not handed out (see the type's comment).
+    private let wholeLinesOnly: Bool
     /// Text of the read error that ended the file early, if any.
     private(set) var error: String?
 
-    /// Opens `path` for reading; nil with `errno` set when it cannot be opened.
-    init?(path: String) {
+    /// Opens `path` for reading at byte `offset`; nil with `errno` set when it cannot be opened or sought.
+    init?(path: String, offset: Int64 = 0, wholeLinesOnly: Bool = false) {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         capacity = ByteLineSource.chunkSize
         storage = Storage(descriptor: descriptor, capacity: capacity)
         buffer = storage.buffer
+        bufferOffset = offset
+        self.wholeLinesOnly = wholeLinesOnly
+        if offset > 0, lseek(descriptor, off_t(offset), SEEK_SET) < 0 { return nil }
     }
+
+    /// File offset just past the last line handed out (its LF included): where a later pass resumes.
+    var consumedOffset: Int64 { bufferOffset + Int64(start) }
+
+    /// Bytes read after the last line handed out that do not yet end in LF (with `wholeLinesOnly`, at the end
+    /// of the file); 0 otherwise.
+    var unfinishedBytes: Int { atEOF ? end - start : 0 }
 
     /// Closes the file; later `nextLine()` calls return nil.
     mutating func close() {
@@ -76,7 +94,7 @@ struct ByteLineSource {
                 return line
             }
             if atEOF {
-                guard start < end else { return nil }
+                guard start < end, !wholeLinesOnly else { return nil }
                 var lineEnd = end
                 if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 let line = UnsafeBufferPointer(start: buffer + start, count: lineEnd - start)
@@ -92,6 +110,7 @@ struct ByteLineSource {
         let remaining = end - start
         if start > 0 {
             if remaining > 0 { memmove(buffer, buffer + start, remaining) }
+            bufferOffset += Int64(start)
             start = 0
             end = remaining
         }

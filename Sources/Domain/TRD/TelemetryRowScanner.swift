@@ -6,13 +6,15 @@ import Foundation
 ///
 /// Every rule of `TelemetryReader` holds here unchanged, in the same order: malformed row, duplicate row,
 /// unknown channel, empty / non-numeric / implausible value, missing vehicle id, bad / implausible
-/// `timestamp` and `meta_time`, bad lap, lap 32768 kept as 0. Lines with a double quote or a non-ASCII byte
+/// `timestamp` and `meta_time`, bad lap, repeated or conflicting (vehicle, timestamp, channel), lap 32768 kept
+/// as 0. Lines with a double quote or a non-ASCII byte
 /// take a slower path through `CSVFile.split` (unquoting, UTF-8 decoding, Unicode space trimming) so they
 /// give the same fields as before; the real feed has neither.
 ///
 /// A struct, so the per-row state is checked for exclusive access at compile time, not on every row.
 struct TelemetryRowScanner {
-    private let ledger: RowIssueLedger
+    /// Where bad rows are counted: the caller's ledger, or a muted one while the windows are warmed up.
+    private var ledger: RowIssueLedger
     private let fileName: String
     private let delimiter: UInt8
     private let headerFieldCount: Int
@@ -27,18 +29,24 @@ struct TelemetryRowScanner {
     /// Start and end offsets of the first `neededFields` fields of the current line.
     private let fieldBounds: FieldBounds
     private var recentRows = RecentRowWindow(capacity: TelemetryReader.duplicateWindow)
+    /// The last keys (vehicle, ECU timestamp, channel) read, with their first value (SOURCES.md item 22).
+    private var recentKeys = RecentSampleKeys(capacity: TelemetryReader.duplicateWindow)
     private var ecuMinute = TRDTime.ISOMinuteCache()
     private var metaMinute = TRDTime.ISOMinuteCache()
     /// Vehicle ids already made into `String`s, with their bytes; the last one found is tried first.
     private var vehicles: [(bytes: [UInt8], id: String)] = []
     private var lastVehicle = 0
+    /// The key part of the vehicle `vehicleID(_:)` returned last: its index among the interned ids, or, past the
+    /// 256 interned ids, a 64-bit hash of its bytes with the top bit set.
+    private var vehicleKey: UInt64 = 0
     /// Scratch bytes for the slow path (its duplicate key and its unquoted fields).
     private var scratch: [UInt8] = []
 
     /// Opens `url`, reads its header through `CSVFile` (same errors, same column rules) and positions the
-    /// byte scanner on the first data line.
+    /// byte scanner on the first data line, or at `position` (a line start an earlier pass stopped at, past the
+    /// header). With `wholeLinesOnly` a last line without LF is left unread (see `ByteLineSource`).
     /// - Throws: `TRDError` (`.fileMissing`, `.unreadable`, `.badHeader`).
-    init(url: URL, ledger: RowIssueLedger) throws {
+    init(url: URL, ledger: RowIssueLedger, from position: FilePosition? = nil, wholeLinesOnly: Bool = false) throws {
         let header = try CSVFile(url: url)
         defer { header.close() }
         self.ledger = ledger
@@ -56,16 +64,74 @@ struct TelemetryRowScanner {
             Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
         fieldBounds = FieldBounds(count: neededFields)
 
-        guard let opened = ByteLineSource(path: url.path) else {
-            let reason = String(cString: strerror(errno))
-            throw TRDError(
-                code: .unreadable, reason: "cannot open file (\(reason))", file: url.path,
-                remedy: "check file permissions")
+        guard var opened = ByteLineSource(path: url.path, wholeLinesOnly: wholeLinesOnly) else {
+            throw Self.openError(url)
         }
-        source = opened
         lineNumber = 0
-        while lineNumber < header.headerLineNumber, source.nextLine() != nil { lineNumber += 1 }
+        while lineNumber < header.headerLineNumber, opened.nextLine() != nil { lineNumber += 1 }
+        // Resume only at an offset past the header; anything else reads from the first data line.
+        guard let position, position.offset > opened.consumedOffset else {
+            source = opened
+            return
+        }
+        // The duplicate and repeated-reading windows see the lines just before the offset again, silently, so a
+        // pair of rows either side of it is caught as in one pass (their rows were counted by the earlier pass).
+        let warm = Self.lineStart(
+            before: position.offset, lines: TelemetryReader.resumeWarmUpLines, floor: opened.consumedOffset,
+            path: url.path)
+        guard let resumed = ByteLineSource(path: url.path, offset: warm.offset, wholeLinesOnly: wholeLinesOnly)
+        else { throw Self.openError(url) }
+        source = resumed
+        lineNumber = position.line - warm.lines
+        self.ledger = RowIssueLedger()
+        while source.consumedOffset < position.offset, let line = source.nextLine() {
+            lineNumber += 1
+            if !line.isEmpty { _ = sample(from: line) }
+        }
+        self.ledger = ledger
     }
+
+    /// The start of the line `lines` lines before `offset` (a line start), but not before `floor` (the first
+    /// data line), and how many lines lie between; `(offset, 0)` when the file cannot be read.
+    static func lineStart(before offset: Int64, lines: Int, floor: Int64, path: String) -> (offset: Int64, lines: Int) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return (offset, 0) }
+        defer { close(descriptor) }
+        let chunk = 64 * 1024
+        var bytes = [UInt8](repeating: 0, count: chunk)
+        var found = 0
+        var end = offset
+        while end > floor {
+            let start = max(floor, end - Int64(chunk))
+            let length = Int(end - start)
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) }
+            guard got == length else { return (offset, 0) }
+            for index in stride(from: length - 1, through: 0, by: -1) where bytes[index] == 0x0A {
+                found += 1
+                if found == lines + 1 { return (start + Int64(index) + 1, lines) }
+            }
+            end = start
+        }
+        return (floor, found)
+    }
+
+    private static func openError(_ url: URL) -> TRDError {
+        TRDError(
+            code: .unreadable, reason: "cannot open file (\(String(cString: strerror(errno))))", file: url.path,
+            remedy: "check file permissions")
+    }
+
+    /// Where the next pass should resume: just past the last whole line read.
+    var position: FilePosition { FilePosition(offset: source.consumedOffset, line: lineNumber) }
+
+    /// Bytes of a last line without LF left unread (with `wholeLinesOnly`, once the end is reached).
+    var unfinishedBytes: Int { source.unfinishedBytes }
+
+    /// The read error that ended the file early, if any.
+    var readError: String? { source.error }
+
+    /// The file line last read (header = line 1): after `next()` returned a sample, that sample's line.
+    var row: Int { lineNumber }
 
     /// The next good sample, or nil at the end of the file (or after a read error).
     mutating func next() -> TelemetrySample? {
@@ -187,6 +253,19 @@ struct TelemetryRowScanner {
         guard var lap = ASCIINumber.int(lapBytes), lap >= 0 else {
             return bad("bad lap", "lap", "'\(Self.text(lapBytes))' is not a lap number")
         }
+        let vehicleText = vehicleID(vehicle)
+        if let first = recentKeys.firstRead(
+            vehicle: vehicleKey, ecuTimeMs: ecuTime, channel: Int32(code), value: value, row: lineNumber)
+        {
+            return first.value == value
+                ? bad(
+                    TelemetryReader.repeatedReason, "telemetry_value",
+                    "\(channelName) \(Self.text(rawValue)) at this ECU instant was read at row \(first.row); dropped")
+                : bad(
+                    TelemetryReader.conflictReason, "telemetry_value",
+                    "\(channelName) '\(Self.text(rawValue))' but row \(first.row) read \(first.value) at this ECU "
+                        + "instant; the first is kept")
+        }
         if lap == 32768 {
             ledger.record(
                 file: fileName, kind: TelemetryReader.kind, reason: "lap counter lost (32768)", row: lineNumber,
@@ -194,7 +273,7 @@ struct TelemetryRowScanner {
             lap = 0
         }
         return TelemetrySample(
-            vehicleID: vehicleID(vehicle), lap: lap, metaTimeMs: metaTimeMs, ecuTimeMs: ecuTime,
+            vehicleID: vehicleText, lap: lap, metaTimeMs: metaTimeMs, ecuTimeMs: ecuTime,
             channel: channelName, value: value)
     }
 
@@ -271,16 +350,21 @@ struct TelemetryRowScanner {
     /// The interned `String` for a vehicle id's bytes (at most 256 ids are kept; more are made each time).
     private mutating func vehicleID(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if lastVehicle < vehicles.count, Self.same(vehicles[lastVehicle].bytes, bytes) {
+            vehicleKey = UInt64(lastVehicle)
             return vehicles[lastVehicle].id
         }
         if let index = vehicles.firstIndex(where: { Self.same($0.bytes, bytes) }) {
             lastVehicle = index
+            vehicleKey = UInt64(index)
             return vehicles[index].id
         }
         let id = Self.text(bytes)
         if vehicles.count < 256 {
             vehicles.append((Array(bytes), id))
             lastVehicle = vehicles.count - 1
+            vehicleKey = UInt64(lastVehicle)
+        } else {
+            vehicleKey = RecentRowWindow.hash(bytes) | (1 << 63)
         }
         return id
     }

@@ -143,6 +143,11 @@ public final class Host: @unchecked Sendable {
             } catch let error as TRDError {
                 throw HostError(.badInput, error.description)
             }
+            if let feed {
+                logger.info(
+                    "replay feed ready",
+                    ["telemetry.samples": feed.sampleCount, "telemetry.spilled_runs": feed.spilledRuns])
+            }
             tracker.raceLaps = feed?.raceLaps ?? 0
             tracker.carByVehicle = feed?.race.carByVehicle ?? [:]
             for note in feed?.race.mappingNotes ?? [] { logger.info("car mapping", ["note": note]) }
@@ -213,7 +218,7 @@ public final class Host: @unchecked Sendable {
             supervise()
             tendStore()
             pollLeadership()
-            releaseFeed(upTo: now)
+            try releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
             if scheduler.isActive && !storePaused { claimSubmitted() }

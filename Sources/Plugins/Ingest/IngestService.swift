@@ -12,6 +12,14 @@ import RoadSenseStore
 /// pivoted into car frames, weather readings as they are. How far each file was read is kept in the store
 /// (`ingest_cursors`), so a restarted plugin, or another replica, carries on where the last pass stopped; every
 /// write is an upsert by natural key, so a retried call stores nothing twice.
+///
+/// Telemetry resumes at the byte offset just past the last whole line the previous pass read (row numbers in
+/// the bad-row ledger still count from the top of the file), so a pass costs the new rows only, whatever the
+/// file's size. A last line without its LF yet (the writer is mid-line) is left for the next pass. A file whose
+/// inode changed, that became shorter than the offset, or whose bytes just before the offset changed was
+/// replaced or rewritten: it is read again from the start (the upserts make that safe) and the summary says so.
+/// Weather files (one reading a minute, a few hundred rows a race) are read whole whenever they change: their
+/// constant-0 track-temperature rule needs the whole file, and re-storing a reading is an idempotent upsert.
 final class IngestService: PluginService {
     let name = "ingest"
     let methods = ["ingest.IngestExternal"]
@@ -21,6 +29,16 @@ final class IngestService: PluginService {
     private var logger = Logger(component: "plugin.ingest")
     /// Samples folded and stored per store transaction.
     static let chunk = 20_000
+    /// Bytes before the cursor's offset that are hashed to notice a rewritten file.
+    static let tailLength = 64
+
+    /// What one pass over one file found.
+    struct Pass {
+        var taken = 0
+        var cursor: IngestCursor
+        var restarted: String?
+        var unfinishedBytes = 0
+    }
 
     func start(options: PluginOptions, logger: Logger) throws {
         self.logger = logger
@@ -37,20 +55,37 @@ final class IngestService: PluginService {
         var result = IngestResult(
             filesScanned: files.count, filesRead: 0, rowsNew: 0, framesStored: 0, weatherStored: 0, badRows: [],
             summary: "")
+        var notes: [String] = []
 
         for file in files {
             if context.isCancelled { throw PluginError(.deadlineExceeded, "stopped after \(result.filesRead) files") }
-            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value
-            guard let size else { continue }
+            guard let identity = Self.identity(of: file) else { continue }
             let cursor = try? store.ingestCursor(file: file.path)
-            guard cursor?.bytes != size else { continue }
-            // A file that shrank was replaced: read it from the start.
-            let skip = (cursor.map { $0.bytes < size } ?? false) ? cursor!.rows : 0
+            if let cursor, cursor.bytes == identity.size, cursor.inode == nil || cursor.inode == identity.inode {
+                continue
+            }
             do {
-                let taken = try ingest(file, skipping: skip, into: store, ledger: ledger, result: &result)
-                try store.saveIngestCursor(
-                    IngestCursor(file: file.path, bytes: size, rows: skip + taken, updatedMs: request.nowMs))
+                let pass =
+                    Self.kind(of: file) == WeatherReader.kind
+                    ? try ingestWeather(file, identity: identity, cursor: cursor, into: store, ledger: ledger)
+                    : try ingestTelemetry(
+                        file, identity: identity, cursor: cursor, into: store, ledger: ledger, result: &result)
+                var saved = pass.cursor
+                saved.updatedMs = request.nowMs
+                try store.saveIngestCursor(saved)
+                result.rowsNew += pass.taken
                 result.filesRead += 1
+                if let restarted = pass.restarted {
+                    notes.append("\(file.lastPathComponent) \(restarted): read again from the start")
+                    logger.warning(
+                        "file replaced or rewritten since the last pass; reading it again from the start",
+                        ["file": file.path, "why": restarted])
+                }
+                if pass.unfinishedBytes > 0 {
+                    notes.append(
+                        "\(file.lastPathComponent): last line unfinished (\(pass.unfinishedBytes) bytes), left for the next pass"
+                    )
+                }
             } catch let error as TRDError {
                 // One unreadable file is counted and reported; the others are still read.
                 ledger.record(
@@ -66,6 +101,7 @@ final class IngestService: PluginService {
             "\(result.filesRead) of \(result.filesScanned) files had new rows: \(result.rowsNew) rows, "
             + "\(result.framesStored) frames and \(result.weatherStored) weather readings stored"
             + (ledger.total > 0 ? ", \(ledger.total) bad rows" : "")
+            + notes.map { "; " + $0 }.joined()
         return result.encoded()
     }
 
@@ -98,16 +134,53 @@ final class IngestService: PluginService {
         return nil
     }
 
-    /// Stores the rows of `file` after the first `skip`; returns how many rows it took.
-    private func ingest(
-        _ file: URL, skipping skip: Int, into store: RaceStore, ledger: RowIssueLedger, result: inout IngestResult
-    ) throws -> Int {
-        if Self.kind(of: file) == WeatherReader.kind {
-            let readings = Array(try WeatherReader.read(url: file, ledger: ledger).dropFirst(skip))
-            try store.upsertWeather(readings)
-            result.rowsNew += readings.count
-            result.weatherStored += readings.count
-            return readings.count
+    /// A file's size and inode, or nil when it cannot be stat'ed (gone since the directory was listed).
+    static func identity(of file: URL) -> (size: Int64, inode: UInt64)? {
+        var info = stat()
+        guard stat(file.path, &info) == 0 else { return nil }
+        return (Int64(info.st_size), UInt64(info.st_ino))
+    }
+
+    /// Stores every reading of a weather file that changed (see the type's comment).
+    private func ingestWeather(
+        _ file: URL, identity: (size: Int64, inode: UInt64), cursor: IngestCursor?, into store: RaceStore,
+        ledger: RowIssueLedger
+    ) throws -> Pass {
+        let readings = try WeatherReader.read(url: file, ledger: ledger)
+        try store.upsertWeather(readings)
+        var pass = Pass(
+            taken: readings.count,
+            cursor: IngestCursor(
+                file: file.path, bytes: identity.size, rows: readings.count, updatedMs: 0, inode: identity.inode))
+        if let cursor, cursor.inode != nil, cursor.inode != identity.inode { pass.restarted = "was replaced" }
+        return pass
+    }
+
+    /// Why a telemetry file cannot be resumed at `cursor`, or nil when it can.
+    static func restartReason(_ file: URL, identity: (size: Int64, inode: UInt64), cursor: IngestCursor) -> String? {
+        guard let offset = cursor.offset else { return nil }
+        if let inode = cursor.inode, inode != identity.inode { return "was replaced (another inode)" }
+        if identity.size < offset { return "was truncated (\(identity.size) bytes, read up to \(offset))" }
+        if let expected = cursor.tailHash, tailHash(file, before: offset) != expected {
+            return "was rewritten (the bytes before offset \(offset) changed)"
+        }
+        return nil
+    }
+
+    /// Stores the telemetry rows of `file` past the cursor's offset.
+    private func ingestTelemetry(
+        _ file: URL, identity: (size: Int64, inode: UInt64), cursor: IngestCursor?, into store: RaceStore,
+        ledger: RowIssueLedger, result: inout IngestResult
+    ) throws -> Pass {
+        var start: FilePosition?
+        var previousRows = 0
+        var restarted: String?
+        if let cursor, let offset = cursor.offset, let line = cursor.line {
+            restarted = Self.restartReason(file, identity: identity, cursor: cursor)
+            if restarted == nil {
+                start = FilePosition(offset: offset, line: line)
+                previousRows = cursor.rows
+            }
         }
 
         var taken = 0
@@ -118,14 +191,42 @@ final class IngestService: PluginService {
             result.framesStored += frames.count
             pending.removeAll(keepingCapacity: true)
         }
-        for (index, sample) in try TelemetryReader(url: file, ledger: ledger).enumerated() where index >= skip {
+        var rows = try TelemetryReader(url: file, ledger: ledger, from: start, wholeLinesOnly: true).makeIterator()
+        while let sample = rows.next() {
             pending.append(sample)
             taken += 1
             if pending.count >= Self.chunk { try flush() }
         }
         try flush()
         pivot.resetWindow()
-        result.rowsNew += taken
-        return taken
+        if let error = rows.readError {
+            ledger.record(
+                file: file.lastPathComponent, kind: "ingest", reason: "read error (rest left for the next pass)",
+                row: rows.position.line + 1, field: nil, detail: error)
+        }
+
+        let position = rows.position
+        let cursor = IngestCursor(
+            file: file.path, bytes: position.offset + Int64(rows.unfinishedBytes), rows: previousRows + taken,
+            updatedMs: 0, offset: position.offset, line: position.line, inode: identity.inode,
+            tailHash: Self.tailHash(file, before: position.offset))
+        return Pass(taken: taken, cursor: cursor, restarted: restarted, unfinishedBytes: rows.unfinishedBytes)
+    }
+
+    /// FNV-1a hash of the up to `tailLength` bytes of `file` just before `offset`; 0 when they cannot be read.
+    static func tailHash(_ file: URL, before offset: Int64) -> UInt64 {
+        let length = Int(min(offset, Int64(tailLength)))
+        guard length > 0 else { return 0 }
+        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return 0 }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: length)
+        let got = bytes.withUnsafeMutableBytes {
+            pread(descriptor, $0.baseAddress, length, off_t(offset) - off_t(length))
+        }
+        guard got == length else { return 0 }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 }

@@ -23,6 +23,9 @@ enum StoreSchema {
         Migration(
             version: 6, name: "pace, gap and weather-condition figures of the analytics reports", sqlite: v6SQLite,
             postgres: v6Postgres),
+        Migration(
+            version: 10, name: "ingest cursors resume at a byte offset and know the file's inode", sqlite: v10SQLite,
+            postgres: v10Postgres),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -302,5 +305,22 @@ enum StoreSchema {
         ALTER TABLE reports ADD COLUMN rain_seen BIGINT;
         ALTER TABLE reports ADD COLUMN air_trend_c_per_hour DOUBLE PRECISION;
         ALTER TABLE reports ADD COLUMN track_trend_c_per_hour DOUBLE PRECISION;
+        """
+
+    /// Version 10: where the ingest plugin stopped in a file (byte offset past the last whole line and that
+    /// line's number), the file's inode, and a hash of the bytes just before the offset, so a pass reads only
+    /// new lines and notices a file that was replaced or rewritten. Older cursors have these NULL.
+    static let v10SQLite = """
+        ALTER TABLE ingest_cursors ADD COLUMN read_offset INTEGER;
+        ALTER TABLE ingest_cursors ADD COLUMN read_line INTEGER;
+        ALTER TABLE ingest_cursors ADD COLUMN file_inode INTEGER;
+        ALTER TABLE ingest_cursors ADD COLUMN tail_hash INTEGER;
+        """
+
+    static let v10Postgres = """
+        ALTER TABLE ingest_cursors ADD COLUMN read_offset BIGINT;
+        ALTER TABLE ingest_cursors ADD COLUMN read_line BIGINT;
+        ALTER TABLE ingest_cursors ADD COLUMN file_inode BIGINT;
+        ALTER TABLE ingest_cursors ADD COLUMN tail_hash BIGINT;
         """
 }

@@ -8,13 +8,15 @@ struct BenchCommand {
     var json: Bool
     var baselines: Bool
 
-    /// `bench dispatch …`, `bench ingest …` (and `bench ingest-file FILE`, its per-size child process), `bench store …`
+    /// `bench dispatch …`, `bench ingest …` (and `bench ingest-file FILE` / `bench replay-file FILE [--in-memory]`, its
+    /// per-size child processes), `bench store …`
     /// (and `bench store-writer …`, the concurrency tests' writer process).
     static func run(_ cursor: inout ArgumentCursor) throws -> Int32 {
         switch cursor.next() {
         case "dispatch": return try parse(&cursor).execute()
-        case "ingest": return try BenchIngestCommand(arguments: cursor.rest(), child: false).execute()
-        case "ingest-file": return try BenchIngestCommand(arguments: cursor.rest(), child: true).execute()
+        case "ingest": return try BenchIngestCommand(arguments: cursor.rest(), mode: .parent).execute()
+        case "ingest-file": return try BenchIngestCommand(arguments: cursor.rest(), mode: .ingestChild).execute()
+        case "replay-file": return try BenchIngestCommand(arguments: cursor.rest(), mode: .replayChild).execute()
         case "restart": return try restart(&cursor)
         case "store": return try BenchStoreCommand.parse(cursor.rest()).execute()
         case "store-writer": return try StoreWriter.parse(cursor.rest()).execute()

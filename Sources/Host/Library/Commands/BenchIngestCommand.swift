@@ -4,20 +4,37 @@ import RaceDomain
 /// `roadsense bench ingest [--copies N] [--source FILE] [--json]`: builds the 1× and 10× inputs, measures
 /// each in a fresh child process (`bench ingest-file FILE`) so peak memory is that size's alone, then runs
 /// the Python peer (`benchmarks/ingest-python/peer.py`, when `python3` and the script are there) on the same
-/// file and prints the ratio of CPU rows/s.
+/// file and prints the ratio of CPU rows/s. Then, per size, the replay feed's sort: the same copies written
+/// latest first (a file that runs backwards throughout), sorted by `TelemetrySorter` in one child
+/// (`bench replay-file FILE`) and, as the peer, all in one array sorted at once in another
+/// (`bench replay-file FILE --in-memory`, how the feed worked before), each child's peak RSS.
 struct BenchIngestCommand {
-    /// The words after `bench ingest` (or `bench ingest-file`).
+    enum Mode {
+        case parent
+        /// The child that reads and pivots one file.
+        case ingestChild
+        /// The child that sorts one file as the replay feed does.
+        case replayChild
+    }
+
+    /// The words after `bench ingest` (or `bench ingest-file` / `bench replay-file`).
     let arguments: [String]
-    /// True in the child process that measures one file.
-    let child: Bool
+    let mode: Mode
 
     func execute() throws -> Int32 {
         var cursor = ArgumentCursor(arguments)
-        if child {
+        switch mode {
+        case .parent: break
+        case .ingestChild:
             guard let file = cursor.next() else { throw HostError(.usage, "bench ingest-file FILE") }
             let figures = try IngestBenchmark.measure(file: URL(fileURLWithPath: file))
-            let data = try JSONEncoder().encode(figures)
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self))
+            return 0
+        case .replayChild:
+            guard let file = cursor.next() else { throw HostError(.usage, "bench replay-file FILE [--in-memory]") }
+            let inMemory = cursor.next() == "--in-memory"
+            let figures = try IngestBenchmark.measureReplay(file: URL(fileURLWithPath: file), inMemory: inMemory)
+            print(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self))
             return 0
         }
 
@@ -42,10 +59,16 @@ struct BenchIngestCommand {
         for scale in [1, 10] {
             let file = directory.appendingPathComponent("telemetry-\(scale)x.csv")
             try IngestBenchmark.makeInput(from: input, copies: copies * scale, to: file)
-            var result = try Self.runChild(file: file).merging(["scale": scale]) { _, new in new }
+            var result = try Self.runChild(["ingest-file", file.path]).merging(["scale": scale]) { _, new in new }
             if let peer = Self.runPeer(file: file) {
                 result["peer"] = peer
             }
+            try? FileManager.default.removeItem(at: file)
+            let backward = directory.appendingPathComponent("telemetry-\(scale)x-backward.csv")
+            try IngestBenchmark.makeInput(from: input, copies: copies * scale, to: backward, layout: .backward)
+            result["replay"] = try Self.runChild(["replay-file", backward.path])
+            result["replayInMemory"] = try Self.runChild(["replay-file", backward.path, "--in-memory"])
+            try? FileManager.default.removeItem(at: backward)
             results.append(result)
         }
         if json {
@@ -76,6 +99,17 @@ struct BenchIngestCommand {
                             peerRows, peerCPU, peerRate, ours / peerRate))
                 } else {
                     print("      peer: not run (python3 or benchmarks/ingest-python/peer.py missing)")
+                }
+                for key in ["replay", "replayInMemory"] {
+                    guard let replay = r[key] as? [String: Any] else { continue }
+                    print(
+                        String(
+                            format: "      replay sort (%@, file backwards): %d rows, %6.2f s CPU, peak RSS %6.1f MB, "
+                                + "%d samples held at most, %d runs spilled, %d merge passes, %d out of order",
+                            replay["mode"] as? String ?? "", replay["rows"] as? Int ?? 0,
+                            replay["cpuSeconds"] as? Double ?? 0, replay["peakRSSMB"] as? Double ?? 0,
+                            replay["peakBufferedSamples"] as? Int ?? 0, replay["runsSpilled"] as? Int ?? 0,
+                            replay["mergePasses"] as? Int ?? 0, replay["outOfOrder"] as? Int ?? 0))
                 }
             }
         }
@@ -110,10 +144,11 @@ struct BenchIngestCommand {
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
-    static func runChild(file: URL) throws -> [String: Any] {
+    /// Runs `roadsense bench WORDS…` and parses the JSON object it prints.
+    static func runChild(_ words: [String]) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Host.binDirectory() + "/roadsense")
-        process.arguments = ["bench", "ingest-file", file.path]
+        process.arguments = ["bench"] + words
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -121,7 +156,10 @@ struct BenchIngestCommand {
         process.waitUntilExit()
         guard process.terminationStatus == 0,
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw HostError(.badInput, "bench ingest-file \(file.path) failed (exit \(process.terminationStatus))") }
+        else {
+            throw HostError(
+                .badInput, "bench \(words.joined(separator: " ")) failed (exit \(process.terminationStatus))")
+        }
         return object
     }
 }

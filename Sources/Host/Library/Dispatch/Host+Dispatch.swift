@@ -7,9 +7,14 @@ import RoadSenseStore
 extension Host {
     /// Feeds every event up to race time `now` into the tracker; laps and weather are stored and
     /// published as they happen.
-    func releaseFeed(upTo now: Int64) {
+    func releaseFeed(upTo now: Int64) throws {
         guard var feed else { return }
-        let events = feed.advance(to: now)
+        let events: [FeedEvent]
+        do {
+            events = try feed.advance(to: now)
+        } catch let error as TRDError {
+            throw HostError(.badInput, "replay stopped: \(error.description)")
+        }
         self.feed = feed
         var laps: [LapRecord] = []
         var weather: [WeatherSample] = []

@@ -46,11 +46,17 @@ extension SQLiteRaceStore {
 
     public func ingestCursor(file: String) throws -> IngestCursor? {
         var cursor: IngestCursor?
-        try db.statement("ingest_cursor", "SELECT bytes, rows, updated_ms FROM ingest_cursors WHERE file = ?")
-            .bind([.text(file)]).query { r in
-                cursor = IngestCursor(
-                    file: file, bytes: r.int64(0) ?? 0, rows: r.int(1) ?? 0, updatedMs: r.int64(2) ?? 0)
-            }
+        try db.statement(
+            "ingest_cursor",
+            "SELECT bytes, rows, updated_ms, read_offset, read_line, file_inode, tail_hash FROM ingest_cursors "
+                + "WHERE file = ?"
+        )
+        .bind([.text(file)]).query { r in
+            cursor = IngestCursor(
+                file: file, bytes: r.int64(0) ?? 0, rows: r.int(1) ?? 0, updatedMs: r.int64(2) ?? 0,
+                offset: r.int64(3), line: r.int(4), inode: r.int64(5).map { UInt64(bitPattern: $0) },
+                tailHash: r.int64(6).map { UInt64(bitPattern: $0) })
+        }
         return cursor
     }
 
@@ -58,9 +64,18 @@ extension SQLiteRaceStore {
         try upsert(
             [cursor], name: "save_ingest_cursor",
             sql: """
-                INSERT INTO ingest_cursors (file, bytes, rows, updated_ms) VALUES (?,?,?,?)
-                ON CONFLICT (file) DO UPDATE SET bytes=excluded.bytes, rows=excluded.rows, updated_ms=excluded.updated_ms
+                INSERT INTO ingest_cursors (file, bytes, rows, updated_ms, read_offset, read_line, file_inode, tail_hash)
+                VALUES (?,?,?,?,?,?,?,?)
+                ON CONFLICT (file) DO UPDATE SET bytes=excluded.bytes, rows=excluded.rows, updated_ms=excluded.updated_ms,
+                  read_offset=excluded.read_offset, read_line=excluded.read_line, file_inode=excluded.file_inode,
+                  tail_hash=excluded.tail_hash
                 """
-        ) { c in [.text(c.file), .integer(c.bytes), .integer(Int64(c.rows)), .integer(c.updatedMs)] }
+        ) { c in
+            [
+                .text(c.file), .integer(c.bytes), .integer(Int64(c.rows)), .integer(c.updatedMs),
+                .int64(c.offset), .int(c.line), .int64(c.inode.map { Int64(bitPattern: $0) }),
+                .int64(c.tailHash.map { Int64(bitPattern: $0) }),
+            ]
+        }
     }
 }
