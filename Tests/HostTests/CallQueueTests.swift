@@ -108,7 +108,8 @@ struct CallQueueTests {
                 }
             }
             let free = Set(methods.filter { _ in random.below(4) != 0 })
-            let runnable = Set(Priority.allCases.filter { p in model[p, default: []].contains { free.contains($0.method) } })
+            let runnable = Set(
+                Priority.allCases.filter { p in model[p, default: []].contains { free.contains($0.method) } })
             guard let popped = try queue.pop(nowMs: 0, canRun: { free.contains($0) }) else {
                 #expect(runnable.isEmpty)
                 continue

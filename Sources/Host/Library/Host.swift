@@ -68,6 +68,8 @@ public final class Host: @unchecked Sendable {
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
     /// The configuration file this host was started with (`ctl reload` re-reads it).
     public var configFile: String?
+    /// Each served method's retry policy, from the plugin manifests (updated by `ctl reload`).
+    var retryPolicies: [String: RetryPolicy] = [:]
     /// Plugins told by `ctl drain` to take no new calls.
     var drainedPlugins: Set<String> = []
     var lastMemoryCheckWallMs: Int64 = 0
@@ -121,6 +123,7 @@ public final class Host: @unchecked Sendable {
     /// Validates and binds everything before any plugin starts, so an operator error fails at once.
     func prepare() throws {
         try config.validate()
+        retryPolicies = config.plugins.retryPolicies()
         runtimeLock = try RuntimeLock.acquire(directory: config.runtimeDirectory)
         if let replay {
             do {

@@ -260,6 +260,9 @@ public final class PluginWorker {
                 } ?? ""
             logger.warning(
                 "host silent; reconnecting" + hint, ["silent_ms": now - lastHeardMs, "retry_in_ms": reconnectDelayMs])
+            // Closed before the wait: a Hello still queued on it would otherwise reach a host that comes up
+            // meanwhile, which would register a worker that is asleep here and then lose it for its silence.
+            socket?.close()
             usleep(useconds_t(reconnectDelayMs * 1000))
             reconnectDelayMs = min(reconnectDelayMs * 2, 8000)
             try connect()

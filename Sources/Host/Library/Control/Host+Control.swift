@@ -88,6 +88,7 @@ extension Host {
             "calls": [
                 "dispatched": statistics.callsDispatched, "failed": statistics.callsFailed,
                 "retries": statistics.retries, "expired": statistics.expired, "bad_frames": statistics.badFrames,
+                "late_replies": statistics.lateReplies,
                 "store_errors": statistics.storeErrors,
             ],
             "workers": workerRows, "replicas": replicaRows, "plugins": pluginRows, "schedule": scheduleRows,
