@@ -44,9 +44,14 @@ struct PluginProcessTests {
         #expect(try harness.wait(seconds: 20) { _ in self.pid(in: pidFile) != nil })
         let pid = try #require(self.pid(in: pidFile))
         defer { kill(pid, SIGKILL) }
-        #expect(HostHarness.isAlive(pid))
-        let cmdline = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
-        #expect(cmdline.hasPrefix("sleep"), "the launcher replaced itself with the plugin (same pid)")
+        // The script execs `sleep` in its place: the pid it wrote is the process to watch.
+        let execed = try harness.wait(seconds: 20) { _ in
+            ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").hasPrefix("sleep")
+        }
+        #expect(execed && HostHarness.isAlive(pid))
+        // …and the one the host supervises: the launcher ran it in its own place, same pid.
+        let replica = (try harness.status()["replicas"] as? [[String: Any]] ?? []).first
+        #expect(replica?["pid"] as? Int == Int(pid), "\(String(describing: replica))")
         kill(pid, SIGTERM)  // ignored
         harness.stop(kill: true)
         #expect(try harness.wait(seconds: 10) { _ in !HostHarness.isAlive(pid) }, "the plugin outlived its host")

@@ -16,13 +16,15 @@ final class PluginOutputRelay: @unchecked Sendable {
         self.logger = logger
         self.plugin = plugin
         self.stream = stream
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+        // The handler keeps the relay alive until end of file (then lets go of it), so the last lines of a
+        // process that exits are relayed even after the supervisor has forgotten the process.
+        pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
-                self?.flush(final: true)
+                self.flush(final: true)
             } else {
-                self?.receive(data)
+                self.receive(data)
             }
         }
     }
