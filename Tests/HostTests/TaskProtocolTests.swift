@@ -52,17 +52,18 @@ struct TaskProtocolTests {
         let harness = try HostHarness(replicas: 0, heartbeatMs: heartbeatMs, liveness: liveness)
         try harness.start()
         // Both workers are started by hand, as on another machine: the host cannot kill them.
-        let frozen = try harness.startWorker("frozen", credits: 4)
+        // A plugin runs its calls one at a time; two credits let it hold a second one waiting.
+        let frozen = try harness.startWorker("frozen", credits: 2)
         defer { frozen.terminate() }
         #expect(try harness.wait(seconds: 20) { _ in harness.registered(pid: frozen.processIdentifier) })
-        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 4000), count: 4, timeoutMs: 30_000)
+        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 2000), count: 2, timeoutMs: 30_000)
         let frozenLabel = "bench/\(frozen.processIdentifier)"
         let held = try harness.wait(seconds: 20) { store in
             try ids.allSatisfy {
                 try store.call(id: $0).map { $0.state == .running && $0.worker == frozenLabel } ?? false
             }
         }
-        #expect(held, "the worker to freeze should hold all four calls\n\(harness.log.suffix(2000))")
+        #expect(held, "the worker to freeze should hold both calls\n\(harness.log.suffix(2000))")
         let other = try harness.startWorker("other", credits: 4)
         defer { other.terminate() }
         #expect(try harness.wait(seconds: 20) { _ in harness.registered(pid: other.processIdentifier) })
@@ -90,17 +91,17 @@ struct TaskProtocolTests {
         #expect(!harness.log.contains("killing it so it is replaced"))
 
         kill(frozen.processIdentifier, SIGCONT)
-        // Thawed, it finishes its four first attempts and sends their replies: each one is late.
+        // Thawed, it finishes its two first attempts and sends their replies: each one is late.
         #expect(
-            try harness.wait(seconds: 30) { _ in try self.lateReplies(harness) == 4 }, "\(harness.log.suffix(3000))")
-        #expect(try harness.wait(seconds: 30) { try self.succeeded($0) == 4 }, "\(harness.log.suffix(3000))")
+            try harness.wait(seconds: 30) { _ in try self.lateReplies(harness) == 2 }, "\(harness.log.suffix(3000))")
+        #expect(try harness.wait(seconds: 30) { try self.succeeded($0) == 2 }, "\(harness.log.suffix(3000))")
         let lateLines = HostHarness.lines(in: harness.log, containing: "late reply ignored", "attempt=1")
-        #expect(lateLines.count == 4, "\(lateLines)")
-        #expect(try lateReplies(harness) == 4)
+        #expect(lateLines.count == 2, "\(lateLines)")
+        #expect(try lateReplies(harness) == 2)
         harness.stop()
 
         let calls = try harness.store().calls(state: nil)
-        #expect(calls.count == 4 && Set(calls.map(\.callID)) == Set(ids))
+        #expect(calls.count == 2 && Set(calls.map(\.callID)) == Set(ids))
         for call in calls {
             #expect(call.state == .succeeded && call.attempt == 2 && call.worker == otherLabel)
             let result = try BenchResult(wire: try #require(call.result))
