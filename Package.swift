@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "roadsense-analytics", targets: ["AnalyticsPlugin"]),
         .executable(name: "roadsense-simulation", targets: ["SimulationPlugin"]),
         .executable(name: "roadsense-maintenance", targets: ["MaintenancePlugin"]),
+        .executable(name: "roadsense-launch", targets: ["PluginLauncher"]),
     ],
     targets: [
         // C libraries from Debian, wrapped as system modules.
@@ -54,6 +55,8 @@ let package = Package(
             path: "Sources/Host/Library"
         ),
         .executableTarget(name: "RoadSenseCLI", dependencies: ["RoadSenseHost"], path: "Sources/Host/CLI"),
+        // The host starts each plugin through this C launcher: PR_SET_PDEATHSIG(SIGKILL), then exec.
+        .executableTarget(name: "PluginLauncher", path: "Sources/Plugins/Launcher"),
 
         // Plugins: a shared runtime and one executable per plugin.
         .target(

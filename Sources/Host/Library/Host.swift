@@ -83,9 +83,15 @@ public final class Host: @unchecked Sendable {
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
     /// The configuration file this host was started with (`ctl reload` re-reads it).
     public var configFile: String?
+    /// The command-line flags that override the configuration file (`ctl reload` applies them again).
+    public var overrides = ConfigurationOverrides()
+    /// Each served method's retry policy, from the plugin manifests (updated by `ctl reload`).
+    var retryPolicies: [String: RetryPolicy] = [:]
     /// Plugins told by `ctl drain` to take no new calls.
     var drainedPlugins: Set<String> = []
     var lastMemoryCheckWallMs: Int64 = 0
+    /// Plugins already warned that their maxMemoryMB is below a fresh replica's memory.
+    var memoryWarnedPlugins: Set<String> = []
     /// Finish notices held until the open commit is done (see `committing`).
     var heldFinishes: [(String, CallRecord.State, UInt64)] = []
     var holdingFinishes = false
@@ -136,6 +142,7 @@ public final class Host: @unchecked Sendable {
     /// Validates and binds everything before any plugin starts, so an operator error fails at once.
     func prepare() throws {
         try config.validate()
+        retryPolicies = config.plugins.retryPolicies()
         runtimeLock = try RuntimeLock.acquire(directory: config.runtimeDirectory)
         if let replay {
             do {
@@ -194,14 +201,24 @@ public final class Host: @unchecked Sendable {
         supervisor.startDue(nowMs: wallNowMs())
         let expected = Set(config.plugins.filter { $0.replicas > 0 }.map(\.name))
         let deadline = wallNowMs() + 15_000
+        // A worker counts for the configured plugin that started its process (two plugins may run the same
+        // executable, whose Hello gives the same name), or for its Hello's name when it came on its own.
+        func registered() -> Set<String> {
+            Set(
+                workers.workers.values.map { worker in
+                    Int32(exactly: worker.hello.pid).flatMap { supervisor.replica(pid: $0)?.plugin.name }
+                        ?? worker.hello.plugin
+                })
+        }
         while wallNowMs() < deadline && !stopRequested.isSet {
-            let registered = Set(workers.workers.values.map(\.hello.plugin))
-            if expected.subtracting(supervisor.failed.keys).isSubset(of: registered) { return }
+            if expected.subtracting(supervisor.failed.keys).isSubset(of: registered()) { return }
             try pollOnce(timeoutMs: 50)
             _ = supervisor.collectExits(nowMs: wallNowMs())
             supervisor.startDue(nowMs: wallNowMs())
+            // Heartbeats go out meanwhile, or the workers already registered would find the host silent.
+            checkWorkers()
         }
-        let missing = expected.subtracting(workers.workers.values.map(\.hello.plugin)).sorted()
+        let missing = expected.subtracting(registered()).sorted()
         if !missing.isEmpty {
             logger.warning(
                 "plugins not registered after 15 s; their calls will queue until they connect",

@@ -7,6 +7,8 @@ struct HostStatistics {
     var predictions = 0
     var framesStored = 0
     var badFrames = 0
+    /// Replies that settled nothing: their attempt had been given up (worker lost) or settled already.
+    var lateReplies = 0
     var storeErrors = 0
     /// Calls held because their plugin could not reach the store (not counted as attempts).
     var heldForStore = 0

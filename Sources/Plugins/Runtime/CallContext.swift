@@ -18,4 +18,7 @@ public struct CallContext: Sendable {
         if let deadlineMs { return Int64(Date().timeIntervalSince1970 * 1000) > deadlineMs }
         return false
     }
+
+    /// True once the host sent Cancel for this call (its soft time limit), whatever this machine's clock says.
+    public var cancelReceived: Bool { cancellation.isSet }
 }

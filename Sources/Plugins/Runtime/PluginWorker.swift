@@ -47,7 +47,9 @@ public final class PluginWorker {
     /// Goodbye from the host, and exits with 0 (clean), 2 (bad usage) or 1 (fatal error).
     public static func main(service: PluginService) -> Never {
         signal(SIGPIPE, SIG_IGN)
-        _ = rs_set_parent_death_signal(SIGTERM)
+        // Started by the host, the launcher already asked for SIGKILL (which a stuck plugin cannot ignore);
+        // started by hand, the plugin stops with its parent.
+        if rs_parent_death_signal() == 0 { _ = rs_set_parent_death_signal(SIGTERM) }
         let environment = ProcessInfo.processInfo.environment
         let options: PluginOptions
         do {
@@ -260,6 +262,9 @@ public final class PluginWorker {
                 } ?? ""
             logger.warning(
                 "host silent; reconnecting" + hint, ["silent_ms": now - lastHeardMs, "retry_in_ms": reconnectDelayMs])
+            // Closed before the wait: a Hello still queued on it would otherwise reach a host that comes up
+            // meanwhile, which would register a worker that is asleep here and then lose it for its silence.
+            socket?.close()
             usleep(useconds_t(reconnectDelayMs * 1000))
             reconnectDelayMs = min(reconnectDelayMs * 2, 8000)
             try connect()

@@ -325,6 +325,12 @@ class Plugin:
         silent = now - self.last_heard_ms
         if silent > self.heartbeat_interval_ms * self.liveness:
             self.log.warning("host silent; reconnecting", silent_ms=silent, retry_in_ms=self.reconnect_delay_ms)
+            # Closed before the wait, so a Hello still queued on it cannot reach a host that comes up meanwhile
+            # (it would register a worker that sleeps here, then lose it for its silence).
+            if self.socket is not None:
+                self.poller.unregister(self.socket)
+                self.socket.close(linger=0)
+                self.socket = None
             if self._sleep(self.reconnect_delay_ms):
                 return  # SIGTERM while waiting
             self.reconnect_delay_ms = min(self.reconnect_delay_ms * 2, RECONNECT_MAX_MS)

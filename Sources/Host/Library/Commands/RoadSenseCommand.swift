@@ -37,7 +37,9 @@ public enum RoadSenseCommand {
               method; .proto field names or lowerCamelCase, enums by name, bytes base64; see docs/protocol.md;
               --json @FILE reads it from FILE);
               --payload-file sends raw protobuf instead. --wait prints the outcome (status and message of a
-              failure) and the result as JSON, and exits 0 on success, 1 otherwise.
+              failure) and the result as JSON, and exits 0 on success, 1 otherwise. --deadline is each
+              attempt's soft time limit (default 30 s); without --attempts the call gets its method's retry
+              policy (the plugin manifest's retry / methodRetry; 3 attempts by default).
           roadsense ctl status [--json] [--runtime-dir DIR | --endpoint E]
           roadsense ctl schedule [--json] [--runtime-dir DIR | --endpoint E]
               Ask a running host over its control socket: plugins and workers (pid, credits, in flight,

@@ -8,6 +8,8 @@ struct RunCommand {
     var watchPrefixes: [String]?
     /// The `--config` file, re-read by `ctl reload`.
     var configFile: String?
+    /// The flags that override the file (re-applied by `ctl reload`).
+    var overrides = ConfigurationOverrides()
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> RunCommand {
         var configFile: String?
@@ -43,24 +45,18 @@ struct RunCommand {
             throw HostError(.usage, "--race and --speed only apply to a replay: add --replay DIR")
         }
         if replayDirectory?.isEmpty == true { throw HostError(.usage, "--replay needs a directory") }
+        if let level, Logger.Level(name: level) == nil {
+            throw HostError(.usage, "--log-level: unknown level '\(level)'")
+        }
+        let overrides = ConfigurationOverrides(
+            store: store, runtimeDirectory: runtime, pluginsDirectory: pluginsDirectory, logLevel: level)
         var config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
-        if let runtime { config.useRuntimeDirectory(runtime) }
-        if let store { config.store = store }
-        if let pluginsDirectory {
-            config.pluginsDirectory = pluginsDirectory
-            config.plugins = try PluginManifests.apply(to: config.plugins, directory: pluginsDirectory)
-            try config.validate(source: "--plugins-dir \(pluginsDirectory)")
-        }
-        if let level {
-            guard Logger.Level(name: level) != nil else {
-                throw HostError(.usage, "--log-level: unknown level '\(level)'")
-            }
-            config.logLevel = level
-        }
+        try overrides.apply(to: &config)
         let replay = replayDirectory.map {
             ReplayOptions(directory: URL(fileURLWithPath: $0, isDirectory: true), race: race, speed: speed)
         }
-        return RunCommand(config: config, replay: replay, watchPrefixes: watch, configFile: configFile)
+        return RunCommand(
+            config: config, replay: replay, watchPrefixes: watch, configFile: configFile, overrides: overrides)
     }
 
     func execute() throws -> Int32 {
@@ -72,6 +68,7 @@ struct RunCommand {
         }
         let host = try Host(config: config, replay: replay, logger: logger, output: output)
         host.configFile = configFile
+        host.overrides = overrides
         host.onReady = { [unowned host] in
             // A tcp:// PUB with CURVE admits the watcher with the key pair the host made for its own plugins.
             subscriber?.curve = host.localClientKeys

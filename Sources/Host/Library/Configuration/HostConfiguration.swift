@@ -211,8 +211,8 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
                     throw refuse(field + "." + name, "must be > 0 and at most a year, got \(limit)")
                 }
             }
-            guard (1...100).contains(entry.maxAttempts) else {
-                throw refuse(field + ".maxAttempts", "must be 1…100, got \(entry.maxAttempts)")
+            if let attempts = entry.maxAttempts, !(1...100).contains(attempts) {
+                throw refuse(field + ".maxAttempts", "must be 1…100, got \(attempts)")
             }
             guard Priority.named(entry.priority) != nil else {
                 throw refuse(field + ".priority", "must be high, medium or low, got '\(entry.priority)'")

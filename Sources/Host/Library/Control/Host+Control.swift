@@ -51,6 +51,8 @@ extension Host {
             return [
                 "plugin": r.plugin.name, "replica": r.id, "pid": r.pid ?? 0, "state": state, "restarts": r.restarts,
                 "last_exit": r.lastExit ?? "", "uptime_s": r.process == nil ? 0 : (now - r.startedWallMs) / 1000,
+                "rss_mb": r.pid.flatMap { Self.residentMB(pid: $0) }.map { ($0 * 10).rounded() / 10 } ?? 0,
+                "ready_rss_mb": r.baselineMB.map { ($0 * 10).rounded() / 10 } ?? 0,
             ]
         }
         let pluginRows: [[String: Any]] = supervisor.plugins.values.sorted { $0.name < $1.name }.map { p in
@@ -88,6 +90,7 @@ extension Host {
             "calls": [
                 "dispatched": statistics.callsDispatched, "failed": statistics.callsFailed,
                 "retries": statistics.retries, "expired": statistics.expired, "bad_frames": statistics.badFrames,
+                "late_replies": statistics.lateReplies,
                 "store_errors": statistics.storeErrors,
             ],
             "workers": workerRows, "replicas": replicaRows, "plugins": pluginRows, "schedule": scheduleRows,

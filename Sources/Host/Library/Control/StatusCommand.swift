@@ -126,7 +126,7 @@ struct StatusCommand {
             lines.append(
                 "calls: dispatched \(calls["dispatched"] ?? 0)  failed \(calls["failed"] ?? 0)  "
                     + "retries \(calls["retries"] ?? 0)  expired \(calls["expired"] ?? 0)  "
-                    + "bad frames \(calls["bad_frames"] ?? 0)")
+                    + "bad frames \(calls["bad_frames"] ?? 0)  late replies \(calls["late_replies"] ?? 0)")
         }
         if let security = s["security"] as? [String: Any] {
             lines.append(Self.securityLine(security))
@@ -142,7 +142,9 @@ struct StatusCommand {
             let exit = (r["last_exit"] as? String).flatMap { $0.isEmpty ? nil : "  last exit: \($0)" } ?? ""
             lines.append(
                 "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  pid \(r["pid"] ?? 0)  "
-                    + "up \(r["uptime_s"] ?? 0) s  restarts \(r["restarts"] ?? 0)\(exit)")
+                    + "up \(r["uptime_s"] ?? 0) s  restarts \(r["restarts"] ?? 0)  memory \(r["rss_mb"] ?? 0) MB"
+                    + ((r["ready_rss_mb"] as? Double).flatMap { $0 > 0 ? " (\($0) MB when ready)" : nil } ?? "")
+                    + exit)
         }
         lines.append("workers:")
         for w in s["workers"] as? [[String: Any]] ?? [] {

@@ -2,10 +2,14 @@ import RoadSenseProtocol
 
 /// Calls waiting for a worker, by priority and method.
 ///
-/// - **Order**: high goes first, but after `starvationBound` consecutive picks that passed over waiting
-///   lower-priority work, the oldest call of the lowest waiting priority goes next — so a low call waits
-///   behind at most `starvationBound` high or medium dispatches. Within a priority, the oldest call whose
-///   method has a free worker goes first.
+/// - **Order** (weighted fair, every priority with a bound): high goes first, but a lower priority that has a
+///   call some worker could take is passed over only so often. Medium is passed over at most `mediumBound`
+///   (4) times, then its oldest runnable call goes next; low at most `lowBound` (8) times — or one time
+///   more when medium's forced turn falls on the same dispatch, since medium's turn comes first. High is
+///   passed over only by those forced turns, so at most twice in a row. A priority's count goes up only at
+///   dispatches where it had a runnable call, and starts over when it is served or has nothing queued.
+///   With all three backlogged the dispatches run H H H H M H H H L M H H H H M H H L …: about 13 high, 5
+///   medium and 2 low in 20. Within a priority, the oldest call whose method has a free worker goes first.
 /// - **Cost**: each priority keeps one FIFO lane per method, so a pop looks at one head per method, never
 ///   along a queue of calls no worker can take. Calls in retry backoff wait in `delayed` until due.
 /// - **Memory**: past `spillAbove` queued calls, a durable call keeps only a 40-byte `SpilledCall` here —
@@ -40,7 +44,10 @@ struct CallQueue {
     /// Reads a spilled call back from the store: nil if its row is gone; throws if the store cannot answer.
     typealias Loader = (String) throws -> PendingCall?
 
-    let starvationBound: Int
+    /// Times a runnable medium call may be passed over before medium goes next.
+    let mediumBound: Int
+    /// Times a runnable low call may be passed over before low goes next (medium's forced turn first).
+    let lowBound: Int
     let spillAbove: Int
     private let load: Loader?
     private var lanes: [Priority: [String: Lane]] = [:]
@@ -50,7 +57,9 @@ struct CallQueue {
     private var entryNames: [String] = []
     private var entryIndexes: [String: UInt16] = [:]
     private var nextSequence: UInt64 = 0
-    private var passedOver = 0
+    /// Dispatches that passed over a runnable medium (low) call since medium (low) was last served.
+    private var mediumPassedOver = 0
+    private var lowPassedOver = 0
     private(set) var count = 0
     /// Calls whose row had vanished from the store when they were due (dropped; logged by the host).
     private(set) var vanished: [String] = []
@@ -58,8 +67,9 @@ struct CallQueue {
     /// body must stay in memory (a lane that already spills then takes its newer resident calls first).
     var spillPaused = false
 
-    init(starvationBound: Int = 8, spillAbove: Int = .max, load: Loader? = nil) {
-        self.starvationBound = starvationBound
+    init(mediumBound: Int = 4, lowBound: Int = 8, spillAbove: Int = .max, load: Loader? = nil) {
+        self.mediumBound = max(mediumBound, 0)
+        self.lowBound = max(lowBound, 0)
         self.spillAbove = load == nil ? .max : spillAbove
         self.load = load
     }
@@ -117,17 +127,38 @@ struct CallQueue {
     /// call's body cannot be read from the store (the call stays queued).
     mutating func pop(nowMs: Int64, canRun: (String) -> Bool) throws -> PendingCall? {
         promoteDelayed(nowMs: nowMs)
-        let order: [Priority] = passedOver >= starvationBound ? [.low, .medium, .high] : [.high, .medium, .low]
-        for priority in order where depth(priority) > 0 {
-            while let method = oldestRunnable(priority, canRun: canRun) {
-                guard let call = try take(priority, method) else { continue }
-                let lowerWaiting = Priority.allCases.contains { $0 > priority && depth($0) > 0 }
-                let starvedTurn = passedOver >= starvationBound
-                passedOver = (!starvedTurn && lowerWaiting) ? passedOver + 1 : 0
-                return call
+        while true {
+            // The oldest runnable method of each priority (nil: nothing of that priority can run now).
+            let high = depth(.high) > 0 ? oldestRunnable(.high, canRun: canRun) : nil
+            let medium = depth(.medium) > 0 ? oldestRunnable(.medium, canRun: canRun) : nil
+            let low = depth(.low) > 0 ? oldestRunnable(.low, canRun: canRun) : nil
+            let priority: Priority
+            let method: String
+            if let medium, mediumPassedOver >= mediumBound {
+                (priority, method) = (.medium, medium)
+            } else if let low, lowPassedOver >= lowBound {
+                (priority, method) = (.low, low)
+            } else if let next = high.map({ (Priority.high, $0) }) ?? medium.map({ (.medium, $0) })
+                ?? low.map({ (.low, $0) })
+            {
+                (priority, method) = next
+            } else {
+                return nil
             }
+            // A spilled call whose row vanished is no dispatch: look again.
+            guard let call = try take(priority, method) else { continue }
+            mediumPassedOver = Self.turns(
+                mediumPassedOver, served: priority == .medium, runnable: medium != nil, queued: depth(.medium) > 0)
+            lowPassedOver = Self.turns(
+                lowPassedOver, served: priority == .low, runnable: low != nil, queued: depth(.low) > 0)
+            return call
         }
-        return nil
+    }
+
+    /// A priority's count of dispatches that passed it over: back to 0 when it was served or has nothing
+    /// queued, one more when it had a runnable call, unchanged when its calls could not run anyway.
+    private static func turns(_ count: Int, served: Bool, runnable: Bool, queued: Bool) -> Int {
+        served || !queued ? 0 : runnable ? count + 1 : count
     }
 
     /// The method whose lane head is oldest among those `canRun` accepts.

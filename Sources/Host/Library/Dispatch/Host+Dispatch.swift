@@ -55,7 +55,8 @@ extension Host {
             metadata: [], payload: payload,
             priority: Priority.named(entry.priority) ?? .medium)
         let pending = PendingCall(
-            call: call, entry: entry.name, maxAttempts: max(entry.maxAttempts, 1), enqueuedWallMs: now,
+            call: call, entry: entry.name,
+            maxAttempts: max(entry.maxAttempts ?? retryPolicy(for: entry.method).maxAttempts, 1), enqueuedWallMs: now,
             attemptTimeoutMs: timeout, expiresWallMs: entry.expires ? now + expiry : nil)
         record(pending, state: .queued, withPayload: true)
         queue.push(pending)
@@ -100,7 +101,7 @@ extension Host {
         guard now - lastInboxCheckWallMs >= 500 else { return }
         lastInboxCheckWallMs = now
         do {
-            for record in try store.claimUnownedCalls(owner: hostID) where accept(PendingCall(record: record)) {
+            for record in try store.claimUnownedCalls(owner: hostID) where accept(pendingCall(from: record)) {
                 logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
             }
         } catch {
@@ -114,7 +115,9 @@ extension Host {
     /// would wait forever, so it fails at once, for good (UNIMPLEMENTED, dead-lettered).
     func accept(_ pending: PendingCall) -> Bool {
         let method = pending.call.method
-        guard config.plugins.contains(where: { $0.methods.contains(method) }) || workers.serves(method) else {
+        // The plugins now (`ctl reload` may have added some), or at start before the supervisor exists.
+        let plugins = supervisor.map { Array($0.plugins.values) } ?? config.plugins
+        guard plugins.contains(where: { $0.methods.contains(method) }) || workers.serves(method) else {
             attemptFailed(pending, status: .unimplemented, message: "no plugin of this host serves \(method)")
             return false
         }
@@ -131,15 +134,16 @@ extension Host {
         guard !unfinished.isEmpty else { return }
         adoptScheduledCalls(unfinished)
         for record in unfinished {
+            let pending = pendingCall(from: record)
             // A call that was running on its last attempt has used its budget: dead-letter it.
-            if record.state == .running && record.attempt >= record.maxAttempts {
-                var last = PendingCall(record: record)
+            if record.state == .running && record.attempt >= pending.maxAttempts {
+                var last = pendingCall(from: record)
                 last.call.attempt = UInt32(max(record.attempt, 1))
                 last.errors.removeLast()
                 attemptFailed(last, status: .unavailable, message: "host stopped while the last attempt was running")
                 continue
             }
-            if accept(PendingCall(record: record)) { self.record(PendingCall(record: record), state: .queued) }
+            if accept(pending) { self.record(pending, state: .queued) }
         }
         logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
@@ -234,7 +238,7 @@ extension Host {
         // The pass's own writes first: the row read back must be the latest.
         flushBatchWrites()
         guard let record = try store.call(id: callID) else { return nil }
-        return PendingCall(record: record)
+        return pendingCall(from: record)
     }
 
     /// Decides what happens to a call whose attempt failed: retry with backoff (full jitter) when the
@@ -246,21 +250,22 @@ extension Host {
         let ranOn = worker.map { " on \($0)" } ?? ""
         pending.errors.append("attempt \(pending.call.attempt)\(ranOn): \(status.name): \(message)")
         pending.worker = nil
+        pending.cancelSent = false  // the next attempt gets its own Cancel at its own deadline
         // A plugin that could not reach the store while the host cannot either: an outage, not the call's fault.
         if status == .unavailable && pending.durable && storeUnreachableNow() {
             pending.errors.removeLast()
             return holdForStore(pending, message: message)
         }
         if status.isRetryable && Int(pending.call.attempt) < pending.maxAttempts {
-            let cap = min(200 * (Int64(1) << min(Int64(pending.call.attempt), 5)), 5000)
-            pending.notBeforeWallMs = wallNowMs() + Int64.random(in: 0...cap)
+            let delay = retryPolicy(for: pending.call.method).delayMs(afterAttempt: pending.call.attempt)
+            pending.notBeforeWallMs = wallNowMs() + delay
             pending.call.attempt += 1
             statistics.retries += 1
             logger.warning(
                 "call attempt failed; retrying",
                 [
                     "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
-                    "attempt": pending.call.attempt, "reason": message,
+                    "attempt": pending.call.attempt, "retry_in_ms": delay, "reason": message,
                 ])
             queue.push(pending)
             record(pending, state: .queued, status: status.name, message: message)

@@ -64,7 +64,11 @@ extension Host {
         case .heartbeat:
             if workers[identity] == nil { askToRegister(identity) }
         case .reply(let reply):
-            guard workers[identity] != nil else { return askToRegister(identity) }
+            guard workers[identity] != nil else {
+                // A worker written off (silent, stuck) that comes back: its call went elsewhere.
+                lateReply(reply, from: identity, reason: "from a worker this host no longer knows")
+                return askToRegister(identity)
+            }
             complete(reply, from: identity)
         case .goodbye(let goodbye):
             workerLost(identity, reason: "said goodbye: \(goodbye.reason)")
@@ -86,10 +90,7 @@ extension Host {
         guard let current = inFlight[reply.callID], current.worker == identity,
             reply.attempt == current.call.attempt
         else {
-            logger.debug(
-                "late reply for an attempt already settled or re-sent; ignored",
-                ["call.id": reply.callID, "attempt": reply.attempt])
-            return
+            return lateReply(reply, from: identity, reason: "for an attempt already settled or sent elsewhere")
         }
         workers[identity]?.inFlight.remove(reply.callID)
         inFlight[reply.callID] = nil
@@ -110,6 +111,18 @@ extension Host {
             workers[identity]?.failed += 1
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
         }
+    }
+
+    /// A reply that settles nothing (at-least-once: its call was re-sent, and the new attempt's reply is the
+    /// one that counts). Counted (`ctl status`, `calls.late_replies`) and logged; never stored.
+    func lateReply(_ reply: Reply, from identity: [UInt8], reason: String) {
+        statistics.lateReplies += 1
+        logger.info(
+            "late reply ignored: \(reason)",
+            [
+                "call.id": reply.callID, "attempt": reply.attempt, "status": reply.status.name,
+                "peer": Self.printable(identity),
+            ])
     }
 
     /// Heartbeats the workers, and declares dead those silent past the liveness window; calls running

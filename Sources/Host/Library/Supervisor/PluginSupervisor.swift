@@ -5,7 +5,9 @@ import RoadSenseProtocol
 /// per plugin): a crashed replica is restarted after its plugin's backoff; a plugin whose replicas crash
 /// more than `maxRestarts` times within `restartWindowSeconds` is marked FAILED and left down until
 /// `restart(plugin:)`. Replicas can be added, retired (drained, then stopped) and replaced (the successor
-/// starts first) while the host runs. Plugins set PR_SET_PDEATHSIG, so none outlives the host.
+/// starts first) while the host runs. Every replica is started through `roadsense-launch`, which sets
+/// PR_SET_PDEATHSIG(SIGKILL) before it execs the plugin, so no plugin — whatever its executable — outlives the
+/// host.
 /// Process exits are reported through a lock-protected list, drained by the host loop thread; everything
 /// else runs on that thread.
 final class PluginSupervisor: @unchecked Sendable {
@@ -30,6 +32,8 @@ final class PluginSupervisor: @unchecked Sendable {
         /// SIGTERM was sent (drained, or its grace ran out).
         var stopSent = false
         var retireStartedWallMs: Int64 = 0
+        /// Resident memory (MB) of the current process when its worker registered (ready), for recycling.
+        var baselineMB: Double?
         /// Relays of the current process's stdout and stderr (kept alive as long as the process).
         var relays: [PluginOutputRelay] = []
 
@@ -85,8 +89,18 @@ final class PluginSupervisor: @unchecked Sendable {
         return nextID
     }
 
+    /// `roadsense-launch`, beside `roadsense`: every plugin process is started through it.
+    var launcher: String { binDirectory + "/" + Self.launcherName }
+    static let launcherName = "roadsense-launch"
+
     /// Checks every executable exists before anything starts, so a missing build fails at once.
     func verifyExecutables() throws {
+        guard FileManager.default.isExecutableFile(atPath: launcher) else {
+            throw HostError(
+                .pluginMissing,
+                "\(launcher) not found or not executable: the host starts every plugin through it (so none "
+                    + "outlives the host); build it (swift build) or install it beside roadsense")
+        }
         for plugin in Set(plugins.values.map(\.executable)) {
             let path = resolve(plugin)
             guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -118,9 +132,13 @@ final class PluginSupervisor: @unchecked Sendable {
         let plugin = replicas[index].plugin
         let id = replicas[index].id
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: resolve(plugin.executable))
+        // Through the launcher: it has the kernel SIGKILL the plugin when this host dies, then execs it (same
+        // pid), so no plugin outlives the host, whatever executable it is.
+        process.executableURL = URL(fileURLWithPath: launcher)
         process.arguments =
-            plugin.arguments + ["--connect", endpoint, "--credits", String(plugin.credits), "--log-level", logLevel]
+            [String(getpid()), resolve(plugin.executable)] + plugin.arguments + [
+                "--connect", endpoint, "--credits", String(plugin.credits), "--log-level", logLevel,
+            ]
         // The store URL goes in the environment, not on the command line: a PostgreSQL password in it would
         // be readable by every user of the machine in /proc/PID/cmdline (and `ps`), while /proc/PID/environ
         // is readable only by the plugin's own user.
@@ -147,6 +165,7 @@ final class PluginSupervisor: @unchecked Sendable {
             replicas[index].relays = relays
             replicas[index].startedWallMs = nowMs
             replicas[index].stopSent = false
+            replicas[index].baselineMB = nil
             logger.info(
                 "plugin started", ["plugin": plugin.name, "replica": id, "worker.pid": process.processIdentifier])
         } catch {
@@ -251,6 +270,14 @@ final class PluginSupervisor: @unchecked Sendable {
         startDue(nowMs: nowMs)
     }
 
+    /// Settings that apply without a restart (the retry policy): the plugin and its replicas take them now.
+    func update(plugin: PluginConfig) {
+        plugins[plugin.name] = plugin
+        for index in replicas.indices where replicas[index].plugin.name == plugin.name {
+            replicas[index].plugin = plugin
+        }
+    }
+
     /// Replicas that count towards a plugin's size (not retiring).
     func active(_ plugin: String) -> [Replica] { replicas.filter { $0.plugin.name == plugin && !$0.retiring } }
 
@@ -331,6 +358,12 @@ final class PluginSupervisor: @unchecked Sendable {
         else { return }
         replicas[index].stopSent = true
         process.terminate()
+    }
+
+    /// Records a replica's resident memory at ready (the base of its recycling rule).
+    func setBaseline(_ id: Int, megabytes: Double) {
+        guard let index = replicas.firstIndex(where: { $0.id == id }) else { return }
+        replicas[index].baselineMB = megabytes
     }
 
     func replica(pid: Int32) -> Replica? { replicas.first { $0.pid == pid } }
