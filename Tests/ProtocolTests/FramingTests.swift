@@ -1,5 +1,7 @@
+import CProtobufC
 import RaceDomain
 import RoadSenseProtocol
+import RoadSenseWireC
 import Testing
 
 @Suite("Peer and broadcast framing reject what a peer should not send")
@@ -57,6 +59,12 @@ struct FramingTests {
                 .deadlineExceeded, .resourceExhausted, .aborted, .unavailable,
             ])
         #expect(StatusCode(wireValue: 99) == .unknown)
+        // Every name is the one protoc-c generated from proto/roadsense.proto, number for number.
+        var descriptor = roadsense__v1__status_code__descriptor
+        for code in StatusCode.allCases {
+            let value = protobuf_c_enum_descriptor_get_value(&descriptor, Int32(code.rawValue))
+            #expect(value.map { String(cString: $0.pointee.name) } == code.name)
+        }
         #expect(Priority.named("HIGH") == .high)
         #expect(Priority.named("urgent") == nil)
         #expect(Priority(wireValue: 0) == .medium)

@@ -11,6 +11,9 @@ final class BenchService: PluginService {
     /// Noop and Fail return at once; Sleep and Hang run on the work thread (they must not block heartbeats).
     let inlineMethods: Set<String> = ["bench.Noop", "bench.Fail"]
 
+    /// Read once: the pid goes into every result.
+    private let pid = UInt32(getpid())
+
     func start(options: PluginOptions, logger: Logger) throws {}
 
     func handle(method: String, payload: [UInt8], context: CallContext) throws -> [UInt8] {
@@ -30,6 +33,6 @@ final class BenchService: PluginService {
         default:
             break
         }
-        return BenchResult(pid: UInt32(getpid()), attempt: context.attempt, blob: request.blob).encoded()
+        return BenchResult(pid: pid, attempt: context.attempt, blob: request.blob).encoded()
     }
 }
