@@ -53,9 +53,9 @@ public final class Host: @unchecked Sendable {
     var lastHeartbeatWallMs: Int64 = 0
     var lastInboxCheckWallMs: Int64 = 0
     var lastExpiryCheckWallMs: Int64 = 0
-    /// `plugin/pid` of the worker each in-flight call went to, kept until the call settles (a lost
-    /// worker leaves the worker table before its calls are failed).
-    var lastWorkerLabel: [String: String] = [:]
+    /// The earliest moment an in-flight call reaches a time limit (its deadline, or after Cancel its hard
+    /// limit): until then `enforceTimeLimits` has nothing to do and skips its walk over `inFlight`.
+    var nextTimeLimitWallMs: Int64 = .max
     /// The replay reached its end (as opposed to being stopped by a signal).
     var replayCompleted = false
 
@@ -77,6 +77,9 @@ public final class Host: @unchecked Sendable {
     /// Called on the host thread for each call that succeeded, with the nanoseconds from sending it to a
     /// worker to its result being handled and stored: the host's own round trip (the dispatch benchmark).
     public var onRoundTrip: ((UInt64) -> Void)?
+    /// Called on the host thread once calls submitted from other threads of this process are stored and
+    /// queued, with the number of calls now queued (the dispatch benchmark's memory figure).
+    public var onSubmittedQueued: ((Int) -> Void)?
     /// Called on the host thread when a worker registers, with its pid (the restart benchmark).
     public var onWorkerRegistered: ((UInt32) -> Void)?
     /// Calls submitted from other threads of this process, waiting for the loop.
@@ -235,7 +238,7 @@ public final class Host: @unchecked Sendable {
         method: String, payload: [UInt8], priority: Priority = .medium, timeoutMs: Int64 = 30_000,
         maxAttempts: Int = 3, durable: Bool = true
     ) -> String {
-        let id = UUID().uuidString.lowercased()
+        let id = CallIDSource.shared.make()
         let now = wallNowMs()
         var pending = PendingCall(
             call: Call(
@@ -243,8 +246,8 @@ public final class Host: @unchecked Sendable {
                 payload: payload, priority: priority),
             entry: CallRecord.submitEntry, maxAttempts: maxAttempts, enqueuedWallMs: now, attemptTimeoutMs: timeoutMs)
         pending.durable = durable
-        inbox.append(pending)
-        wakeup.signal()
+        // The loop takes the whole inbox at once: only the call that finds it empty needs to wake it.
+        if inbox.append(pending) { wakeup.signal() }
         return id
     }
 

@@ -46,7 +46,7 @@ extension Host {
         let timeout = max(entry.timeoutSeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let expiry = max(entry.expirySeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let call = Call(
-            callID: UUID().uuidString.lowercased(), method: entry.method, deadlineMs: now + timeout, attempt: 1,
+            callID: CallIDSource.shared.make(), method: entry.method, deadlineMs: now + timeout, attempt: 1,
             metadata: [], payload: payload,
             priority: Priority.named(entry.priority) ?? .medium)
         let pending = PendingCall(
@@ -75,8 +75,21 @@ extension Host {
 
     /// Takes calls submitted from other threads of this process (`submit(…)`); durable ones are stored first.
     func drainInbox() {
+        let taken = queueInbox()
+        guard taken > 0 else { return }
+        if taken >= 1024 && queue.spilledCount > 0 {
+            // A burst was just stored and mostly spilled, and its in-process copies are gone: hand the memory
+            // they used back to the system now, rather than keep it as free heap.
+            _ = rs_release_free_memory()
+        }
+        onSubmittedQueued?(queue.count)
+    }
+
+    /// Stores and queues what the inbox holds; returns how many calls that was. (Its own function, so the
+    /// batch is released before `drainInbox` trims the heap.)
+    private func queueInbox() -> Int {
         let calls = inbox.takeAll()
-        guard !calls.isEmpty else { return }
+        guard !calls.isEmpty else { return 0 }
         // One commit for the whole batch; each call is stored before it can be dispatched.
         persist("submitted calls") {
             try store.batch {
@@ -84,11 +97,7 @@ extension Host {
             }
         }
         for pending in calls { queue.push(pending) }
-        if queue.spilledCount > 0 && calls.count >= 1024 {
-            // A burst was just stored and mostly spilled: hand the memory its in-process copies used back to
-            // the system now, rather than keep it as free heap.
-            _ = rs_release_free_memory()
-        }
+        return calls.count
     }
 
     /// Picks up calls queued from outside this process (submitted, or retried from the dead letters).
@@ -175,9 +184,10 @@ extension Host {
                 continue
             }
             pending.worker = identity
+            pending.workerLabel = workers[identity]?.label
             pending.dispatchedWallMs = now
             workers.dispatched(to: identity, callID: pending.call.callID)
-            lastWorkerLabel[pending.call.callID] = workers[identity]?.label
+            nextTimeLimitWallMs = min(nextTimeLimitWallMs, pending.call.deadlineMs)
             inFlight[pending.call.callID] = pending
             statistics.callsDispatched += 1
             record(pending, state: .running)
@@ -185,7 +195,7 @@ extension Host {
                 "call dispatched",
                 [
                     "call.id": pending.call.callID, "call.method": pending.call.method, "attempt": pending.call.attempt,
-                    "worker": workers[identity]?.label ?? "?",
+                    "worker": pending.workerLabel ?? "?",
                 ])
         }
     }
@@ -212,7 +222,7 @@ extension Host {
     func attemptFailed(_ pending: PendingCall, status: StatusCode, message: String) {
         var pending = pending
         // The worker that ran this attempt, for the record (it may already be gone from the table).
-        let worker = pending.worker.flatMap { workers[$0]?.label } ?? lastWorkerLabel[pending.call.callID]
+        let worker = pending.workerLabel
         let ranOn = worker.map { " on \($0)" } ?? ""
         pending.errors.append("attempt \(pending.call.attempt)\(ranOn): \(status.name): \(message)")
         pending.worker = nil
@@ -239,7 +249,6 @@ extension Host {
                 ])
             finished(pending, .failed)
             scheduledCallFinished(pending.call.callID, .failed)
-            lastWorkerLabel[pending.call.callID] = nil
             guard pending.durable else { return }
             let row = pending.record(
                 state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
@@ -255,12 +264,11 @@ extension Host {
         if final {
             finished(pending, state)
             scheduledCallFinished(pending.call.callID, state)
-            lastWorkerLabel[pending.call.callID] = nil
         }
         guard pending.durable else { return }
         let finished = final ? wallNowMs() : nil
         let row = pending.record(
-            state: state, owner: hostID, worker: pending.worker.flatMap { workers[$0]?.label }, status: status,
+            state: state, owner: hostID, worker: pending.worker != nil ? pending.workerLabel : nil, status: status,
             message: message, finishedMs: finished, withPayload: withPayload, result: result)
         persist("calls") { try store.recordCall(row) }
     }

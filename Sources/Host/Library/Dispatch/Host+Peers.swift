@@ -140,6 +140,14 @@ extension Host {
     /// Hard limit (deadline + `hardLimitGraceMs`): the worker is presumed stuck; a plugin process this host
     /// started is killed (the supervisor restarts it), and the call is retried or dead-lettered by policy.
     func enforceTimeLimits(nowMs now: Int64) {
+        guard now > nextTimeLimitWallMs else { return }
+        defer {
+            // The next moment anything here is due: a deadline, or the hard limit of a call already sent Cancel.
+            let grace = Int64(config.hardLimitGraceMs)
+            nextTimeLimitWallMs = inFlight.values.reduce(Int64.max) {
+                min($0, $1.call.deadlineMs + ($1.cancelSent ? grace : 0))
+            }
+        }
         for callID in Array(inFlight.keys) {
             // Re-read each call: losing a stuck worker below re-queues its other calls mid-loop.
             guard let pending = inFlight[callID], now > pending.call.deadlineMs, let worker = pending.worker else {

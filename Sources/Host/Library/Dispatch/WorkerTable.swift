@@ -41,9 +41,11 @@ struct WorkerTable {
         workers[identity]?.lastHeardWallMs = nowMs
     }
 
+    /// Changes through this subscript (`workers[id]?.done += 1`) happen in place: a get/set pair would copy the
+    /// worker out, and its `inFlight` set with it, on every reply.
     subscript(identity: [UInt8]) -> Worker? {
         get { workers[identity] }
-        set { workers[identity] = newValue }
+        _modify { yield &workers[identity] }
     }
 
     @discardableResult
