@@ -71,9 +71,14 @@ public final class Host: @unchecked Sendable {
     /// Plugins told by `ctl drain` to take no new calls.
     var drainedPlugins: Set<String> = []
     var lastMemoryCheckWallMs: Int64 = 0
-    /// Finish notices held until the open commit is done (see `committing`).
-    var heldFinishes: [(String, CallRecord.State, UInt64)] = []
+    /// Calls finished in the open pass, announced once it commits (see `committing`).
+    var settling: [SettledCall] = []
     var holdingFinishes = false
+    /// The first write of the open pass that failed: the pass is rolled back instead of committed.
+    var passStoreError: Error?
+    /// Calls failed for good or expired whose final row a failed pass rolled back, stored again later.
+    var unstoredFinals: [SettledCall] = []
+    var lastUnstoredRetryWallMs: Int64 = 0
     /// Called on the host thread for each call that succeeded, with the nanoseconds from sending it to a
     /// worker to its result being handled and stored: the host's own round trip (the dispatch benchmark).
     public var onRoundTrip: ((UInt64) -> Void)?
@@ -137,7 +142,8 @@ public final class Host: @unchecked Sendable {
         }
         // The host writes small call rows: SQLite's own 2 MB page cache keeps it lean (100,000 queued calls
         // within the 50 MB target); the telemetry writers keep the larger default.
-        store = try openStore(StoreLocation.parse(config.store), sqliteCacheKiB: 2048)
+        store = try openStore(
+            StoreLocation.parse(config.store), sqliteCacheKiB: 2048, sqliteBusyTimeoutMs: config.storeBusyTimeoutMs)
         queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
         try prepareScheduler()
 
@@ -197,6 +203,7 @@ public final class Host: @unchecked Sendable {
         while !stopRequested.isSet {
             let now = raceNowMs()
             supervise()
+            storeUnstoredFinals()
             pollLeadership()
             releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.

@@ -2,37 +2,119 @@ import Dispatch
 import RoadSenseStore
 
 extension Host {
-    /// Runs `body` as one store transaction. What it publishes, and the calls it finishes, are announced
-    /// only after the commit: a subscriber or submitter never hears of a result the store does not hold.
-    /// One commit per pass (a poll's replies, a dispatch round) instead of one per call is what makes the
+    /// Runs `body` as one store transaction (a pass). What it publishes, and the calls it finishes, are
+    /// announced only after the commit: a subscriber or submitter never hears of a result the store does not
+    /// hold. One commit per pass (a poll's replies, a dispatch round) instead of one per call is what makes the
     /// durable queue fast; the order "stored, then published" is unchanged.
+    ///
+    /// A pass is all or nothing. When one of its writes fails (the write is logged and counted) or the commit
+    /// itself fails, the whole pass is rolled back: nothing it published goes out, no call it finished is
+    /// announced, and those calls are not done — a call is done only when its result is stored. A call that
+    /// succeeded is retried as a failed attempt (UNAVAILABLE: retried with backoff while its attempts last,
+    /// then dead-lettered); one that failed for good or expired keeps its final row, which the next passes
+    /// store again (`storeUnstoredFinals`).
     func committing(_ what: String, _ body: () -> Void) {
         // Inside an outer pass, its transaction and its announcements after the commit are the ones that count.
-        guard !holdingFinishes else { return persist(what) { try store.batch(body) } }
+        guard !holdingFinishes else {
+            // After a failed write the pass is rolled back anyway: no savepoint, its writes are skipped.
+            if passStoreError != nil { return body() }
+            return persist(what) { try store.batch(body) }
+        }
         broadcaster?.hold()
         holdingFinishes = true
-        persist(what) { try store.batch(body) }
+        passStoreError = nil
+        var failure: Error?
+        do {
+            try store.batch {
+                body()
+                // A write of this pass failed (and was logged): undo the rest of it too, rather than commit a part.
+                if let passStoreError { throw passStoreError }
+            }
+        } catch {
+            failure = error
+        }
         holdingFinishes = false
-        broadcaster?.release()
-        let finishes = heldFinishes
-        heldFinishes.removeAll(keepingCapacity: true)
-        for (callID, state, dispatchedNs) in finishes { announce(callID, state, dispatchedNs: dispatchedNs) }
+        let settled = settling
+        settling.removeAll(keepingCapacity: true)
+        guard let failure else {
+            broadcaster?.release()
+            for call in settled { announce(call) }
+            return
+        }
+        broadcaster?.discardHeld()
+        if passStoreError == nil {
+            // The commit failed, not one of the writes (those were logged where they failed).
+            statistics.storeErrors += 1
+        }
+        passStoreError = nil
+        logger.error(
+            "could not store \(what): the store refused the transaction, so nothing of it is kept or announced; "
+                + "its finished calls are not done and go back to the queue. Check the store (disk space, "
+                + "permissions, another process holding a lock)",
+            ["error": failure, "calls.settled": settled.count])
+        unstored(settled, failure)
     }
 
-    /// Tells the in-process submitter (if any) that a call finished — at once, or after the open commit.
-    func finished(_ pending: PendingCall, _ state: CallRecord.State) {
-        guard onCallFinished != nil || onRoundTrip != nil else { return }
+    /// The calls a failed pass had finished: a success is run again (per the retry policy), a final failure or
+    /// expiry waits to be stored by a later pass. Themselves one pass, so a store that is still failing leaves
+    /// them in the same place.
+    private func unstored(_ settled: [SettledCall], _ failure: Error) {
+        guard !settled.isEmpty else { return }
+        committing("calls whose results were not stored") {
+            for call in settled {
+                switch call.state {
+                case .succeeded:
+                    attemptFailed(
+                        call.pending, status: .unavailable, message: "its result could not be stored: \(failure)")
+                default:
+                    unstoredFinals.append(call)
+                }
+            }
+        }
+    }
+
+    /// Stores again the final rows (dead letters, expiries) a failed pass rolled back; the calls are announced
+    /// once they are stored. Tried at most every `unstoredRetryMs`, so a broken store is not hammered.
+    func storeUnstoredFinals() {
+        guard !unstoredFinals.isEmpty else { return }
+        let now = wallNowMs()
+        guard now - lastUnstoredRetryWallMs >= Self.unstoredRetryMs else { return }
+        lastUnstoredRetryWallMs = now
+        let finals = unstoredFinals
+        unstoredFinals.removeAll()
+        committing("final states of calls") {
+            for call in finals {
+                if let row = call.row {
+                    if call.state == .failed {
+                        persist("dead letter") { try store.deadLetter(row, nowMs: now) }
+                    } else {
+                        persist("calls") { try store.recordCall(row) }
+                    }
+                }
+                finished(call.pending, call.state, row: call.row)
+            }
+        }
+    }
+
+    static let unstoredRetryMs: Int64 = 1000
+
+    /// Marks that a call reached a final state (succeeded, failed for good, expired; `row` is what was written
+    /// for it). Inside a pass the submitter is told after the commit; outside one, at once.
+    func finished(_ pending: PendingCall, _ state: CallRecord.State, row: CallRecord? = nil) {
+        let call = SettledCall(pending: pending, state: state, row: row)
         if holdingFinishes {
-            heldFinishes.append((pending.call.callID, state, pending.dispatchedNs))
+            settling.append(call)
         } else {
-            announce(pending.call.callID, state, dispatchedNs: pending.dispatchedNs)
+            announce(call)
         }
     }
 
-    private func announce(_ callID: String, _ state: CallRecord.State, dispatchedNs: UInt64) {
-        if state == .succeeded, dispatchedNs > 0, let onRoundTrip {
-            onRoundTrip(DispatchTime.now().uptimeNanoseconds - dispatchedNs)
+    /// Tells the schedule and the in-process submitter (if any) that a call finished.
+    private func announce(_ call: SettledCall) {
+        scheduledCallFinished(call.pending.call.callID, call.state)
+        if call.state == .succeeded, call.pending.dispatchedNs > 0, let onRoundTrip {
+            onRoundTrip(DispatchTime.now().uptimeNanoseconds - call.pending.dispatchedNs)
         }
-        onCallFinished?(callID, state)
+        onCallFinished?(call.pending.call.callID, call.state)
     }
 }

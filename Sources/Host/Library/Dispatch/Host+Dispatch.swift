@@ -64,12 +64,16 @@ extension Host {
         let now = wallNowMs()
         guard now - lastExpiryCheckWallMs >= 250 else { return }
         lastExpiryCheckWallMs = now
-        for pending in queue.removeExpired(nowMs: wallNowMs()) {
-            statistics.expired += 1
-            logger.warning(
-                "call expired before it could start; dropped, not run late",
-                ["call.id": pending.call.callID, "call.method": pending.call.method, "entry": pending.entry])
-            record(pending, state: .expired, message: "not started before its expiry")
+        let expired = queue.removeExpired(nowMs: wallNowMs())
+        guard !expired.isEmpty else { return }
+        committing("expired calls") {
+            for pending in expired {
+                statistics.expired += 1
+                logger.warning(
+                    "call expired before it could start; dropped, not run late",
+                    ["call.id": pending.call.callID, "call.method": pending.call.method, "entry": pending.entry])
+                record(pending, state: .expired, message: "not started before its expiry")
+            }
         }
     }
 
@@ -105,13 +109,20 @@ extension Host {
         let now = wallNowMs()
         guard now - lastInboxCheckWallMs >= 500 else { return }
         lastInboxCheckWallMs = now
+        let claimed: [CallRecord]
         do {
-            for record in try store.claimUnownedCalls(owner: hostID) where accept(PendingCall(record: record)) {
-                logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
-            }
+            // Claimed in a transaction of its own: a later failure must not undo the claim of calls now queued here.
+            claimed = try store.claimUnownedCalls(owner: hostID)
         } catch {
             statistics.storeErrors += 1
             logger.error("could not read submitted calls from the store; will try again", ["error": error])
+            return
+        }
+        guard !claimed.isEmpty else { return }
+        committing("claimed calls") {
+            for record in claimed where accept(PendingCall(record: record)) {
+                logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
+            }
         }
     }
 
@@ -131,6 +142,11 @@ extension Host {
     func recoverUnfinished() throws {
         let unfinished = try store.unfinishedCalls()
         guard !unfinished.isEmpty else { return }
+        committing("recovered calls") { recover(unfinished) }
+        logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
+    }
+
+    private func recover(_ unfinished: [CallRecord]) {
         for record in unfinished {
             // A call that was running on its last attempt has used its budget: dead-letter it.
             if record.state == .running && record.attempt >= record.maxAttempts {
@@ -142,7 +158,6 @@ extension Host {
             }
             if accept(PendingCall(record: record)) { self.record(PendingCall(record: record), state: .queued) }
         }
-        logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
 
     /// Sends queued calls to workers with free credits, highest priority first. The `running` marks of one
@@ -247,12 +262,12 @@ extension Host {
                     "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                     "attempts": pending.call.attempt, "reason": message,
                 ])
-            finished(pending, .failed)
-            scheduledCallFinished(pending.call.callID, .failed)
-            guard pending.durable else { return }
-            let row = pending.record(
-                state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
-            persist("dead letter") { try store.deadLetter(row, nowMs: wallNowMs()) }
+            let row =
+                pending.durable
+                ? pending.record(state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
+                : nil
+            if let row { persist("dead letter") { try store.deadLetter(row, nowMs: wallNowMs()) } }
+            finished(pending, .failed, row: row)
         }
     }
 
@@ -261,25 +276,27 @@ extension Host {
         withPayload: Bool = false, result: [UInt8]? = nil
     ) {
         let final = state.isFinal
-        if final {
-            finished(pending, state)
-            scheduledCallFinished(pending.call.callID, state)
+        var row: CallRecord?
+        if pending.durable {
+            row = pending.record(
+                state: state, owner: hostID, worker: pending.worker != nil ? pending.workerLabel : nil, status: status,
+                message: message, finishedMs: final ? wallNowMs() : nil, withPayload: withPayload, result: result)
+            persist("calls") { try store.recordCall(row!) }
         }
-        guard pending.durable else { return }
-        let finished = final ? wallNowMs() : nil
-        let row = pending.record(
-            state: state, owner: hostID, worker: pending.worker != nil ? pending.workerLabel : nil, status: status,
-            message: message, finishedMs: finished, withPayload: withPayload, result: result)
-        persist("calls") { try store.recordCall(row) }
+        // A success that is not stored is run again, not stored again: only other final rows are kept.
+        if final { finished(pending, state, row: state == .succeeded ? nil : row) }
     }
 
-    /// Runs a store write; a failure is logged and counted, never fatal to the host.
+    /// Runs a store write; a failure is logged and counted, never fatal to the host. Inside a pass
+    /// (`committing`) it also fails the pass, and the pass's later writes are skipped: it is rolled back.
     func persist(_ what: String, _ body: () throws -> Void) {
+        if holdingFinishes && passStoreError != nil { return }
         do {
             try body()
         } catch {
             statistics.storeErrors += 1
             logger.error("could not store \(what); the host keeps running", ["error": error])
+            if holdingFinishes { passStoreError = error }
         }
     }
 }

@@ -115,6 +115,10 @@ extension Host {
     /// Heartbeats the workers, and declares dead those silent past the liveness window; calls running
     /// past their deadline are cancelled and retried.
     func checkWorkers() {
+        committing("worker checks") { checkWorkersPass() }
+    }
+
+    private func checkWorkersPass() {
         let now = wallNowMs()
         if now - lastHeartbeatWallMs >= Int64(config.heartbeatIntervalMs) {
             lastHeartbeatWallMs = now

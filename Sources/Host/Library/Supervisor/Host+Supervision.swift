@@ -6,6 +6,10 @@ extension Host {
     /// Once per loop: process exits, plugins that went FAILED (a CRITICAL alert), restarts due, replicas
     /// being retired (drained, then stopped), and recycling by call count and by memory.
     func supervise() {
+        committing("supervision") { supervisionPass() }
+    }
+
+    private func supervisionPass() {
         let now = wallNowMs()
         handleExits()
         for failure in supervisor.takeFailures() { announce(failure, nowMs: now) }
@@ -199,7 +203,7 @@ extension Host {
             let deadline = wallNowMs() + Int64(config.shutdownGraceMs)
             while !inFlight.isEmpty && wallNowMs() < deadline && !stopNow.isSet {
                 do { try pollOnce(timeoutMs: 50) } catch { break }
-                handleExits()
+                committing("process exits") { handleExits() }
                 checkWorkers()
             }
         }
