@@ -8,6 +8,15 @@ import Testing
 struct FramingTests {
     private let frames = PeerFrames.encode(.heartbeat(Heartbeat(sentMs: 7, inFlight: 1)))
 
+    @Test("a message routed to a peer is its identity in front of the same frames, and decodes past it")
+    func routedFrames() throws {
+        let message = PeerMessage.heartbeat(Heartbeat(sentMs: 7, inFlight: 1))
+        let routed = PeerFrames.encode(message, to: Array("bench-1".utf8))
+        #expect(routed == [Array("bench-1".utf8)] + frames)
+        #expect(try PeerFrames.decode(routed.dropFirst()) == message)
+        #expect(throws: WireError.self) { try PeerFrames.decode(routed.dropFirst(2)) }
+    }
+
     @Test("a peer message is the RS1 tag followed by its body")
     func peerFramesLayout() throws {
         #expect(frames.count == 2)

@@ -171,8 +171,15 @@ extension Host {
         defer { reportVanished() }
         while true {
             let next: PendingCall?
+            // The worker found for a method while choosing the call is the one it goes to (nothing changes the
+            // table in between): one walk over the workers per call, not two.
+            var chosen: (method: String, identity: [UInt8])?
             do {
-                next = try queue.pop(nowMs: now, canRun: { workers.available(for: $0) != nil })
+                next = try queue.pop(nowMs: now) { method in
+                    guard let identity = workers.available(for: method) else { return false }
+                    chosen = (method, identity)
+                    return true
+                }
             } catch {
                 statistics.storeErrors += 1
                 logger.error(
@@ -180,14 +187,17 @@ extension Host {
                     ["error": error])
                 return
             }
-            guard var pending = next, let identity = workers.available(for: pending.call.method) else { return }
+            guard var pending = next,
+                let identity = chosen?.method == pending.call.method
+                    ? chosen?.identity : workers.available(for: pending.call.method)
+            else { return }
             pending.call.deadlineMs = now + pending.attemptTimeoutMs
             pending.dispatchedNs = DispatchTime.now().uptimeNanoseconds
             do {
                 // Metadata is added on the way out rather than kept on every queued call.
                 var outgoing = pending.call
                 outgoing.metadata = [("entry", pending.entry), ("host", hostID)]
-                guard try router.send([identity] + PeerFrames.encode(.call(outgoing)), dontWait: true) else {
+                guard try router.send(PeerFrames.encode(.call(outgoing), to: identity), dontWait: true) else {
                     queue.push(pending)
                     return
                 }
@@ -199,9 +209,8 @@ extension Host {
                 continue
             }
             pending.worker = identity
-            pending.workerLabel = workers[identity]?.label
+            pending.workerLabel = workers.dispatched(to: identity, callID: pending.call.callID)
             pending.dispatchedWallMs = now
-            workers.dispatched(to: identity, callID: pending.call.callID)
             nextTimeLimitWallMs = min(nextTimeLimitWallMs, pending.call.deadlineMs)
             inFlight[pending.call.callID] = pending
             statistics.callsDispatched += 1

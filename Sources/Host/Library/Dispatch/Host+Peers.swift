@@ -30,7 +30,7 @@ extension Host {
             let identity = frames[0]
             let message: PeerMessage
             do {
-                message = try PeerFrames.decode(Array(frames.dropFirst()))
+                message = try PeerFrames.decode(frames.dropFirst())
             } catch {
                 statistics.badFrames += 1
                 logger.warning(
@@ -45,10 +45,10 @@ extension Host {
 
     func handle(_ message: PeerMessage, from identity: [UInt8]) {
         let now = wallNowMs()
-        workers.heard(identity, nowMs: now)
+        let known = workers.heard(identity, nowMs: now)
         switch message {
         case .hello(let hello):
-            if workers[identity] != nil { workerLost(identity, reason: "registered again") }
+            if known { workerLost(identity, reason: "registered again") }
             workers.register(identity, hello: hello, nowMs: now)
             onWorkerRegistered?(hello.pid)
             let welcome = Welcome(
@@ -62,9 +62,9 @@ extension Host {
                     "methods": hello.methods.joined(separator: ","),
                 ])
         case .heartbeat:
-            if workers[identity] == nil { askToRegister(identity) }
+            if !known { askToRegister(identity) }
         case .reply(let reply):
-            guard workers[identity] != nil else { return askToRegister(identity) }
+            guard known else { return askToRegister(identity) }
             complete(reply, from: identity)
         case .goodbye(let goodbye):
             workerLost(identity, reason: "said goodbye: \(goodbye.reason)")
@@ -91,23 +91,25 @@ extension Host {
                 ["call.id": reply.callID, "attempt": reply.attempt])
             return
         }
-        workers[identity]?.inFlight.remove(reply.callID)
         inFlight[reply.callID] = nil
         let pending = current
         guard reply.status == .ok else {
-            workers[identity]?.failed += 1
-            workers[identity]?.lastError = "\(reply.status.name): \(reply.message.prefix(200))"
+            workers.replied(
+                identity, callID: reply.callID, failure: "\(reply.status.name): \(reply.message.prefix(200))")
             return attemptFailed(pending, status: reply.status, message: reply.message)
         }
         do {
             try apply(result: reply.payload, of: pending.call.method)
-            workers[identity]?.done += 1
+            workers.replied(identity, callID: reply.callID)
             record(
                 pending, state: .succeeded, status: StatusCode.ok.name,
                 result: pending.entry == CallRecord.submitEntry || Self.keepsResult(pending.call.method)
                     ? reply.payload : nil)
         } catch {
-            workers[identity]?.failed += 1
+            workers.replied(
+                identity, callID: reply.callID,
+                failure: "INTERNAL: reply payload does not decode: \(error)".prefix(200)
+                    .description)
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
         }
     }
