@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["RaceDomain"], path: "Tests/DomainTests"),
         .testTarget(
             name: "ProtocolTests",
-            dependencies: ["RoadSenseProtocol", "RaceDomain"],
+            dependencies: ["RoadSenseProtocol", "RaceDomain", "RoadSenseWireC", "CProtobufC"],
             path: "Tests/ProtocolTests"
         ),
         .testTarget(

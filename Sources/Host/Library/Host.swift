@@ -68,9 +68,9 @@ public final class Host: @unchecked Sendable {
     var lastHeartbeatWallMs: Int64 = 0
     var lastInboxCheckWallMs: Int64 = 0
     var lastExpiryCheckWallMs: Int64 = 0
-    /// `plugin/pid` of the worker each in-flight call went to, kept until the call settles (a lost
-    /// worker leaves the worker table before its calls are failed).
-    var lastWorkerLabel: [String: String] = [:]
+    /// The earliest moment an in-flight call reaches a time limit (its deadline, or after Cancel its hard
+    /// limit): until then `enforceTimeLimits` has nothing to do and skips its walk over `inFlight`.
+    var nextTimeLimitWallMs: Int64 = .max
     /// The replay reached its end (as opposed to being stopped by a signal).
     var replayCompleted = false
 
@@ -92,12 +92,20 @@ public final class Host: @unchecked Sendable {
     var lastMemoryCheckWallMs: Int64 = 0
     /// Plugins already warned that their maxMemoryMB is below a fresh replica's memory.
     var memoryWarnedPlugins: Set<String> = []
-    /// Finish notices held until the open commit is done (see `committing`).
-    var heldFinishes: [(String, CallRecord.State, UInt64)] = []
+    /// Calls finished in the open pass, announced once it commits (see `committing`).
+    var settling: [SettledCall] = []
     var holdingFinishes = false
+    /// The first write of the open pass that failed: the pass is rolled back instead of committed.
+    var passStoreError: Error?
+    /// Calls failed for good or expired whose final row a failed pass rolled back, stored again later.
+    var unstoredFinals: [SettledCall] = []
+    var lastUnstoredRetryWallMs: Int64 = 0
     /// Called on the host thread for each call that succeeded, with the nanoseconds from sending it to a
     /// worker to its result being handled and stored: the host's own round trip (the dispatch benchmark).
     public var onRoundTrip: ((UInt64) -> Void)?
+    /// Called on the host thread once calls submitted from other threads of this process are stored and
+    /// queued, with the number of calls now queued (the dispatch benchmark's memory figure).
+    public var onSubmittedQueued: ((Int) -> Void)?
     /// Called on the host thread when a worker registers, with its pid (the restart benchmark).
     public var onWorkerRegistered: ((UInt32) -> Void)?
     /// Calls submitted from other threads of this process, waiting for the loop.
@@ -162,7 +170,7 @@ public final class Host: @unchecked Sendable {
         // The host writes small call rows: SQLite's own 2 MB page cache keeps it lean (100,000 queued calls
         // within the 50 MB target); the telemetry writers keep the larger default.
         storeLocation = try StoreLocation.parse(config.store)
-        store = try openStore(storeLocation, sqliteCacheKiB: 2048)
+        store = try openStore(storeLocation, sqliteCacheKiB: 2048, sqliteBusyTimeoutMs: config.storeBusyTimeoutMs)
         queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
         try prepareSpool()
         try prepareScheduler()
@@ -234,6 +242,7 @@ public final class Host: @unchecked Sendable {
             let now = raceNowMs()
             supervise()
             tendStore()
+            storeUnstoredFinals()
             pollLeadership()
             try releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
@@ -275,7 +284,7 @@ public final class Host: @unchecked Sendable {
         method: String, payload: [UInt8], priority: Priority = .medium, timeoutMs: Int64 = 30_000,
         maxAttempts: Int = 3, durable: Bool = true
     ) -> String {
-        let id = UUID().uuidString.lowercased()
+        let id = CallIDSource.shared.make()
         let now = wallNowMs()
         var pending = PendingCall(
             call: Call(
@@ -283,8 +292,8 @@ public final class Host: @unchecked Sendable {
                 payload: payload, priority: priority),
             entry: CallRecord.submitEntry, maxAttempts: maxAttempts, enqueuedWallMs: now, attemptTimeoutMs: timeoutMs)
         pending.durable = durable
-        inbox.append(pending)
-        wakeup.signal()
+        // The loop takes the whole inbox at once: only the call that finds it empty needs to wake it.
+        if inbox.append(pending) { wakeup.signal() }
         return id
     }
 

@@ -13,6 +13,8 @@ final class BenchService: PluginService {
     /// Noop and Fail return at once; Sleep and Hang run on the work thread (they must not block heartbeats).
     let inlineMethods: Set<String> = ["bench.Noop", "bench.Fail"]
 
+    /// Read once: the pid goes into every result.
+    private let pid = UInt32(getpid())
     private var leakBytesPerCall = 0
     private var leaked: [[UInt8]] = []
 
@@ -44,6 +46,6 @@ final class BenchService: PluginService {
             break
         }
         if leakBytesPerCall > 0 { leaked.append([UInt8](repeating: 0xA5, count: leakBytesPerCall)) }
-        return BenchResult(pid: UInt32(getpid()), attempt: context.attempt, blob: request.blob).encoded()
+        return BenchResult(pid: pid, attempt: context.attempt, blob: request.blob).encoded()
     }
 }

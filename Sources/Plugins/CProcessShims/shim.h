@@ -16,3 +16,8 @@ static inline int rs_parent_death_signal(void) {
 
 /// Return free heap memory to the system (glibc's malloc_trim); 1 if any was released.
 static inline int rs_release_free_memory(void) { return malloc_trim(0); }
+
+#include <sys/random.h>
+
+/// Fills `length` bytes from the kernel's CSPRNG (getrandom(2)); the number of bytes written, or -1.
+static inline long rs_fill_random(void *buffer, unsigned long length) { return (long)getrandom(buffer, length, 0); }

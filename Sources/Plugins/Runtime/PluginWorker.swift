@@ -30,6 +30,9 @@ public final class PluginWorker {
     private var lastSentMs: Int64 = 0
     private var reconnectDelayMs: Int64 = 250
     private var stopping: LockedFlag
+    /// Replies of inline calls read in the current burst, sent together once it is read: back-to-back sends
+    /// wake the socket's I/O thread once for the burst instead of once per reply.
+    private var readyReplies: [Reply] = []
 
     public init(service: PluginService, options: PluginOptions, logger: Logger) throws {
         self.service = service
@@ -129,6 +132,18 @@ public final class PluginWorker {
     }
 
     private func send(_ message: PeerMessage) throws {
+        // Whatever was answered before goes first, in order.
+        if !readyReplies.isEmpty { try sendReadyReplies() }
+        try transmit(message)
+    }
+
+    private func sendReadyReplies() throws {
+        let replies = readyReplies
+        readyReplies.removeAll(keepingCapacity: true)
+        for reply in replies { try transmit(.reply(reply)) }
+    }
+
+    private func transmit(_ message: PeerMessage) throws {
         guard let socket else { return }
         if try !socket.send(PeerFrames.encode(message), dontWait: false) {
             // The host will notice the silence (a call's reply lost here is retried by the host).
@@ -150,6 +165,7 @@ public final class PluginWorker {
             }
             try handle(message)
         }
+        if !readyReplies.isEmpty { try sendReadyReplies() }
     }
 
     private func handle(_ message: PeerMessage) throws {
@@ -180,11 +196,12 @@ public final class PluginWorker {
     /// here at once when the work thread has nothing (so calls still run one at a time).
     private func start(_ call: Call) throws {
         if onWorkThread == 0 && inlineMethods.contains(call.method) {
+            // Nothing can cancel a call that runs to its end before the next message is read.
             let context = CallContext(
                 callID: call.callID, method: call.method, attempt: call.attempt,
-                deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
-                cancellation: LockedFlag())
-            try send(.reply(Self.execute(call: call, context: context, service: service, logger: logger)))
+                deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadata,
+                cancellation: Self.neverCancelled)
+            readyReplies.append(Self.execute(call: call, context: context, service: service, logger: logger))
             return
         }
         let flag = LockedFlag()
@@ -193,7 +210,7 @@ public final class PluginWorker {
         onWorkThread += 1
         let context = CallContext(
             callID: call.callID, method: call.method, attempt: call.attempt,
-            deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
+            deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadata,
             cancellation: flag)
         let service = ServiceOnWorkQueue(service: self.service)
         let outbox = self.outbox
@@ -205,6 +222,9 @@ public final class PluginWorker {
             wakeup.signal()
         }
     }
+
+    /// The cancellation flag of inline calls: never set.
+    private static let neverCancelled = LockedFlag()
 
     static func execute(call: Call, context: CallContext, service: PluginService, logger: Logger) -> Reply {
         var reply = Reply(callID: call.callID, status: .ok, message: "", payload: [], attempt: call.attempt)

@@ -27,6 +27,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     public var pluginsDirectory: String?
     /// On SIGTERM, how long calls in flight may run to completion before they go back to the queue.
     public var shutdownGraceMs: Int = 10_000
+    /// SQLite only: how long a write waits for another process's lock on the database before it fails (and
+    /// the pass it belongs to is rolled back and its calls retried).
+    public var storeBusyTimeoutMs: Int = 10_000
     /// CURVE secret key of the host (a `roadsense keygen` `.key` file, mode 0600); required for `tcp://`.
     public var curveSecretKeyFile: String?
     /// Directory whose `*.pub` files are the public keys of the workers and subscribers allowed in.
@@ -72,7 +75,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs, builtInSchedule
-        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, pluginsDirectory
+        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, storeBusyTimeoutMs, pluginsDirectory
         case curveSecretKeyFile, curveAllowedKeysDir, curveAllowedKeysFile, insecureTcp
         case spoolDirectory, spoolMaxBytes
     }
@@ -124,6 +127,8 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         residentQueuedCalls =
             try c.decodeIfPresent(Int.self, forKey: .residentQueuedCalls) ?? base.residentQueuedCalls
         shutdownGraceMs = try c.decodeIfPresent(Int.self, forKey: .shutdownGraceMs) ?? base.shutdownGraceMs
+        storeBusyTimeoutMs =
+            try c.decodeIfPresent(Int.self, forKey: .storeBusyTimeoutMs) ?? base.storeBusyTimeoutMs
         pluginsDirectory = try c.decodeIfPresent(String.self, forKey: .pluginsDirectory)
         curveSecretKeyFile = try c.decodeIfPresent(String.self, forKey: .curveSecretKeyFile)
         curveAllowedKeysDir = try c.decodeIfPresent(String.self, forKey: .curveAllowedKeysDir)
@@ -175,6 +180,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         }
         guard (0...600_000).contains(shutdownGraceMs) else {
             throw refuse("shutdownGraceMs", "must be 0…600000 ms, got \(shutdownGraceMs)")
+        }
+        guard (0...600_000).contains(storeBusyTimeoutMs) else {
+            throw refuse("storeBusyTimeoutMs", "must be 0…600000 ms, got \(storeBusyTimeoutMs)")
         }
         guard (0...10_000_000).contains(residentQueuedCalls) else {
             throw refuse("residentQueuedCalls", "must be 0…10000000 calls, got \(residentQueuedCalls)")

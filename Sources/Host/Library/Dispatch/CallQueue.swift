@@ -50,8 +50,9 @@ struct CallQueue {
     let lowBound: Int
     let spillAbove: Int
     private let load: Loader?
-    private var lanes: [Priority: [String: Lane]] = [:]
-    private var depths: [Priority: Int] = [:]
+    /// By priority (`slot(_:)`), then by method.
+    private var lanes: [[String: Lane]] = Array(repeating: [:], count: Priority.allCases.count)
+    private var depths: [Int] = Array(repeating: 0, count: Priority.allCases.count)
     private var delayed: [PendingCall] = []
     private var entryCounts: [String: Int] = [:]
     private var entryNames: [String] = []
@@ -74,13 +75,16 @@ struct CallQueue {
         self.load = load
     }
 
-    func depth(_ priority: Priority) -> Int { depths[priority] ?? 0 }
+    func depth(_ priority: Priority) -> Int { depths[Self.slot(priority)] }
     /// Calls currently held as spilled references (for status and tests).
-    var spilledCount: Int { lanes.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.spilled.count } } }
+    var spilledCount: Int { lanes.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.spilled.count } } }
+
+    /// The index of `priority` in `lanes` and `depths` (high 0, medium 1, low 2).
+    private static func slot(_ priority: Priority) -> Int { priority.rawValue - Priority.high.rawValue }
 
     mutating func push(_ call: PendingCall) {
         count += 1
-        depths[call.call.priority, default: 0] += 1
+        depths[Self.slot(call.call.priority)] += 1
         entryCounts[call.entry, default: 0] += 1
         if call.notBeforeWallMs > 0 {
             delayed.append(call)
@@ -91,15 +95,15 @@ struct CallQueue {
 
     private mutating func append(_ call: PendingCall) {
         nextSequence += 1
-        let priority = call.call.priority
+        let slot = Self.slot(call.call.priority)
         let method = call.call.method
-        var lane = lanes[priority]?.removeValue(forKey: method) ?? Lane()
-        if let spilled = spill(call, sequence: nextSequence, laneHasSpilled: !lane.spilled.isEmpty) {
-            lane.spilled.append(spilled)
+        let laneHasSpilled = lanes[slot][method].map { !$0.spilled.isEmpty } ?? false
+        // Changed in place (the default subscript's modify), so the lane's storage is never copied.
+        if let spilled = spill(call, sequence: nextSequence, laneHasSpilled: laneHasSpilled) {
+            lanes[slot][method, default: Lane()].spilled.append(spilled)
         } else {
-            lane.resident.append(ResidentCall(sequence: nextSequence, pending: call))
+            lanes[slot][method, default: Lane()].resident.append(ResidentCall(sequence: nextSequence, pending: call))
         }
-        lanes[priority, default: [:]][method] = lane
     }
 
     /// The compact form of `call`, when it may leave memory: durable, a UUID id, and the queue is long (or
@@ -161,10 +165,13 @@ struct CallQueue {
         served || !queued ? 0 : runnable ? count + 1 : count
     }
 
+    private static let highestFirst: [Priority] = [.high, .medium, .low]
+    private static let lowestFirst: [Priority] = [.low, .medium, .high]
+
     /// The method whose lane head is oldest among those `canRun` accepts.
     private func oldestRunnable(_ priority: Priority, canRun: (String) -> Bool) -> String? {
         var best: (method: String, sequence: UInt64)?
-        for (method, lane) in lanes[priority] ?? [:] {
+        for (method, lane) in lanes[Self.slot(priority)] {
             guard let head = lane.headSequence, head < (best?.sequence ?? .max), canRun(method) else { continue }
             best = (method, head)
         }
@@ -173,26 +180,27 @@ struct CallQueue {
 
     /// Takes the head of a lane; nil when it was a spilled call whose row is gone (recorded in `vanished`).
     private mutating func take(_ priority: Priority, _ method: String) throws -> PendingCall? {
-        // Taken out of the dictionary while it changes, so its storage is not copied.
-        guard var lane = lanes[priority]?.removeValue(forKey: method) else { return nil }
-        defer { if !lane.isEmpty { lanes[priority, default: [:]][method] = lane } }
+        // Changed in place through its index (one lookup), so its storage is not copied.
+        let slot = Self.slot(priority)
+        guard let index = lanes[slot].index(forKey: method) else { return nil }
+        defer { if lanes[slot].values[index].isEmpty { lanes[slot].remove(at: index) } }
         let call: PendingCall?
         let entry: String
-        if let resident = lane.resident.first {
+        if let resident = lanes[slot].values[index].resident.first {
             call = resident.pending
             entry = resident.pending.entry
-            lane.resident.removeFirst()
-        } else if let spilled = lane.spilled.first, let load {
+            lanes[slot].values[index].resident.removeFirst()
+        } else if let spilled = lanes[slot].values[index].spilled.first, let load {
             let id = spilled.id.string
             call = try load(id)
             entry = entryNames[Int(spilled.entryIndex)]
-            lane.spilled.removeFirst()
+            lanes[slot].values[index].spilled.removeFirst()
             if call == nil { vanished.append(id) }
         } else {
             return nil
         }
         count -= 1
-        depths[priority, default: 1] -= 1
+        depths[slot] -= 1
         forget(entry: entry)
         return call
     }
@@ -217,10 +225,10 @@ struct CallQueue {
     /// whose body the store cannot give back now stays queued, and is looked at again next time.
     mutating func removeExpired(nowMs: Int64) -> [PendingCall] {
         var expired: [PendingCall] = []
-        for (priority, byMethod) in lanes {
-            for method in byMethod.keys {
-                guard var lane = lanes[priority]?.removeValue(forKey: method) else { continue }
-                defer { if !lane.isEmpty { lanes[priority, default: [:]][method] = lane } }
+        for slot in lanes.indices {
+            for method in Array(lanes[slot].keys) {
+                guard var lane = lanes[slot].removeValue(forKey: method) else { continue }
+                defer { if !lane.isEmpty { lanes[slot][method] = lane } }
                 let before = lane.count
                 let residentGone = lane.resident.removeAll {
                     $0.pending.call.attempt == 1 && ($0.pending.expiresWallMs ?? .max) < nowMs
@@ -239,7 +247,7 @@ struct CallQueue {
                 }
                 let removed = before - lane.count
                 count -= removed
-                depths[priority, default: removed] -= removed
+                depths[slot] -= removed
             }
         }
         for call in expired { forget(entry: call.entry) }

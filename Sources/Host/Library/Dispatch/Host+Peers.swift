@@ -30,7 +30,7 @@ extension Host {
             let identity = frames[0]
             let message: PeerMessage
             do {
-                message = try PeerFrames.decode(Array(frames.dropFirst()))
+                message = try PeerFrames.decode(frames.dropFirst())
             } catch {
                 statistics.badFrames += 1
                 logger.warning(
@@ -45,10 +45,10 @@ extension Host {
 
     func handle(_ message: PeerMessage, from identity: [UInt8]) {
         let now = wallNowMs()
-        workers.heard(identity, nowMs: now)
+        let known = workers.heard(identity, nowMs: now)
         switch message {
         case .hello(let hello):
-            if workers[identity] != nil { workerLost(identity, reason: "registered again") }
+            if known { workerLost(identity, reason: "registered again") }
             workers.register(identity, hello: hello, nowMs: now)
             onWorkerRegistered?(hello.pid)
             let welcome = Welcome(
@@ -62,9 +62,9 @@ extension Host {
                     "methods": hello.methods.joined(separator: ","),
                 ])
         case .heartbeat:
-            if workers[identity] == nil { askToRegister(identity) }
+            if !known { askToRegister(identity) }
         case .reply(let reply):
-            guard workers[identity] != nil else {
+            guard known else {
                 // A worker written off (silent, stuck) that comes back: its call went elsewhere.
                 lateReply(reply, from: identity, reason: "from a worker this host no longer knows")
                 return askToRegister(identity)
@@ -92,23 +92,25 @@ extension Host {
         else {
             return lateReply(reply, from: identity, reason: "for an attempt already settled or sent elsewhere")
         }
-        workers[identity]?.inFlight.remove(reply.callID)
         inFlight[reply.callID] = nil
         let pending = current
         guard reply.status == .ok else {
-            workers[identity]?.failed += 1
-            workers[identity]?.lastError = "\(reply.status.name): \(reply.message.prefix(200))"
+            workers.replied(
+                identity, callID: reply.callID, failure: "\(reply.status.name): \(reply.message.prefix(200))")
             return attemptFailed(pending, status: reply.status, message: reply.message)
         }
         do {
             try apply(result: reply.payload, of: pending.call.method)
-            workers[identity]?.done += 1
+            workers.replied(identity, callID: reply.callID)
             record(
                 pending, state: .succeeded, status: StatusCode.ok.name,
                 result: pending.entry == CallRecord.submitEntry || Self.keepsResult(pending.call.method)
                     ? reply.payload : nil)
         } catch {
-            workers[identity]?.failed += 1
+            workers.replied(
+                identity, callID: reply.callID,
+                failure: "INTERNAL: reply payload does not decode: \(error)".prefix(200)
+                    .description)
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
         }
     }
@@ -128,6 +130,10 @@ extension Host {
     /// Heartbeats the workers, and declares dead those silent past the liveness window; calls running
     /// past their deadline are cancelled and retried.
     func checkWorkers() {
+        committing("worker checks") { checkWorkersPass() }
+    }
+
+    private func checkWorkersPass() {
         let now = wallNowMs()
         if now - lastHeartbeatWallMs >= Int64(config.heartbeatIntervalMs) {
             lastHeartbeatWallMs = now
@@ -153,6 +159,14 @@ extension Host {
     /// Hard limit (deadline + `hardLimitGraceMs`): the worker is presumed stuck; a plugin process this host
     /// started is killed (the supervisor restarts it), and the call is retried or dead-lettered by policy.
     func enforceTimeLimits(nowMs now: Int64) {
+        guard now > nextTimeLimitWallMs else { return }
+        defer {
+            // The next moment anything here is due: a deadline, or the hard limit of a call already sent Cancel.
+            let grace = Int64(config.hardLimitGraceMs)
+            nextTimeLimitWallMs = inFlight.values.reduce(Int64.max) {
+                min($0, $1.call.deadlineMs + ($1.cancelSent ? grace : 0))
+            }
+        }
         for callID in Array(inFlight.keys) {
             // Re-read each call: losing a stuck worker below re-queues its other calls mid-loop.
             guard let pending = inFlight[callID], now > pending.call.deadlineMs, let worker = pending.worker else {

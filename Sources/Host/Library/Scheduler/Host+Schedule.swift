@@ -144,7 +144,7 @@ extension Host {
 
     /// Reports a finished call to the scheduler when a schedule entry fired it.
     func scheduledCallFinished(_ callID: String, _ state: CallRecord.State) {
-        guard let fired = scheduledSlots.removeValue(forKey: callID) else { return }
+        guard !scheduledSlots.isEmpty, let fired = scheduledSlots.removeValue(forKey: callID) else { return }
         let outcome: ScheduleEntryState.Outcome =
             switch state {
             case .succeeded: .succeeded

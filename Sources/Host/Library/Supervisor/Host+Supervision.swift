@@ -6,6 +6,10 @@ extension Host {
     /// Once per loop: process exits, plugins that went FAILED (a CRITICAL alert), restarts due, replicas
     /// being retired (drained, then stopped), and recycling by call count and by memory.
     func supervise() {
+        committing("supervision") { supervisionPass() }
+    }
+
+    private func supervisionPass() {
         let now = wallNowMs()
         handleExits()
         for failure in supervisor.takeFailures() { announce(failure, nowMs: now) }
@@ -37,6 +41,8 @@ extension Host {
 
     /// A replica that has answered its plugin's `maxCallsPerProcess` calls is replaced.
     func recycleByCalls(nowMs: Int64) {
+        // This runs on every loop pass: nothing to walk unless some plugin recycles by call count.
+        guard supervisor.replicas.contains(where: { $0.plugin.maxCallsPerProcess > 0 }) else { return }
         for worker in workers.workers.values {
             guard let pid = Int32(exactly: worker.hello.pid), let replica = supervisor.replica(pid: pid),
                 !replica.retiring, replica.plugin.maxCallsPerProcess > 0,
@@ -93,6 +99,13 @@ extension Host {
     /// after its successor has registered (or 15 s have passed, or the successor's plugin FAILED), so
     /// capacity never drops. Plugins drained by `ctl drain` get no new calls either.
     func progressRetirements(nowMs: Int64) {
+        // This runs on every loop pass: nothing to do while no replica retires and nothing is drained.
+        guard drainedPlugins.isEmpty, !supervisor.replicas.contains(where: \.retiring), !workers.anyDraining else {
+            return progressRetiring(nowMs: nowMs)
+        }
+    }
+
+    private func progressRetiring(nowMs: Int64) {
         var noNewCalls: Set<UInt32> = []
         for replica in supervisor.replicas where replica.retiring {
             guard let pid = replica.pid else { continue }
@@ -236,7 +249,7 @@ extension Host {
             let deadline = wallNowMs() + Int64(config.shutdownGraceMs)
             while !inFlight.isEmpty && wallNowMs() < deadline && !stopNow.isSet {
                 do { try pollOnce(timeoutMs: 50) } catch { break }
-                handleExits()
+                committing("process exits") { handleExits() }
                 checkWorkers()
             }
         }
