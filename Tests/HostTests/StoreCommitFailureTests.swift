@@ -31,6 +31,7 @@ struct StoreCommitFailureTests {
             config: config, replay: nil, logger: Logger(component: "test.host", minimum: .error, sink: .memory()),
             output: HostOutput(showProgress: false))
         host.store = try openStore(.sqlite(path: path), sqliteBusyTimeoutMs: 100)
+        try host.prepareSpool()
         var notices: [String] = []
         host.onCallFinished = { id, state in notices.append("\(id) \(state.rawValue)") }
         let reader = try SQLiteRaceStore(path: path)
