@@ -124,16 +124,16 @@ public enum RoadSenseCommand {
                 throw HostError(.usage, "unknown command '\(command)'")
             }
         } catch let error as HostError {
-            FileHandle.standardError.write(Data("roadsense: \(error.description)\n".utf8))
+            Console.error("roadsense: \(error.description)\n")
             if error.code == .usage {
-                FileHandle.standardError.write(Data("(roadsense help lists every command)\n".utf8))
+                Console.error("(roadsense help lists every command)\n")
             }
             return error.exitCode
         } catch let error as StoreError {
-            FileHandle.standardError.write(Data("roadsense: \(error.description)\n".utf8))
+            Console.error("roadsense: \(error.description)\n")
             return 2
         } catch {
-            FileHandle.standardError.write(Data("roadsense: \(error)\n".utf8))
+            Console.error("roadsense: \(error)\n")
             return 1
         }
     }

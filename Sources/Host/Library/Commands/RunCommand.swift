@@ -82,7 +82,7 @@ struct RunCommand {
         output.clearLine()
         if subscriber == nil || subscriber?.sawSummary == false { print(UpdateFormatter.summary(summary)) }
         if host.interrupted && replay != nil {
-            FileHandle.standardError.write(Data("roadsense: replay interrupted before the race ended\n".utf8))
+            Console.error("roadsense: replay interrupted before the race ended\n")
             return 130
         }
         return host.anythingFailed ? 1 : 0

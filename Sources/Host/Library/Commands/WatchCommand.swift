@@ -57,7 +57,7 @@ struct WatchCommand {
         let subscriber = UpdateSubscriber(endpoint: endpoint, prefixes: prefixes)
         subscriber.curve = curve
         try subscriber.start()
-        FileHandle.standardError.write(Data("watching \(endpoint) (Ctrl-C to stop)\n".utf8))
+        Console.error("watching \(endpoint) (Ctrl-C to stop)\n")
         let stop = LockedFlag()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())

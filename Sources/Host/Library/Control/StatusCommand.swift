@@ -74,7 +74,7 @@ struct StatusCommand {
             let data = try JSONSerialization.data(withJSONObject: status, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if let error = status["error"] as? String {
-            FileHandle.standardError.write(Data("roadsense ctl: \(error)\n".utf8))
+            Console.error("roadsense ctl: \(error)\n")
         } else if request["command"] as? String == "status" {
             print(Self.text(status))
         } else if request["command"] as? String == "schedule" {
