@@ -40,6 +40,8 @@ public final class Host: @unchecked Sendable {
     /// The entry and slot of each scheduled call still queued or running, to record its outcome.
     var scheduledSlots: [String: (entry: String, slot: Date)] = [:]
     var lastLeadershipPollWallMs: Int64 = 0
+    /// A replay's hold on the store's scheduler lock, when it was free (see Host+Schedule).
+    var replayStoreLock: SchedulerLeadership?
     var tracker = RaceTracker()
     var queue = CallQueue()
     var workers = WorkerTable()
@@ -198,7 +200,7 @@ public final class Host: @unchecked Sendable {
             releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
-            if scheduler.isActive { claimSubmitted() }
+            if claimsStoreCalls { claimSubmitted() }
             drainInbox()
             expireQueued()
             dispatch()
@@ -341,6 +343,7 @@ public final class Host: @unchecked Sendable {
         broadcaster?.close()
         zap?.close()
         context?.terminate()
+        replayStoreLock?.release()
         runtimeLock = nil
     }
 }

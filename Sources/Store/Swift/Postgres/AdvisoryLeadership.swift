@@ -1,9 +1,11 @@
 /// Scheduler leadership for a PostgreSQL store: a session advisory lock (`pg_try_advisory_lock`) held on a
 /// connection of its own. The server frees it when that session ends — the process died or the connection
 /// broke — so a standby polling `tryAcquire()` takes over at its next poll. A holder whose connection broke
-/// finds out at its next `tryAcquire()` (the ping fails) and no longer claims to lead.
+/// finds out at its next `tryAcquire()` (the ping fails) and no longer claims to lead. Advisory locks belong to
+/// the whole database, so the key names the store's schema: two stores in one database lead separately.
 public final class AdvisoryLeadership: SchedulerLeadership {
-    public let resource = "pg_advisory_lock(hashtextextended('roadsense.scheduler', 0))"
+    static let key = "hashtextextended('roadsense.scheduler.' || coalesce(current_schema(), ''), 0)"
+    public let resource = "pg_advisory_lock(\(AdvisoryLeadership.key))"
     private let url: String
     private let label: String
     private var connection: PostgresConnection?
@@ -25,7 +27,7 @@ public final class AdvisoryLeadership: SchedulerLeadership {
         connection = session
         var acquired = false
         try session.run(
-            "try_scheduler_lock", "SELECT pg_try_advisory_lock(hashtextextended('roadsense.scheduler', 0))"
+            "try_scheduler_lock", "SELECT pg_try_advisory_lock(\(Self.key))"
         ) { acquired = $0.bool(0) ?? false }
         isHeld = acquired
         return acquired
@@ -34,7 +36,7 @@ public final class AdvisoryLeadership: SchedulerLeadership {
     public func release() {
         if isHeld, let connection {
             _ = try? connection.run(
-                "release_scheduler_lock", "SELECT pg_advisory_unlock(hashtextextended('roadsense.scheduler', 0))")
+                "release_scheduler_lock", "SELECT pg_advisory_unlock(\(Self.key))")
         }
         connection?.close()
         connection = nil
