@@ -40,7 +40,8 @@ extension Host {
         let replicaRows: [[String: Any]] = supervisor.replicas.map { r in
             let state: String
             if supervisor.failed[r.plugin.name] != nil {
-                state = "FAILED"
+                // The replicas of a FAILED plugin are drained and stopped: say which of them still runs.
+                state = r.process == nil ? "stopped (plugin FAILED)" : "stopping (plugin FAILED): finishing its calls"
             } else if r.retiring {
                 state = "retiring (\(r.retireReason ?? "?"))"
             } else if r.process == nil {
@@ -48,10 +49,16 @@ extension Host {
             } else {
                 state = "running"
             }
-            return [
-                "plugin": r.plugin.name, "replica": r.id, "pid": r.pid ?? 0, "state": state, "restarts": r.restarts,
-                "last_exit": r.lastExit ?? "", "uptime_s": r.process == nil ? 0 : (now - r.startedWallMs) / 1000,
+            var row: [String: Any] = [
+                "plugin": r.plugin.name, "replica": r.id, "state": state, "restarts": r.restarts,
+                "last_exit": r.lastExit ?? "",
             ]
+            // A replica with no process (waiting to restart, stopped) has no pid and no uptime.
+            if let pid = r.pid {
+                row["pid"] = pid
+                row["uptime_s"] = (now - r.startedWallMs) / 1000
+            }
+            return row
         }
         let pluginRows: [[String: Any]] = supervisor.plugins.values.sorted { $0.name < $1.name }.map { p in
             var row: [String: Any] = [
@@ -60,9 +67,12 @@ extension Host {
                     ? "FAILED" : drainedPlugins.contains(p.name) ? "drained" : "running",
             ]
             if let failure = supervisor.failed[p.name] {
+                let running = supervisor.replicas.filter { $0.plugin.name == p.name && $0.process != nil }.count
                 row["reason"] =
                     "\(failure.crashes) crashes in \(failure.windowSeconds) s, last \(failure.lastExit); "
-                    + "roadsense ctl restart \(p.name)"
+                    + (running > 0
+                        ? "\(running) replica(s) finishing their calls, then stopping; " : "no replica running; ")
+                    + "its calls wait in the queue until: roadsense ctl restart \(p.name)"
             }
             return row
         }

@@ -118,9 +118,10 @@ struct StatusCommand {
         lines.append("replicas:")
         for r in s["replicas"] as? [[String: Any]] ?? [] {
             let exit = (r["last_exit"] as? String).flatMap { $0.isEmpty ? nil : "  last exit: \($0)" } ?? ""
+            let process = r["pid"].map { "pid \($0)  up \(r["uptime_s"] ?? 0) s  " } ?? ""
             lines.append(
-                "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  pid \(r["pid"] ?? 0)  "
-                    + "up \(r["uptime_s"] ?? 0) s  restarts \(r["restarts"] ?? 0)\(exit)")
+                "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  \(process)"
+                    + "restarts \(r["restarts"] ?? 0)\(exit)")
         }
         lines.append("workers:")
         for w in s["workers"] as? [[String: Any]] ?? [] {
