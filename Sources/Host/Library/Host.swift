@@ -26,7 +26,7 @@ public final class Host: @unchecked Sendable {
     var store: RaceStore!
     var context: ZMQContext!
     var router: ZMQSocket!
-    /// REP socket answering `roadsense ctl` requests (see Host+Control).
+    /// ROUTER socket answering `roadsense ctl` requests (see Host+Control).
     var control: ZMQSocket?
     /// CURVE keys and the ZAP handler, when an endpoint is `tcp://` (see Host+Security).
     var curve: CurveSecurity?
@@ -47,6 +47,8 @@ public final class Host: @unchecked Sendable {
     var workers = WorkerTable()
     var inFlight: [String: PendingCall] = [:]
     var statistics = HostStatistics()
+    /// The rate limit on warnings about bad input from peers (see Host+BadInput).
+    var badInputLog = BadInputLog()
     var alertSeverities: [String: Severity] = [:]
     /// Laps and position last published per car (states without news are not re-published).
     var publishedStates: [String: [Int]] = [:]
@@ -150,7 +152,7 @@ public final class Host: @unchecked Sendable {
             broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint) { [unowned self] in
                 try self.secure($0, endpoint: config.publishEndpoint, domain: CurveSecurity.updatesDomain)
             }
-            let control = try ZMQSocket(context: context, kind: .rep)
+            let control = try ZMQSocket(context: context, kind: .router)
             try control.bind(Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory))
             self.control = control
         } catch {
@@ -207,6 +209,7 @@ public final class Host: @unchecked Sendable {
 
             try pollOnce(timeoutMs: pollTimeoutMs())
             checkWorkers()
+            flushBadInputWarnings()
             output.progress(self)
 
             // A replay ends after the last event: one final round of every job, then drain.
@@ -333,6 +336,7 @@ public final class Host: @unchecked Sendable {
     /// Says goodbye to the workers, stops the plugins and closes the sockets (linger is short, so this
     /// never hangs on undelivered messages).
     func shutdown() {
+        flushBadInputWarnings(force: true)
         for identity in workers.workers.keys {
             _ = try? router?.send(
                 [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "host stopping"))), dontWait: true)

@@ -7,6 +7,10 @@ struct HostStatistics {
     var predictions = 0
     var framesStored = 0
     var badFrames = 0
+    /// Messages on the control socket that were not one JSON request in a REQ or DEALER envelope.
+    var badControlRequests = 0
+    /// Worker Hellos refused for breaking the protocol's rules (`HelloRules`).
+    var refusedHellos = 0
     var storeErrors = 0
     /// Plugins marked FAILED (restart intensity exceeded).
     var pluginsFailed = 0

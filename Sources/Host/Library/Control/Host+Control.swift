@@ -1,8 +1,15 @@
 import Foundation
 import RoadSenseProtocol
 
-/// The control socket: a REP socket on `RUNTIME/control.ipc` answering JSON requests from `roadsense ctl`
-/// on the host thread, between two polls. It answers `{"command": "status"}` and `{"command": "schedule"}`.
+/// The control socket: a ROUTER socket on `RUNTIME/control.ipc` answering JSON requests from `roadsense ctl`
+/// (a REQ socket) on the host thread, between two polls. It answers `{"command": "status"}`,
+/// `{"command": "schedule"}` and the plugin commands of `ctl`.
+///
+/// Not a REP socket: libzmq's REP copies each request's envelope into the reply pipe as it reads it, and
+/// when a malformed request (junk bytes on the socket, which ZMTP 1.0 parses as frames) came from a peer
+/// already gone, its rollback leaves the router "inside a message" — the next well-formed request is served
+/// but its reply is dropped (libzmq 4.3.4). Here each message is taken whole and answered to its own sender:
+/// `[identity, "", request]` (REQ) or `[identity, request]` (DEALER); anything else is dropped and counted.
 extension Host {
     static func controlEndpoint(runtimeDirectory: String) -> String { "ipc://\(runtimeDirectory)/control.ipc" }
 
@@ -10,19 +17,41 @@ extension Host {
     func serveControl() {
         guard let control else { return }
         while let frames = try? control.receive(dontWait: true) {
-            let request = frames.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            let envelope: [[UInt8]]
+            let body: [UInt8]
+            switch frames.count {
+            case 3 where frames[1].isEmpty:
+                envelope = [frames[0], []]
+                body = frames[2]
+            case 2 where !frames[1].isEmpty:
+                envelope = [frames[0]]
+                body = frames[1]
+            default:
+                statistics.badControlRequests += 1
+                warnBadInput(
+                    "dropped a malformed message on the control socket (not a ctl request)", peer: frames.first ?? [],
+                    ["frames": frames.count])
+                continue
+            }
+            let request = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+            if request == nil { statistics.badControlRequests += 1 }
             let answer: [String: Any]
             switch request?["command"] as? String {
             case "status": answer = status()
             case "schedule": answer = scheduleStatus()
             case let command? where StatusCommand.commands.contains(command):
                 answer = runControl(command, request ?? [:])
-            default: answer = ["error": "unknown request; send {\"command\": \"status\"} (see roadsense help ctl)"]
+            default:
+                answer = [
+                    "error": "unknown request; send one JSON object such as {\"command\": \"status\"} "
+                        + "(see docs/protocol.md, Sockets)"
+                ]
             }
             let data =
                 (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]))
                 ?? Data("{}".utf8)
-            _ = try? control.send([Array(data)], dontWait: true)
+            // A sender that has gone is dropped by the ROUTER (not mandatory): nothing to do about it.
+            _ = try? control.send(envelope + [Array(data)], dontWait: true)
         }
     }
 
@@ -98,6 +127,7 @@ extension Host {
             "calls": [
                 "dispatched": statistics.callsDispatched, "failed": statistics.callsFailed,
                 "retries": statistics.retries, "expired": statistics.expired, "bad_frames": statistics.badFrames,
+                "bad_control_requests": statistics.badControlRequests, "refused_hellos": statistics.refusedHellos,
                 "store_errors": statistics.storeErrors,
             ],
             "workers": workerRows, "replicas": replicaRows, "plugins": pluginRows, "schedule": scheduleRows,

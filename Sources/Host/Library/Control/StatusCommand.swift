@@ -104,7 +104,8 @@ struct StatusCommand {
             lines.append(
                 "calls: dispatched \(calls["dispatched"] ?? 0)  failed \(calls["failed"] ?? 0)  "
                     + "retries \(calls["retries"] ?? 0)  expired \(calls["expired"] ?? 0)  "
-                    + "bad frames \(calls["bad_frames"] ?? 0)")
+                    + "bad frames \(calls["bad_frames"] ?? 0)  refused hellos \(calls["refused_hellos"] ?? 0)  "
+                    + "bad control requests \(calls["bad_control_requests"] ?? 0)")
         }
         if let security = s["security"] as? [String: Any] {
             lines.append(Self.securityLine(security))

@@ -48,8 +48,14 @@ public struct Logger: Sendable {
 
     public func log(_ level: Level, _ message: String, _ metadata: KeyValuePairs<String, Any> = [:]) {
         guard level >= minimum else { return }
+        log(level, message, fields: metadata.map { ($0.key, $0.value) })
+    }
+
+    /// `log` with metadata built at run time (a literal `KeyValuePairs` cannot be extended).
+    public func log(_ level: Level, _ message: String, fields: [(String, Any)]) {
+        guard level >= minimum else { return }
         var line = "ts=\(Self.timestamp()) level=\(level.name) component=\(component) msg=\(Self.quote(message))"
-        for (key, value) in metadata {
+        for (key, value) in fields {
             line += " \(key)=\(Self.quote(String(describing: value)))"
         }
         sink.write(line)
