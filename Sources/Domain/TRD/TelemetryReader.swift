@@ -83,5 +83,8 @@ public struct TelemetryReader: Sequence {
         init(scanner: TelemetryRowScanner?) { self.scanner = scanner }
 
         public mutating func next() -> TelemetrySample? { scanner?.next() }
+
+        /// The file line of the sample `next()` returned last (the header is line 1).
+        public var line: Int { scanner?.lineNumber ?? 0 }
     }
 }

@@ -20,23 +20,43 @@ struct ReplayFeed {
         files = try RaceFiles.locate(directory: directory, race: number)
         race = try RaceData.load(files, ledger: ledger)
 
-        var events: [FeedEvent] =
-            race.laps.map { .lap($0) } + race.lapEnds.map { .lapEnd($0) }
-            + race.weather.map { .weather($0) }
-        for url in files.telemetry {
-            for sample in try TelemetryReader(url: url, ledger: ledger) { events.append(.sample(sample)) }
-        }
         // Keep the race: organiser files carry rows from other sessions (Sonoma race 1's lap files run on
         // for 23 hours after the flag). The window is the timing sheet's first lap start to its last
-        // crossing, with 10 minutes before (formation, out-laps) and 5 after; other rows are counted.
-        if let window = Self.raceWindow(race) {
-            let located = files
-            events = events.filter { event in
-                guard window.contains(event.timeMs) else {
-                    Self.countOutside(event, files: located, ledger: ledger, window: window)
-                    return false
+        // crossing, with 10 minutes before (formation, out-laps) and 5 after; other rows are counted, each
+        // kind with the file and line it came from.
+        let window = Self.raceWindow(race)
+        let outside = "outside the race window (another session?)"
+        func inside(_ timeMs: Int64) -> Bool { window?.contains(timeMs) ?? true }
+        var events: [FeedEvent] = race.laps.filter { inside($0.crossedMs) }.map { .lap($0) }
+        for lapEnd in race.lapEnds {
+            guard inside(lapEnd.timestampMs) else {
+                ledger.record(
+                    file: files.lapEnd?.lastPathComponent ?? "lap_end", kind: "lap_end", reason: outside,
+                    row: lapEnd.row, field: "timestamp", detail: nil)
+                continue
+            }
+            events.append(.lapEnd(lapEnd))
+        }
+        for (index, sample) in race.weather.enumerated() {
+            guard inside(sample.timeMs) else {
+                ledger.record(
+                    file: files.weather?.lastPathComponent ?? "weather", kind: "weather", reason: outside,
+                    row: index < race.weatherRows.count ? race.weatherRows[index] : 0, field: "TIME_UTC_SECONDS",
+                    detail: "\(sample.timeMs / 1000)")
+                continue
+            }
+            events.append(.weather(sample))
+        }
+        for url in files.telemetry {
+            var rows = try TelemetryReader(url: url, ledger: ledger).makeIterator()
+            while let sample = rows.next() {
+                guard inside(sample.metaTimeMs) else {
+                    ledger.record(
+                        file: url.lastPathComponent, kind: "telemetry", reason: outside, row: rows.line,
+                        field: "meta_time", detail: "\(sample.metaTimeMs)")
+                    continue
                 }
-                return true
+                events.append(.sample(sample))
             }
         }
         events.sort { a, b in
@@ -56,26 +76,6 @@ struct ReplayFeed {
             let last = race.laps.map(\.crossedMs).max()
         else { return nil }
         return (first - 10 * 60_000)...(last + 5 * 60_000)
-    }
-
-    static func countOutside(_ event: FeedEvent, files: RaceFiles, ledger: RowIssueLedger, window: ClosedRange<Int64>) {
-        let reason = "outside the race window (another session?)"
-        switch event {
-        case .sample(let s):
-            ledger.record(
-                file: files.telemetry.first?.lastPathComponent ?? "telemetry", kind: "telemetry", reason: reason,
-                row: 0, field: "meta_time", detail: "\(s.metaTimeMs)")
-        case .lapEnd(let e):
-            ledger.record(
-                file: files.lapEnd?.lastPathComponent ?? "lap_end", kind: "lap_end", reason: reason, row: e.row,
-                field: "timestamp", detail: nil)
-        case .weather(let w):
-            ledger.record(
-                file: files.weather?.lastPathComponent ?? "weather", kind: "weather", reason: reason, row: 0,
-                field: "TIME_UTC_SECONDS", detail: "\(w.timeMs / 1000)")
-        case .lap:
-            break
-        }
     }
 
     /// Events up to and including `nowMs` not yet released.
