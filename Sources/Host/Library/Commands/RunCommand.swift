@@ -1,5 +1,6 @@
 import Foundation
 import RoadSenseProtocol
+import RoadSenseStore
 
 /// `roadsense run`.
 struct RunCommand {
@@ -57,10 +58,31 @@ struct RunCommand {
             }
             config.logLevel = level
         }
+        try Self.checkStoreDirectory(config.store)
         let replay = replayDirectory.map {
             ReplayOptions(directory: URL(fileURLWithPath: $0, isDirectory: true), race: race, speed: speed)
         }
         return RunCommand(config: config, replay: replay, watchPrefixes: watch, configFile: configFile)
+    }
+
+    /// A SQLite store named by the operator (`--store`, the configuration's `store`) must be in a directory
+    /// that exists: a mistyped path would otherwise become a new empty store in a new directory, as `submit`
+    /// and `ctl` refuse to. Only the default store (`$ROADSENSE_HOME`, `~/.local/state/roadsense`) makes its own.
+    static func checkStoreDirectory(_ store: String) throws {
+        guard case .sqlite(let path) = try StoreLocation.parse(store),
+            StoreLocation.sqlite(path: path) != .defaultLocation()
+        else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard directory.isEmpty || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw HostError(
+                .badInput,
+                "store \(store): the directory \(directory) does not exist; create it (mkdir -p \(directory)) or give "
+                    + "another --store")
+        }
+        if !directory.isEmpty && !isDirectory.boolValue {
+            throw HostError(.badInput, "store \(store): \(directory) is not a directory")
+        }
     }
 
     func execute() throws -> Int32 {

@@ -35,7 +35,7 @@ struct SubmitCommand {
                 guard let p = Priority.named(name) else { throw HostError(.usage, "--priority: high, medium or low") }
                 priority = p
             case "--deadline": timeout = try cursor.number(for: argument, minimum: 0.001)
-            case "--attempts": attempts = Int(try cursor.number(for: argument, minimum: 1))
+            case "--attempts": attempts = try cursor.integer(for: argument, in: 1...100)
             case "--wait": wait = true
             case "--store": store = try cursor.value(for: argument)
             case "--config": configFile = try cursor.value(for: argument)
