@@ -20,7 +20,10 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian, wrapped as system modules.
-        .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ", pkgConfig: "libzmq"),
+        // No pkgConfig for libzmq: Debian's libzmq.pc pulls in krb5-gssapi's `-isystem /usr/include/mit-krb5`,
+        // which SwiftPM refuses with a warning on every build (docs/workarounds.md); zmq.h and libzmq.so are in
+        // the default search paths.
+        .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ"),
         .systemLibrary(name: "CProtobufC", path: "Sources/Protocol/CProtobufC", pkgConfig: "libprotobuf-c"),
         .systemLibrary(name: "CSQLite", path: "Sources/Store/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CLibPQ", path: "Sources/Store/CLibPQ", pkgConfig: "libpq"),

@@ -193,7 +193,8 @@ struct ProtobufJSONTests {
         #expect(try refusal("[1]") == "expected a JSON object for StrategyRequest, got an array")
         #expect(
             try refusal(#"{"laps": [}"#)
-                == "not valid JSON at byte 10 (found '}'): expected a value (object, array, string, number, true, false or null)"
+                == "not valid JSON at line 1, column 11 (byte 10, found '}'): expected a value (object, array, "
+                + "string, number, true, false or null)"
         )
 
         let statusNames =

@@ -11,6 +11,8 @@ public struct RaceData: Sendable {
     /// `vehicleID` is filled from the vehicle → car mapping when exactly one vehicle maps to the car.
     public var laps: [LapRecord] = []
     public var weather: [WeatherSample] = []
+    /// The weather file's line of each `weather` sample (same order), for messages about a sample.
+    public var weatherRows: [Int] = []
     public var results: [ResultRow] = []
     public var resultsByClass: [ResultRow] = []
     public var bestLaps: [BestLapsRow] = []
@@ -58,7 +60,9 @@ public struct RaceData: Sendable {
         if let url = files.lapStart { data.lapStarts = try LapEventReader.read(url: url, kind: .start, ledger: ledger) }
         if let url = files.lapTime { data.lapTimes = try LapEventReader.read(url: url, kind: .time, ledger: ledger) }
         if let url = files.analysis { data.analysisLaps = try AnalysisReader.read(url: url, ledger: ledger) }
-        if let url = files.weather { data.weather = try WeatherReader.read(url: url, ledger: ledger) }
+        if let url = files.weather {
+            (data.weather, data.weatherRows) = try WeatherReader.readRows(url: url, ledger: ledger)
+        }
         if let url = files.results { data.results = try ResultsReader.read(url: url, kind: "results", ledger: ledger) }
         if let url = files.resultsByClass {
             data.resultsByClass = try ResultsReader.read(url: url, kind: "results_by_class", ledger: ledger)

@@ -38,6 +38,12 @@ public enum WeatherReader {
 
     /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
     public static func read(url: URL, ledger: RowIssueLedger) throws -> [WeatherSample] {
+        try readRows(url: url, ledger: ledger).samples
+    }
+
+    /// `read`, with the file line of each sample (`rows[i]` is where `samples[i]` came from; the header is
+    /// line 1), so a later check on a sample can name its row.
+    public static func readRows(url: URL, ledger: RowIssueLedger) throws -> (samples: [WeatherSample], rows: [Int]) {
         let file = try CSVFile(url: url)
         defer { file.close() }
         let name = file.fileName
@@ -67,6 +73,7 @@ public enum WeatherReader {
         }
 
         var samples: [WeatherSample] = []
+        var rows: [Int] = []
         var allTrackZero = true
         var firstRow = 0
         for record in file {
@@ -88,6 +95,7 @@ public enum WeatherReader {
             } else if rainValue != 0, rainValue != 1 {
                 bad("implausible RAIN", row, "RAIN", "'\(rainText)' is implausible (0 or 1)")
             }
+            rows.append(row)
             samples.append(
                 WeatherSample(
                     timeMs: timeMs, airTempC: reading(record, "AIR_TEMP"), trackTempC: reading(record, "TRACK_TEMP"),
@@ -103,7 +111,7 @@ public enum WeatherReader {
                 file: name, kind: kind, reason: "constant 0 track temperature (sensor absent)", row: firstRow,
                 field: "TRACK_TEMP", detail: "TRACK_TEMP is 0 in all \(samples.count) rows; read as missing")
         }
-        return samples
+        return (samples, rows)
     }
 
     /// `TIME_UTC_SECONDS` as ms, checked: nil (and counted through `bad`) when it is not a positive number,

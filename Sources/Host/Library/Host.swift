@@ -28,7 +28,7 @@ public final class Host: @unchecked Sendable {
     var storeLocation = StoreLocation.sqlite(path: "")
     var context: ZMQContext!
     var router: ZMQSocket!
-    /// REP socket answering `roadsense ctl` requests (see Host+Control).
+    /// ROUTER socket answering `roadsense ctl` requests (see Host+Control).
     var control: ZMQSocket?
     /// CURVE keys and the ZAP handler, when an endpoint is `tcp://` (see Host+Security).
     var curve: CurveSecurity?
@@ -44,6 +44,8 @@ public final class Host: @unchecked Sendable {
     var lastLeadershipPollWallMs: Int64 = 0
     /// `recoverUnfinished` ran once: later takeovers leave this host's own calls alone (it still holds them).
     var hasRecovered = false
+    /// A replay's hold on the store's scheduler lock, when it was free (see Host+Schedule).
+    var replayStoreLock: SchedulerLeadership?
     var tracker = RaceTracker()
     /// The on-disk buffer of store writes made while the store is unreachable (see Host+Outage).
     var spool: WriteSpool!
@@ -60,6 +62,8 @@ public final class Host: @unchecked Sendable {
     var workers = WorkerTable()
     var inFlight: [String: PendingCall] = [:]
     var statistics = HostStatistics()
+    /// The rate limit on warnings about bad input from peers (see Host+BadInput).
+    var badInputLog = BadInputLog()
     var alertSeverities: [String: Severity] = [:]
     /// Laps and position last published per car (states without news are not re-published).
     var publishedStates: [String: [Int]] = [:]
@@ -185,7 +189,7 @@ public final class Host: @unchecked Sendable {
             broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint) { [unowned self] in
                 try self.secure($0, endpoint: config.publishEndpoint, domain: CurveSecurity.updatesDomain)
             }
-            let control = try ZMQSocket(context: context, kind: .rep)
+            let control = try ZMQSocket(context: context, kind: .router)
             try control.bind(Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory))
             self.control = control
         } catch {
@@ -247,13 +251,14 @@ public final class Host: @unchecked Sendable {
             try releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
-            if scheduler.isActive && !storePaused { claimSubmitted() }
+            if claimsStoreCalls && !storePaused { claimSubmitted() }
             drainInbox()
             expireQueued()
             dispatch()
 
             try pollOnce(timeoutMs: pollTimeoutMs())
             checkWorkers()
+            flushBadInputWarnings()
             output.progress(self)
 
             // A replay ends after the last event: one final round of every job, then drain.
@@ -380,6 +385,7 @@ public final class Host: @unchecked Sendable {
     /// Says goodbye to the workers, stops the plugins and closes the sockets (linger is short, so this
     /// never hangs on undelivered messages).
     func shutdown() {
+        flushBadInputWarnings(force: true)
         for identity in workers.workers.keys {
             _ = try? router?.send(
                 [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "host stopping"))), dontWait: true)
@@ -390,6 +396,7 @@ public final class Host: @unchecked Sendable {
         broadcaster?.close()
         zap?.close()
         context?.terminate()
+        replayStoreLock?.release()
         runtimeLock = nil
     }
 }

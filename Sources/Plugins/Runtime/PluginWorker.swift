@@ -58,7 +58,7 @@ public final class PluginWorker {
         do {
             options = try PluginOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("roadsense-\(service.name): \(error)\n".utf8))
+            DescriptorOutput.standardError("roadsense-\(service.name): \(error)\n")
             exit(2)
         }
         let level = Logger.Level(name: options.logLevel) ?? .info

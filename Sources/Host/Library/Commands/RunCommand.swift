@@ -1,5 +1,6 @@
 import Foundation
 import RoadSenseProtocol
+import RoadSenseStore
 
 /// `roadsense run`.
 struct RunCommand {
@@ -52,11 +53,32 @@ struct RunCommand {
             store: store, runtimeDirectory: runtime, pluginsDirectory: pluginsDirectory, logLevel: level)
         var config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
         try overrides.apply(to: &config)
+        try Self.checkStoreDirectory(config.store)
         let replay = replayDirectory.map {
             ReplayOptions(directory: URL(fileURLWithPath: $0, isDirectory: true), race: race, speed: speed)
         }
         return RunCommand(
             config: config, replay: replay, watchPrefixes: watch, configFile: configFile, overrides: overrides)
+    }
+
+    /// A SQLite store named by the operator (`--store`, the configuration's `store`) must be in a directory
+    /// that exists: a mistyped path would otherwise become a new empty store in a new directory, as `submit`
+    /// and `ctl` refuse to. Only the default store (`$ROADSENSE_HOME`, `~/.local/state/roadsense`) makes its own.
+    static func checkStoreDirectory(_ store: String) throws {
+        guard case .sqlite(let path) = try StoreLocation.parse(store),
+            StoreLocation.sqlite(path: path) != .defaultLocation()
+        else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard directory.isEmpty || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw HostError(
+                .badInput,
+                "store \(store): the directory \(directory) does not exist; create it (mkdir -p \(directory)) or give "
+                    + "another --store")
+        }
+        if !directory.isEmpty && !isDirectory.boolValue {
+            throw HostError(.badInput, "store \(store): \(directory) is not a directory")
+        }
     }
 
     func execute() throws -> Int32 {
@@ -79,7 +101,7 @@ struct RunCommand {
         output.clearLine()
         if subscriber == nil || subscriber?.sawSummary == false { print(UpdateFormatter.summary(summary)) }
         if host.interrupted && replay != nil {
-            FileHandle.standardError.write(Data("roadsense: replay interrupted before the race ended\n".utf8))
+            Console.error("roadsense: replay interrupted before the race ended\n")
             return 130
         }
         return host.anythingFailed ? 1 : 0

@@ -135,8 +135,7 @@ struct SubmitCommand {
             let current = try store.call(id: id)
             if !hinted && Date() > hintAt && current?.owner == nil {
                 hinted = true
-                FileHandle.standardError.write(
-                    Data("roadsense: no host has picked up \(id) yet; is one running on this store? waiting…\n".utf8))
+                Console.error("roadsense: no host has picked up \(id) yet; is one running on this store? waiting…\n")
             }
             if let call = current, call.isFinished {
                 let outcome = Self.outcome(of: call)
@@ -147,10 +146,8 @@ struct SubmitCommand {
             usleep(50_000)
         }
         let state = (try? store.call(id: id))?.map(\.state.rawValue) ?? "unknown"
-        FileHandle.standardError.write(
-            Data(
-                "roadsense: call \(id) is still \(state); is a host running on this store? (roadsense ctl calls)\n".utf8
-            ))
+        Console.error(
+            "roadsense: call \(id) is still \(state); is a host running on this store? (roadsense ctl calls)\n")
         return 1
     }
 }

@@ -46,6 +46,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
 
     /// The spool directory in effect.
     public var effectiveSpoolDirectory: String { spoolDirectory ?? runtimeDirectory + "/spool" }
+    /// For messages: the index of the configuration file's `schedule` item that made or changed each entry,
+    /// by entry name (entries are merged with the built-in ones, so their position is not the file's).
+    var scheduleItems: [String: Int] = [:]
 
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HostConfiguration
@@ -116,6 +119,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         // from none).
         let builtIn = try c.decodeIfPresent(Bool.self, forKey: .builtInSchedule) ?? true
         let patches = try c.decodeIfPresent([ScheduleEntryPatch].self, forKey: .schedule) ?? []
+        for (index, patch) in patches.enumerated() { scheduleItems[patch.name] = index }
         do {
             schedule = try ScheduleEntryPatch.merge(builtIn ? base.schedule : [], patches)
         } catch let error as HostError {
@@ -143,6 +147,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw HostError(.badConfiguration, "cannot read configuration file \(file): missing or unreadable")
         }
+        try ConfigurationFile.checkSyntax(data, what: "configuration file \(file)")
         do {
             var config = try JSONDecoder().decode(HostConfiguration.self, from: data)
             if let directory = config.pluginsDirectory {
@@ -152,15 +157,12 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
                 config.pluginsDirectory = path
                 config.plugins = try PluginManifests.apply(to: config.plugins, directory: path)
             }
-            try config.validate(source: file)
+            try config.validate(source: "configuration file \(file)")
             return config
         } catch let error as HostError {
             throw error
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-            let DecodingError.keyNotFound(_, context), let DecodingError.dataCorrupted(context)
-        {
-            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            throw HostError(.badConfiguration, "configuration file \(file), field \(path): \(context.debugDescription)")
+        } catch let error as DecodingError {
+            throw HostError(.badConfiguration, "configuration file \(file), \(ConfigurationFile.describe(error))")
         } catch {
             throw HostError(.badConfiguration, "configuration file \(file) is not valid JSON: \(error)")
         }
@@ -205,8 +207,11 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         let year = 365.0 * 86_400
         let served = Set(plugins.flatMap(\.methods))
         var names = Set<String>()
-        for (index, entry) in schedule.enumerated() {
-            let field = "schedule.\(index) (\(entry.name))"
+        for entry in schedule {
+            // The file's own item number; an entry no item touched is a built-in one.
+            let field =
+                scheduleItems[entry.name].map { "schedule.\($0) (\(entry.name))" }
+                ?? "schedule (built-in \(entry.name))"
             guard names.insert(entry.name).inserted else { throw refuse(field + ".name", "two entries have this name") }
             do {
                 _ = try entry.spec()
@@ -226,7 +231,12 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
                 throw refuse(field + ".priority", "must be high, medium or low, got '\(entry.priority)'")
             }
             if entry.enabled && !served.contains(entry.method) {
-                throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
+                throw refuse(
+                    field + ".method",
+                    "no plugin in `plugins` serves \(entry.method)"
+                        + (scheduleItems[entry.name] == nil
+                            ? "; add the plugin, or switch the entry off: {\"name\": \"\(entry.name)\", \"enabled\": false}"
+                            : ""))
             }
         }
         var pluginNames: Set<String> = []

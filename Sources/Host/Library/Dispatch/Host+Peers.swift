@@ -26,15 +26,13 @@ extension Host {
         var handled = 0
         while handled < Self.maxPerPass, let frames = try router.receive(dontWait: true) {
             handled += 1
-            guard frames.count >= 2 else { continue }
             let identity = frames[0]
             let message: PeerMessage
             do {
                 message = try PeerFrames.decode(frames.dropFirst())
             } catch {
                 statistics.badFrames += 1
-                logger.warning(
-                    "dropped a malformed frame from a peer", ["peer": Self.printable(identity), "error": error])
+                warnBadInput("dropped a malformed frame from a peer", peer: identity, ["error": error])
                 continue
             }
             handle(message, from: identity)
@@ -48,6 +46,7 @@ extension Host {
         let known = workers.heard(identity, nowMs: now)
         switch message {
         case .hello(let hello):
+            if let problem = HelloRules.problem(hello) { return refuse(hello, from: identity, problem) }
             if known { workerLost(identity, reason: "registered again") }
             workers.register(identity, hello: hello, nowMs: now)
             onWorkerRegistered?(hello.pid)
@@ -74,8 +73,20 @@ extension Host {
             workerLost(identity, reason: "said goodbye: \(goodbye.reason)")
         case .welcome, .call, .cancel:
             statistics.badFrames += 1
-            logger.warning("a plugin sent a host-only message; ignored", ["peer": Self.printable(identity)])
+            warnBadInput("a plugin sent a host-only message; ignored", peer: identity)
         }
+    }
+
+    /// A Hello that breaks the protocol's rules registers nothing; the peer is told why (a Goodbye, which
+    /// means "stop") and, if it was registered under that identity, it is lost as for a second Hello.
+    func refuse(_ hello: Hello, from identity: [UInt8], _ problem: String) {
+        statistics.refusedHellos += 1
+        if workers[identity] != nil { workerLost(identity, reason: "sent an invalid Hello") }
+        warnBadInput(
+            "refused a worker's Hello: it breaks the protocol (docs/protocol.md); the worker is not registered",
+            peer: identity, ["problem": problem, "worker.pid": hello.pid])
+        let goodbye = Goodbye(reason: "refused: invalid Hello: \(problem)")
+        _ = try? router.send([identity] + PeerFrames.encode(.goodbye(goodbye)), dontWait: true)
     }
 
     /// A worker the host does not know (the host restarted) is told to register again.
@@ -216,7 +227,18 @@ extension Host {
         }
     }
 
+    /// A peer's identity for a log line: as text when it is printable ASCII (a plugin's own readable
+    /// identity, `telemetry-4242-1a2b3c4d`), else `hex:` and its bytes (libzmq's generated ids start with a
+    /// NUL byte; a fuzzer's are anything), cut at 32 bytes — never raw bytes, which would make the log binary.
     static func printable(_ identity: [UInt8]) -> String {
-        String(decoding: identity, as: UTF8.self).filter { $0.isASCII && !$0.isNewline }
+        let shown = identity.prefix(32)
+        let more = identity.count > shown.count ? "…" : ""
+        if !shown.isEmpty && shown.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
+            return String(decoding: shown, as: UTF8.self) + more
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for byte in shown { hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return "hex:" + String(decoding: hex, as: UTF8.self) + more
     }
 }

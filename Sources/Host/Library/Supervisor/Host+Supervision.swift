@@ -30,8 +30,9 @@ extension Host {
             severity: .critical,
             message:
                 "plugin \(failure.plugin) crashed \(failure.crashes) times in \(failure.windowSeconds) s (last: "
-                + "\(failure.lastExit)) and is not restarted; its calls wait in the queue. Fix the cause, then "
-                + "run: roadsense ctl restart \(failure.plugin)",
+                + "\(failure.lastExit)) and is not restarted; its other replicas finish the calls they hold and "
+                + "stop, and its calls wait in the queue. Fix the cause, then run: roadsense ctl restart "
+                + "\(failure.plugin)",
             raisedMs: nowMs, lap: 0, value: Double(failure.crashes), threshold: nil, channel: "supervisor")
         statistics.pluginsFailed += 1
         persist("plugin alert", .alerts([alert]))
@@ -97,7 +98,9 @@ extension Host {
 
     /// Retiring replicas get no new calls; each is stopped once it holds none — and, for a replacement, only
     /// after its successor has registered (or 15 s have passed, or the successor's plugin FAILED), so
-    /// capacity never drops. Plugins drained by `ctl drain` get no new calls either.
+    /// capacity never drops. Plugins drained by `ctl drain` get no new calls either. A FAILED plugin's
+    /// replicas still running are stopped the same way (as an OTP supervisor past its restart intensity
+    /// stops all its children): they finish their calls, and the plugin's calls wait for `ctl restart`.
     func progressRetirements(nowMs: Int64) {
         // This runs on every loop pass: nothing to do while no replica retires and nothing is drained.
         guard drainedPlugins.isEmpty, !supervisor.replicas.contains(where: \.retiring), !workers.anyDraining else {
@@ -107,6 +110,11 @@ extension Host {
 
     private func progressRetiring(nowMs: Int64) {
         var noNewCalls: Set<UInt32> = []
+        for replica in supervisor.replicas where !replica.retiring && supervisor.failed[replica.plugin.name] != nil {
+            guard let pid = replica.pid else { continue }
+            noNewCalls.insert(UInt32(pid))
+            if !workers.isBusy(pid: UInt32(pid)) { supervisor.stop(replica.id) }
+        }
         for replica in supervisor.replicas where replica.retiring {
             guard let pid = replica.pid else { continue }
             if let successor = replica.successor.flatMap({ supervisor.replica(id: $0) }),

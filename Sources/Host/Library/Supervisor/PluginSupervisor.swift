@@ -4,7 +4,7 @@ import RoadSenseProtocol
 /// Starts every plugin replica as its own OS process and keeps it running, one plugin at a time (OTP-like,
 /// per plugin): a crashed replica is restarted after its plugin's backoff; a plugin whose replicas crash
 /// more than `maxRestarts` times within `restartWindowSeconds` is marked FAILED and left down until
-/// `restart(plugin:)`. Replicas can be added, retired (drained, then stopped) and replaced (the successor
+/// `restart(plugin:)` (the host drains and stops its replicas still running). Replicas can be added, retired (drained, then stopped) and replaced (the successor
 /// starts first) while the host runs. Every replica is started through `roadsense-launch`, which sets
 /// PR_SET_PDEATHSIG(SIGKILL) before it execs the plugin, so no plugin — whatever its executable — outlives the
 /// host.
@@ -207,6 +207,13 @@ final class PluginSupervisor: @unchecked Sendable {
                 continue
             }
             if stopping { continue }
+            if replica.stopSent && failed[replica.plugin.name] != nil {
+                // Stopped because its plugin FAILED: not a crash, and not restarted until `ctl restart`.
+                logger.info(
+                    "plugin replica stopped: its plugin is FAILED",
+                    ["plugin": replica.plugin.name, "worker.pid": pid, "exit": replicas[index].lastExit ?? "?"])
+                continue
+            }
             crashed(index, nowMs: nowMs)
             if failed[replica.plugin.name] != nil { continue }
             logger.warning(
@@ -237,8 +244,9 @@ final class PluginSupervisor: @unchecked Sendable {
             failed[plugin.name] = failure
             newFailures.append(failure)
             logger.error(
-                "plugin FAILED: it crashed too often and will not be restarted; its calls wait in the queue. "
-                    + "Fix the cause, then run: roadsense ctl restart \(plugin.name)",
+                "plugin FAILED: it crashed too often and will not be restarted; its other replicas finish the "
+                    + "calls they hold and stop, and its calls wait in the queue. Fix the cause, then run: "
+                    + "roadsense ctl restart \(plugin.name)",
                 [
                     "plugin": plugin.name, "crashes": times.count, "window_s": plugin.restartWindowSeconds,
                     "last_exit": failure.lastExit,
