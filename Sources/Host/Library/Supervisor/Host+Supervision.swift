@@ -102,8 +102,11 @@ extension Host {
     /// replicas still running are stopped the same way (as an OTP supervisor past its restart intensity
     /// stops all its children): they finish their calls, and the plugin's calls wait for `ctl restart`.
     func progressRetirements(nowMs: Int64) {
-        // This runs on every loop pass: nothing to do while no replica retires and nothing is drained.
-        guard drainedPlugins.isEmpty, !supervisor.replicas.contains(where: \.retiring), !workers.anyDraining else {
+        // This runs on every loop pass: nothing to do while no replica retires, no plugin is FAILED (its replicas
+        // still running are stopped here) and nothing is drained.
+        guard drainedPlugins.isEmpty, supervisor.failed.isEmpty, !supervisor.replicas.contains(where: \.retiring),
+            !workers.anyDraining
+        else {
             return progressRetiring(nowMs: nowMs)
         }
     }
