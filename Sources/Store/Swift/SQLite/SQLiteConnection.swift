@@ -135,6 +135,9 @@ public final class SQLiteConnection {
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The most parameters one statement may have (`SQLITE_LIMIT_VARIABLE_NUMBER`, 32766 since SQLite 3.32).
+    public var parameterLimit: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) }
+
     func error(_ rc: Int32, _ text: String, query: String?) -> StoreError {
         let primary = rc & 0xff
         let code: StoreError.Code = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? .busy : .queryFailed
