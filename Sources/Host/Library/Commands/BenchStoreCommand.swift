@@ -69,11 +69,14 @@ struct BenchStoreCommand {
                 references["psql_copy_rows_per_s"] = Double(frames.count) / seconds
             }
         }
-        print(try report(figures: figures, references: references, source: source))
+        let cars = Set(frames.map(\.vehicleID)).count
+        print(try report(figures: figures, references: references, source: source, cars: cars))
         return 0
     }
 
-    func report(figures: [StoreBenchmark.Figures], references: [String: Double], source: URL) throws -> String {
+    func report(figures: [StoreBenchmark.Figures], references: [String: Double], source: URL, cars: Int) throws
+        -> String
+    {
         var ratios: [String: Double] = [:]
         for figure in figures {
             let peer = references[figure.store == "sqlite" ? "sqlite3_import_rows_per_s" : "psql_copy_rows_per_s"]
@@ -81,7 +84,7 @@ struct BenchStoreCommand {
         }
         if json {
             let document: [String: Any] = [
-                "rows": benchmark.rows, "batch": benchmark.batch, "source": source.lastPathComponent,
+                "rows": benchmark.rows, "batch": benchmark.batch, "source": source.lastPathComponent, "cars": cars,
                 "stores": try figures.map { try JSONSerialization.jsonObject(with: JSONEncoder().encode($0)) },
                 "references": references, "ratios": ratios,
                 "postgres": postgres == nil ? "not measured: no --postgres URL" : "measured",
@@ -90,8 +93,8 @@ struct BenchStoreCommand {
             return String(decoding: data, as: UTF8.self)
         }
         var lines = [
-            "store benchmark: \(benchmark.rows) telemetry frames (\(source.lastPathComponent) repeated), "
-                + "batches of \(benchmark.batch)",
+            "store benchmark: \(benchmark.rows) telemetry frames (\(source.lastPathComponent) run by "
+                + "\(cars) cars, in arrival order), batches of \(benchmark.batch)",
             "store        insert rows/s   seconds   client CPU s   read p50 µs   read p99 µs   rows/read",
         ]
         for f in figures {

@@ -38,6 +38,10 @@ public final class SQLiteConnection {
         try execute("PRAGMA journal_mode=WAL", name: "pragma_wal")
         try execute("PRAGMA synchronous=NORMAL", name: "pragma_synchronous")
         try execute("PRAGMA cache_size=-\(max(cacheKiB, 64))", name: "pragma_cache_size")
+        // Statement journals in memory: a multi-row upsert keeps one (so a failing row undoes its whole
+        // statement), and past 64 KiB SQLite spills it to a temporary file — two of every three writes of a
+        // bulk frame insert went there (BENCHMARKS.md, Store).
+        try execute("PRAGMA temp_store=MEMORY", name: "pragma_temp_store")
         try execute("PRAGMA foreign_keys=ON", name: "pragma_foreign_keys")
     }
 
