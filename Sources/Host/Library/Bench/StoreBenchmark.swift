@@ -15,6 +15,9 @@ struct StoreBenchmark {
         /// CPU time of this process (all threads) while inserting: on a loaded machine the wall time grows,
         /// this does not. PostgreSQL's own work is in the server's processes, not in here.
         var clientCPUSeconds: Double
+        /// Time the inserting thread was ready to run but waited for a CPU (Linux `schedstat`; nil where
+        /// unreadable). SQLite works on that thread, so `seconds` minus this is its time on an idle machine.
+        var clientCPUWaitSeconds: Double?
         var queries: Int
         var rowsPerQuery: Double
         var readP50Us: Double
@@ -95,10 +98,12 @@ struct StoreBenchmark {
             Array(frames[$0..<min($0 + batch, frames.count)])
         }
         let cpuStart = Self.processCPUSeconds()
+        let waitStart = Self.threadRunQueueWaitSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         for frames in batches { try store.upsertFrames(frames) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let cpuSeconds = Self.processCPUSeconds() - cpuStart
+        let waited = Self.threadRunQueueWaitSeconds().flatMap { end in waitStart.map { end - $0 } }
         let stored = try store.count(.carFrames)
         guard stored == frames.count else {
             throw HostError(.badInput, "\(name): \(stored) frames stored of \(frames.count) written")
@@ -118,7 +123,7 @@ struct StoreBenchmark {
         latencies.sort()
         return Figures(
             store: name, rows: frames.count, seconds: seconds, rowsPerSecond: Double(frames.count) / seconds,
-            clientCPUSeconds: cpuSeconds,
+            clientCPUSeconds: cpuSeconds, clientCPUWaitSeconds: waited,
             queries: queries, rowsPerQuery: Double(returned) / Double(queries),
             readP50Us: latencies[latencies.count / 2], readP99Us: latencies[latencies.count * 99 / 100])
     }
@@ -129,6 +134,17 @@ struct StoreBenchmark {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// How long the calling thread has waited on a run queue, from `/proc/thread-self/schedstat` (its
+    /// second field, in nanoseconds); nil where there is no such file.
+    static func threadRunQueueWaitSeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/thread-self/schedstat", encoding: .utf8) else {
+            return nil
+        }
+        let fields = text.split(separator: " ")
+        guard fields.count >= 2, let nanoseconds = Double(fields[1]) else { return nil }
+        return nanoseconds / 1e9
     }
 
     /// The frames as CSV in `StoreRows.frameColumns` order (the vehicle as a number, 1 for the first car
