@@ -53,7 +53,11 @@ struct StoreConformanceTests {
         for from in 0..<knownMigrations.count {
             try StoreKit.with(kind, "from\(from)", migrate: false) { store, location in
                 #expect(try store.migrate(upTo: from) == Array(1..<(from + 1)))
-                if from >= 1 { try store.upsertLaps([Self.lap]) }
+                let frames = Self.twoCarFrames
+                if from >= 1 {
+                    try store.upsertLaps([Self.lap])
+                    if from < 7 { try Self.insertTextKeyedFrames(frames, into: store) }
+                }
 
                 let reopened = try openStore(location)
                 #expect(try reopened.appliedMigrations() == knownMigrations.map(\.version))
@@ -61,6 +65,73 @@ struct StoreConformanceTests {
                 #expect(try reopened.migrate(upTo: nil) == [])
                 try reopened.recordCall(Self.call("c1", enqueued: 1))
                 #expect(try reopened.call(id: "c1")?.payload == [0, 1, 2, 255])
+                guard from >= 1 && from < 7 else { return }
+
+                // Every frame survived the rebuild of car_frames (v7), value for value, and the rebuilt keys
+                // still hold: the same frames again store nothing new; a new car gets a vehicle of its own.
+                #expect(try reopened.count(.carFrames) == frames.count)
+                for vehicle in ["GR86-002-000", "GR86-004-78"] {
+                    let mine = frames.filter { $0.vehicleID == vehicle }
+                    let stored = try reopened.frames(vehicleID: vehicle, fromMs: 0, toMs: Int64.max)
+                    #expect(stored == mine.sorted { ($0.timeMs, $0.ecuTimeMs ?? 0) < ($1.timeMs, $1.ecuTimeMs ?? 0) })
+                }
+                try reopened.upsertFrames(frames)
+                var newcomer = frames[0]
+                newcomer.vehicleID = "GR86-013-80"
+                try reopened.upsertFrames([newcomer])
+                #expect(try reopened.count(.carFrames) == frames.count + 1)
+                #expect(try reopened.frames(vehicleID: "GR86-013-80", fromMs: 0, toMs: Int64.max) == [newcomer])
+            }
+        }
+    }
+
+    /// The real frames of the excerpt's car and 60 of them again as a second car with its own ECU clock,
+    /// every ECU time given (as the store reads it back).
+    static let twoCarFrames: [CarFrame] = {
+        let first = realFrames.map { frame in
+            var f = frame
+            f.ecuTimeMs = f.ecuTimeMs ?? f.timeMs
+            return f
+        }
+        let second = first.prefix(60).map { frame in
+            var f = frame
+            f.vehicleID = "GR86-004-78"
+            f.carNumber = 78
+            f.ecuTimeMs = (f.ecuTimeMs ?? 0) + 3_600_000
+            return f
+        }
+        return first + second
+    }()
+
+    /// Writes frames as versions 1–6 stored them (text vehicle id in every row), with the SQL of those
+    /// versions: the store's own `upsertFrames` writes the current layout.
+    static func insertTextKeyedFrames(_ frames: [CarFrame], into store: RaceStore) throws {
+        let columns = """
+            vehicle_id, ecu_time_ms, time_ms, car_number, lap, lap_distance_m, speed_kph, throttle_pct,
+            brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, steering_deg, latitude_deg,
+            longitude_deg
+            """
+        func values(_ f: CarFrame) -> [StoreValue?] {
+            [.text(f.vehicleID)] + StoreRows.frame(f, vehicle: 0).dropFirst()
+        }
+        if let sqlite = store as? SQLiteRaceStore {
+            try sqlite.db.transaction {
+                for frame in frames {
+                    try sqlite.db.statement(
+                        "v6_frame", "INSERT INTO car_frames (\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    ).bind(values(frame)).run()
+                }
+            }
+        } else if let postgres = store as? PostgresRaceStore {
+            try postgres.transaction { connection in
+                for frame in frames {
+                    try connection.run(
+                        "v6_frame",
+                        """
+                        INSERT INTO car_frames (\(columns))
+                        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+                        """, values(frame))
+                }
             }
         }
     }
@@ -103,19 +174,46 @@ struct StoreConformanceTests {
         "a bulk batch repeating a key keeps the last frame for it, as row-by-row upserts do",
         arguments: StoreKind.available)
     func bulkLastWins(kind: StoreKind) throws {
-        var frames = (0..<100).map {
+        var frames = (0..<300).map {
             CarFrame(
                 vehicleID: "GR86-002-2", carNumber: 2, timeMs: Self.base + Int64($0) * 100, lap: 1, speedKph: 100,
                 ecuTimeMs: Self.base + Int64($0) * 100)
         }
+        // Within the first multi-row statement of the SQLite store, and among its single-row remainder.
         var again = frames[10]
         again.speedKph = 150.5
-        frames.append(again)
+        frames.insert(again, at: 200)
+        var late = frames[280]
+        late.speedKph = 99.25
+        frames.append(late)
         try StoreKit.with(kind) { store, _ in
             try store.upsertFrames(frames)
-            #expect(try store.count(.carFrames) == 100)
+            #expect(try store.count(.carFrames) == 300)
             let row = try store.frames(vehicleID: "GR86-002-2", fromMs: again.timeMs, toMs: again.timeMs + 1)
             #expect(row.map(\.speedKph) == [150.5])
+            let other = try store.frames(vehicleID: "GR86-002-2", fromMs: late.timeMs, toMs: late.timeMs + 1)
+            #expect(other.map(\.speedKph) == [99.25])
+        }
+    }
+
+    @Test(
+        "vehicle ids with quotes, backslashes, commas and braces are kept apart and read back as given",
+        arguments: StoreKind.available)
+    func oddVehicleIDs(kind: StoreKind) throws {
+        let names = [#"GR86 "7",{x}"#, #"GR86\7"#, "GR86-007"]
+        let frames = (0..<90).map {
+            CarFrame(
+                vehicleID: names[$0 % 3], carNumber: 7, timeMs: Self.base + Int64($0), lap: 1, speedKph: Double($0),
+                ecuTimeMs: Self.base + Int64($0 / 3))
+        }
+        try StoreKit.with(kind) { store, _ in
+            try store.upsertFrames(frames)
+            try store.upsertFrames(Array(frames.prefix(9)))
+            #expect(try store.count(.carFrames) == 90)
+            for name in names {
+                let stored = try store.frames(vehicleID: name, fromMs: Self.base, toMs: Self.base + 90)
+                #expect(stored == frames.filter { $0.vehicleID == name })
+            }
         }
     }
 

@@ -3,21 +3,33 @@ import RaceDomain
 /// How each domain value becomes a table row and back, shared by both stores so that SQLite and PostgreSQL
 /// hold the same values in the same columns. Column orders match the `…Columns` lists.
 enum StoreRows {
+    /// The stored columns of `car_frames`; `vehicle` is the car's `vehicles.id`.
     static let frameColumns = """
-        vehicle_id, ecu_time_ms, time_ms, car_number, lap, lap_distance_m, speed_kph, throttle_pct,
+        vehicle, ecu_time_ms, time_ms, car_number, lap, lap_distance_m, speed_kph, throttle_pct,
         brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, steering_deg, latitude_deg,
         longitude_deg
         """
 
-    static func frame(_ f: CarFrame) -> [StoreValue?] {
+    /// A frame read back with its text vehicle id, from `frameSource` (`f`: the frame, `v`: its vehicle).
+    static let frameSelect = """
+        v.vehicle_id, f.ecu_time_ms, f.time_ms, f.car_number, f.lap, f.lap_distance_m, f.speed_kph,
+        f.throttle_pct, f.brake_front_bar, f.brake_rear_bar, f.gear, f.rpm, f.accel_long_g, f.accel_lat_g,
+        f.steering_deg, f.latitude_deg, f.longitude_deg
+        """
+
+    static let frameSource = "car_frames f JOIN vehicles v ON v.id = f.vehicle"
+
+    /// The row of `frameColumns` for a frame of the vehicle stored as `vehicle`.
+    static func frame(_ f: CarFrame, vehicle: Int64) -> [StoreValue?] {
         [
-            .text(f.vehicleID), .integer(f.ecuTimeMs ?? f.timeMs), .integer(f.timeMs), .int(f.carNumber),
+            .integer(vehicle), .integer(f.ecuTimeMs ?? f.timeMs), .integer(f.timeMs), .int(f.carNumber),
             .integer(Int64(f.lap)), .double(f.lapDistanceM), .double(f.speedKph), .double(f.throttlePct),
             .double(f.brakeFrontBar), .double(f.brakeRearBar), .int(f.gear), .double(f.rpm), .double(f.accelLongG),
             .double(f.accelLatG), .double(f.steeringDeg), .double(f.latitudeDeg), .double(f.longitudeDeg),
         ]
     }
 
+    /// Reads `frameSelect`.
     static func frame(_ r: some StoreRow) -> CarFrame {
         CarFrame(
             vehicleID: r.string(0) ?? "", carNumber: r.int(3), timeMs: r.int64(2) ?? 0, lap: r.int(4) ?? 0,

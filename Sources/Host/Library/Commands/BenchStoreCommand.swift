@@ -69,11 +69,14 @@ struct BenchStoreCommand {
                 references["psql_copy_rows_per_s"] = Double(frames.count) / seconds
             }
         }
-        print(try report(figures: figures, references: references, source: source))
+        let cars = Set(frames.map(\.vehicleID)).count
+        print(try report(figures: figures, references: references, source: source, cars: cars))
         return 0
     }
 
-    func report(figures: [StoreBenchmark.Figures], references: [String: Double], source: URL) throws -> String {
+    func report(figures: [StoreBenchmark.Figures], references: [String: Double], source: URL, cars: Int) throws
+        -> String
+    {
         var ratios: [String: Double] = [:]
         for figure in figures {
             let peer = references[figure.store == "sqlite" ? "sqlite3_import_rows_per_s" : "psql_copy_rows_per_s"]
@@ -81,7 +84,7 @@ struct BenchStoreCommand {
         }
         if json {
             let document: [String: Any] = [
-                "rows": benchmark.rows, "batch": benchmark.batch, "source": source.lastPathComponent,
+                "rows": benchmark.rows, "batch": benchmark.batch, "source": source.lastPathComponent, "cars": cars,
                 "stores": try figures.map { try JSONSerialization.jsonObject(with: JSONEncoder().encode($0)) },
                 "references": references, "ratios": ratios,
                 "postgres": postgres == nil ? "not measured: no --postgres URL" : "measured",
@@ -90,16 +93,23 @@ struct BenchStoreCommand {
             return String(decoding: data, as: UTF8.self)
         }
         var lines = [
-            "store benchmark: \(benchmark.rows) telemetry frames (\(source.lastPathComponent) repeated), "
-                + "batches of \(benchmark.batch)",
-            "store        insert rows/s   seconds   read p50 µs   read p99 µs   rows/read",
+            "store benchmark: \(benchmark.rows) telemetry frames (\(source.lastPathComponent) run by "
+                + "\(cars) cars, in arrival order), batches of \(benchmark.batch)",
+            "store        insert rows/s   seconds   client CPU s   waited for CPU s   read p50 µs   read p99 µs   rows/read",
         ]
         for f in figures {
             lines.append(
                 f.store.padding(toLength: 10, withPad: " ", startingAt: 0)
                     + String(
-                        format: " %15.0f %9.2f %13.1f %13.1f %11.1f", f.rowsPerSecond, f.seconds, f.readP50Us,
-                        f.readP99Us, f.rowsPerQuery))
+                        format: " %15.0f %9.2f %14.2f %18.2f %13.1f %13.1f %11.1f", f.rowsPerSecond, f.seconds,
+                        f.clientCPUSeconds, f.clientCPUWaitSeconds ?? .nan, f.readP50Us, f.readP99Us,
+                        f.rowsPerQuery))
+            if f.store == "sqlite", let waited = f.clientCPUWaitSeconds, f.seconds > waited {
+                lines.append(
+                    String(
+                        format: "sqlite      %15.0f rows/s without the wait for a CPU (other processes' load)",
+                        Double(f.rows) / (f.seconds - waited)))
+            }
         }
         if postgres == nil { lines.append("postgres: not measured (give --postgres URL, or run make bench-store)") }
         for (name, value) in references.sorted(by: { $0.key < $1.key }) {

@@ -98,20 +98,34 @@ final class PostgresConnection {
         return Int(affected) ?? tuples
     }
 
-    /// `COPY … FROM STDIN (FORMAT binary)`: sends `chunks` (a binary COPY stream, see `PostgresCopyEncoder`)
-    /// and returns the rows the server took.
-    func copyIn(_ sql: String, name: String, chunks: [[UInt8]]) throws -> Int {
+    /// `COPY … FROM STDIN (FORMAT binary)`: `produce` encodes the stream (see `PostgresCopyEncoder`) and
+    /// hands it over chunk by chunk through the function it is given, which sends each chunk at once, so
+    /// the server parses and inserts one chunk while the next is being encoded. Returns the rows the server
+    /// took. If `produce` throws, the COPY is cancelled and the error passed on.
+    func copyIn(_ sql: String, name: String, produce: (_ send: ([UInt8]) throws -> Void) throws -> Void) throws -> Int {
         try beginIfNeeded(for: name)
         let start = PQexec(handle, sql)
         defer { PQclear(start) }
         try check(start, query: name, expecting: [PGRES_COPY_IN])
-        var sent = true
-        for chunk in chunks where sent {
-            sent = chunk.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) == 1 }
+        var abandoned: Error?
+        do {
+            try produce { chunk in
+                let sent = chunk.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) {
+                        PQputCopyData(handle, $0.baseAddress, Int32($0.count)) == 1
+                    }
+                }
+                if !sent {
+                    throw StoreError(
+                        code: isConnected ? .queryFailed : .unavailable,
+                        reason: "sending COPY data failed: " + Self.trimmed(PQerrorMessage(handle)), location: label,
+                        query: name)
+                }
             }
+        } catch {
+            abandoned = error
         }
-        PQputCopyEnd(handle, sent ? nil : "roadsense: sending COPY data failed")
+        PQputCopyEnd(handle, abandoned == nil ? nil : "roadsense: COPY abandoned by the client")
         var rows = 0
         var failure: StoreError?
         while let result = PQgetResult(handle) {
@@ -123,6 +137,7 @@ final class PostgresConnection {
                 failure = failure ?? error
             }
         }
+        if let abandoned { throw abandoned }
         if let failure { throw failure }
         lastUsed = Date()
         return rows

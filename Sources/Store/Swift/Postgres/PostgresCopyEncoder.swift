@@ -1,14 +1,13 @@
 import RaceDomain
 
 /// Builds a binary COPY stream (PostgreSQL's `FORMAT binary`: a signature, then per row a field count
-/// and each field as a 4-byte length and its bytes, -1 for NULL, big-endian throughout), in chunks of
-/// about `chunkBytes` so a million frames never sit in memory twice.
+/// and each field as a 4-byte length and its bytes, -1 for NULL, big-endian throughout). The caller takes
+/// the bytes off in chunks (`isFull`, `take`) and sends each while encoding the next.
 struct PostgresCopyEncoder {
-    private(set) var chunks: [[UInt8]] = []
     private var current: [UInt8] = []
     let chunkBytes: Int
 
-    init(chunkBytes: Int = 1 << 20) {
+    init(chunkBytes: Int = 64 << 10) {
         self.chunkBytes = chunkBytes
         current.reserveCapacity(chunkBytes + 512)
         // "PGCOPY\n\377\r\n\0", flags 0, header extension length 0.
@@ -17,40 +16,43 @@ struct PostgresCopyEncoder {
         append(UInt32(0))
     }
 
-    /// A frame in `StoreRows.frameColumns` order; the column types are TEXT, then BIGINT and DOUBLE
-    /// PRECISION as in the schema.
-    mutating func appendFrame(_ f: CarFrame) {
+    /// Whether a chunk's worth of bytes is waiting to be taken.
+    var isFull: Bool { current.count >= chunkBytes }
+
+    /// The bytes encoded since the last `take`.
+    mutating func take() -> [UInt8] {
+        let chunk = current
+        current.removeAll(keepingCapacity: true)
+        return chunk
+    }
+
+    /// A frame of the vehicle stored as `vehicle`, in `StoreRows.frameColumns` order (BIGINT and DOUBLE
+    /// PRECISION columns, as in the schema).
+    mutating func appendFrame(_ f: CarFrame, vehicle: Int64) {
         append(UInt16(17))
-        text(f.vehicleID)
+        bigint(vehicle)
         bigint(f.ecuTimeMs ?? f.timeMs)
         bigint(f.timeMs)
         bigint(f.carNumber.map(Int64.init))
         bigint(Int64(f.lap))
-        for value in [f.lapDistanceM, f.speedKph, f.throttlePct, f.brakeFrontBar, f.brakeRearBar] { double(value) }
+        double(f.lapDistanceM)
+        double(f.speedKph)
+        double(f.throttlePct)
+        double(f.brakeFrontBar)
+        double(f.brakeRearBar)
         bigint(f.gear.map(Int64.init))
-        for value in [f.rpm, f.accelLongG, f.accelLatG, f.steeringDeg, f.latitudeDeg, f.longitudeDeg] { double(value) }
-        if current.count >= chunkBytes { flush() }
+        double(f.rpm)
+        double(f.accelLongG)
+        double(f.accelLatG)
+        double(f.steeringDeg)
+        double(f.latitudeDeg)
+        double(f.longitudeDeg)
     }
 
-    /// The stream so far plus the trailer (field count -1).
-    mutating func finish() -> [[UInt8]] {
+    /// The last bytes, with the trailer (field count -1).
+    mutating func finish() -> [UInt8] {
         append(UInt16(0xFFFF))
-        flush()
-        return chunks
-    }
-
-    private mutating func flush() {
-        chunks.append(current)
-        current = []
-        current.reserveCapacity(chunkBytes + 512)
-    }
-
-    private mutating func text(_ value: String) {
-        var value = value
-        value.withUTF8 { bytes in
-            append(UInt32(bytes.count))
-            current.append(contentsOf: bytes)
-        }
+        return take()
     }
 
     private mutating func bigint(_ value: Int64?) {

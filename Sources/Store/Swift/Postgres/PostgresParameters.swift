@@ -23,6 +23,15 @@ struct PostgresParameters {
         }
     }
 
+    /// A `text[]` literal for a `$n::text[]` parameter: `{"a","b"}`, a backslash before each `"` or `\` inside.
+    static func textArray(_ strings: [String]) -> String {
+        let elements = strings.map { string in
+            "\"" + string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
+        }
+        return "{" + elements.joined(separator: ",") + "}"
+    }
+
     private mutating func appendText(_ text: String) {
         encoded.append(Array(text.utf8) + [0])
         binary.append(false)

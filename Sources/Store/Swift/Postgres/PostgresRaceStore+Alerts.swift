@@ -43,15 +43,4 @@ extension PostgresRaceStore {
         rowsWritten += changed
         return changed > 0
     }
-
-    public func frames(since timeMs: Int64) throws -> [CarFrame] {
-        var frames: [CarFrame] = []
-        let sql = """
-            SELECT \(StoreRows.frameColumns) FROM car_frames WHERE time_ms >= $1 ORDER BY vehicle_id, ecu_time_ms
-            """
-        try withConnection { connection in
-            try connection.run("frames_since", sql, [.integer(timeMs)]) { frames.append(StoreRows.frame($0)) }
-        }
-        return frames
-    }
 }

@@ -16,8 +16,7 @@ extension PostgresRaceStore {
         var counts = RetentionCounts()
         let limit = Int64(policy.batchRows)
         if let telemetry = policy.telemetryCutoff(nowMs: nowMs) {
-            counts.frames = try sweep(table: "car_frames", key: "vehicle_id", cutoff: telemetry, limit: limit)
-                .run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+            counts.frames = try expireFrames(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
             counts.carStates = try sweep(table: "car_states", key: "car_key", cutoff: telemetry, limit: limit)
                 .run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
         }

@@ -17,15 +17,6 @@ extension PostgresRaceStore {
             [.text(carKey)], StoreRows.lap)
     }
 
-    public func frames(vehicleID: String, fromMs: Int64, toMs: Int64) throws -> [CarFrame] {
-        try select(
-            "frames_by_vehicle",
-            """
-            SELECT \(StoreRows.frameColumns) FROM car_frames
-            WHERE vehicle_id = $1 AND time_ms >= $2 AND time_ms < $3 ORDER BY time_ms, ecu_time_ms
-            """, [.text(vehicleID), .integer(fromMs), .integer(toMs)], StoreRows.frame)
-    }
-
     public func latestCarStates() throws -> [CarState] {
         try select("latest_car_states", StoreQueries.latestCarStates, [], StoreRows.carState)
     }

@@ -38,6 +38,10 @@ public final class SQLiteConnection {
         try execute("PRAGMA journal_mode=WAL", name: "pragma_wal")
         try execute("PRAGMA synchronous=NORMAL", name: "pragma_synchronous")
         try execute("PRAGMA cache_size=-\(max(cacheKiB, 64))", name: "pragma_cache_size")
+        // Statement journals in memory: a multi-row upsert keeps one (so a failing row undoes its whole
+        // statement), and past 64 KiB SQLite spills it to a temporary file — two of every three writes of a
+        // bulk frame insert went there (BENCHMARKS.md, Store).
+        try execute("PRAGMA temp_store=MEMORY", name: "pragma_temp_store")
         try execute("PRAGMA foreign_keys=ON", name: "pragma_foreign_keys")
     }
 
@@ -134,6 +138,9 @@ public final class SQLiteConnection {
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The most parameters one statement may have (`SQLITE_LIMIT_VARIABLE_NUMBER`, 32766 since SQLite 3.32).
+    public var parameterLimit: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) }
 
     func error(_ rc: Int32, _ text: String, query: String?) -> StoreError {
         let primary = rc & 0xff

@@ -246,24 +246,4 @@ extension SQLiteRaceStore {
             return changed > 0
         }
     }
-
-    public func frames(since timeMs: Int64) throws -> [CarFrame] {
-        var frames: [CarFrame] = []
-        let sql = """
-            SELECT vehicle_id, ecu_time_ms, time_ms, car_number, lap, lap_distance_m, speed_kph, throttle_pct,
-              brake_front_bar, brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, steering_deg, latitude_deg,
-              longitude_deg
-            FROM car_frames WHERE time_ms >= ? ORDER BY vehicle_id, ecu_time_ms
-            """
-        try db.statement("frames_since", sql).bind([.integer(timeMs)]).query { r in
-            frames.append(
-                CarFrame(
-                    vehicleID: r.string(0) ?? "", carNumber: r.int(3), timeMs: r.int64(2) ?? 0, lap: r.int(4) ?? 0,
-                    lapDistanceM: r.double(5), speedKph: r.double(6), throttlePct: r.double(7),
-                    brakeFrontBar: r.double(8), brakeRearBar: r.double(9), gear: r.int(10), rpm: r.double(11),
-                    accelLongG: r.double(12), accelLatG: r.double(13), steeringDeg: r.double(14),
-                    latitudeDeg: r.double(15), longitudeDeg: r.double(16), ecuTimeMs: r.int64(1)))
-        }
-        return frames
-    }
 }

@@ -16,13 +16,7 @@ extension SQLiteRaceStore {
         var counts = RetentionCounts()
         let limit = Int64(policy.batchRows)
         if let telemetry = policy.telemetryCutoff(nowMs: nowMs) {
-            counts.frames = try sweep(
-                table: "car_frames", key: "vehicle_id", cutoff: telemetry, limit: limit,
-                delete: """
-                    DELETE FROM car_frames WHERE (vehicle_id, ecu_time_ms) IN
-                      (SELECT vehicle_id, ecu_time_ms FROM car_frames WHERE vehicle_id = ? AND time_ms < ? LIMIT ?)
-                    """
-            ).run(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
+            counts.frames = try expireFrames(cutoff: telemetry, limit: policy.batchRows, batches: &counts.batches)
             counts.carStates = try sweep(
                 table: "car_states", key: "car_key", cutoff: telemetry, limit: limit,
                 delete: """

@@ -16,18 +16,6 @@ extension SQLiteRaceStore {
         return laps
     }
 
-    public func frames(vehicleID: String, fromMs: Int64, toMs: Int64) throws -> [CarFrame] {
-        var frames: [CarFrame] = []
-        let sql = """
-            SELECT \(StoreRows.frameColumns) FROM car_frames
-            WHERE vehicle_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms, ecu_time_ms
-            """
-        try db.statement("frames_by_vehicle", sql).bind([.text(vehicleID), .integer(fromMs), .integer(toMs)]).query {
-            frames.append(StoreRows.frame($0))
-        }
-        return frames
-    }
-
     public func latestCarStates() throws -> [CarState] {
         var states: [CarState] = []
         try db.statement("latest_car_states", StoreQueries.latestCarStates).query {

@@ -75,23 +75,6 @@ public final class SQLiteRaceStore: RaceStore {
         if items.count == 1 { try db.singleStatement(write) } else { try db.transaction(write) }
     }
 
-    public func upsertFrames(_ frames: [CarFrame]) throws {
-        try upsert(
-            frames, name: "upsert_frame",
-            sql: """
-                INSERT INTO car_frames (\(StoreRows.frameColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                ON CONFLICT (vehicle_id, ecu_time_ms) DO UPDATE SET time_ms=excluded.time_ms,
-                  car_number=excluded.car_number, lap=excluded.lap, lap_distance_m=excluded.lap_distance_m,
-                  speed_kph=excluded.speed_kph, throttle_pct=excluded.throttle_pct,
-                  brake_front_bar=excluded.brake_front_bar, brake_rear_bar=excluded.brake_rear_bar,
-                  gear=excluded.gear, rpm=excluded.rpm, accel_long_g=excluded.accel_long_g,
-                  accel_lat_g=excluded.accel_lat_g, steering_deg=excluded.steering_deg,
-                  latitude_deg=excluded.latitude_deg, longitude_deg=excluded.longitude_deg
-                """,
-            values: StoreRows.frame
-        )
-    }
-
     public func upsertCarStates(_ states: [CarState]) throws {
         try upsert(
             states, name: "upsert_car_state",

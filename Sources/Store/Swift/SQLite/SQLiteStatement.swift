@@ -40,6 +40,17 @@ public final class SQLiteStatement {
         return self
     }
 
+    /// Binds one integer parameter (nil: NULL) in place, for loops that bind every parameter of each row
+    /// and then `run`: no reset, no clearing, no array of values per row.
+    public func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
+    }
+
+    /// Binds one real parameter in place; nil and non-finite values bind NULL, as `StoreValue.double` does.
+    public func bind(_ index: Int32, _ value: Double?) {
+        if let value, value.isFinite { sqlite3_bind_double(raw, index, value) } else { sqlite3_bind_null(raw, index) }
+    }
+
     /// Runs a statement that returns no rows.
     public func run() throws {
         try connection.beginIfNeeded()
