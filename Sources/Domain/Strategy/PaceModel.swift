@@ -8,13 +8,14 @@ import Foundation
 /// means 0.1 % slower per lap (about 100 ms on a 100 s lap).
 public struct PaceModel: Sendable, Equatable, Codable {
     /// The JSON layout this code reads and writes; a file with another number is refused.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     public static let name = "pace-rls"
 
-    /// Residual quantiles of the forecast `horizon` laps ahead, as fractions of the forecast.
+    /// Residual quantiles of the forecast `horizon` laps ahead: for green laps in units of the car's interval scale
+    /// (`StintPaceFilter.intervalScaleMs`), for the restart lap as fractions of the forecast.
     public struct HorizonQuantiles: Sendable, Equatable, Codable {
         public var horizon: Int
-        /// 10th and 90th percentile of (actual − forecast) / forecast: the 80 % interval.
+        /// 10th and 90th percentile of (actual − forecast) / scale (green) or / forecast (restart): the 80 % interval.
         public var q10: Double
         public var q90: Double
         /// How many training forecasts they were measured on.
@@ -61,8 +62,12 @@ public struct PaceModel: Sendable, Equatable, Codable {
     /// Stops measured (green, caution).
     public var pitStops: Int
     public var cautionPitStops: Int
-    /// 80 % interval of green-flag forecasts, horizons 1…n (the last applies beyond n).
+    /// 80 % interval of green-flag forecasts, horizons 1…n (the last applies beyond n), in interval scales.
     public var quantiles: [HorizonQuantiles]
+    /// Weight, in laps, of the model's noise against the car's own spread in the interval scale.
+    public var intervalPriorLaps: Double
+    /// The trend split into a field-wide race-lap term and a tyre-age term (nil: not estimated).
+    public var trendSplit: TrendSplit?
     /// 80 % interval of the forecast of the first lap after a caution (the restart lap).
     public var restartQuantiles: HorizonQuantiles
     /// Probability that a green lap is followed by a caution lap, and the mean caution length in laps.
@@ -84,7 +89,7 @@ public struct PaceModel: Sendable, Equatable, Codable {
         tyreShare: Double, restartPenalty: Double, noiseScale: Double, huberK: Double = 1.345,
         outlierK: Double = 5, pitLoss: Double, pitLossSD: Double, cautionPitLoss: Double?, pitStops: Int,
         cautionPitStops: Int, quantiles: [HorizonQuantiles], restartQuantiles: HorizonQuantiles,
-        cautionStartRate: Double, cautionLength: Double
+        cautionStartRate: Double, cautionLength: Double, intervalPriorLaps: Double = 5, trendSplit: TrendSplit? = nil
     ) {
         self.formatVersion = PaceModel.formatVersion
         self.name = PaceModel.name
@@ -107,6 +112,8 @@ public struct PaceModel: Sendable, Equatable, Codable {
         self.restartQuantiles = restartQuantiles
         self.cautionStartRate = cautionStartRate
         self.cautionLength = cautionLength
+        self.intervalPriorLaps = intervalPriorLaps
+        self.trendSplit = trendSplit
     }
 
     // MARK: - File

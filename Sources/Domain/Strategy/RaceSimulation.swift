@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Each run plays every remaining lap of every car. A car's lap is its pace forecast for that lap
 /// (`StintPaceFilter.forecast`) times (1 + ε), ε normal with the model's one-lap spread
-/// ((q90 − q10) / 2.563, the normal's 80 % width). With `events`, a caution starts on a lap with the
+/// ((q90 − q10) / 2.563 noise scales, the normal's 80 % width, times `noiseScale`). With `events`, a caution starts on a lap with the
 /// model's `cautionStartRate` and lasts a geometric number of laps with mean `cautionLength`; under
 /// caution every car runs the leader's forecast × `cautionLapFactor`, the field closes up behind the
 /// leader (`cautionGapMs` apart, order kept), and the first green lap after it costs `restartPenalty`.
@@ -55,8 +55,9 @@ public struct RaceSimulation: Sendable {
     public var cautionGapMs = 1_000.0
 
     public init(model: PaceModel, events: Bool) {
+        // The one-lap interval is in noise scales; as a fraction of the lap: × noiseScale.
         let one = model.quantiles(horizon: 1)
-        noiseSD = (one.q90 - one.q10) / 2.5631
+        noiseSD = (one.q90 - one.q10) / 2.5631 * model.noiseScale
         self.events = events
         cautionStartRate = model.cautionStartRate
         cautionLength = model.cautionLength

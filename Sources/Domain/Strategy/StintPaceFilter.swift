@@ -212,6 +212,19 @@ public struct StintPaceFilter: Sendable {
         return max(base, 1.4826 * median)
     }
 
+    /// The spread the green-lap 80 % interval is scaled by (ms): the car's own robust residual spread (1.4826 ·
+    /// median |residual| of its last 10 fitted laps) shrunk towards the model's noise with the weight of
+    /// `PaceModel.intervalPriorLaps` laps, `√((n₀·base² + n·own²) / (n₀ + n))`. A steady car gets narrower
+    /// intervals than a car in traffic; with no residual yet it is the model's noise.
+    public func intervalScaleMs() -> Double {
+        let base = model.noiseScale * (referenceMs ?? lastGreenMs ?? lastLap?.lapTimeMs.map(Double.init) ?? 0)
+        guard !recentResiduals.isEmpty, let median = Statistics.median(recentResiduals) else { return base }
+        let own = 1.4826 * median
+        let n = Double(recentResiduals.count)
+        let prior = model.intervalPriorLaps
+        return ((prior * base * base + n * own * own) / (prior + n)).squareRoot()
+    }
+
     /// Tyre age (laps) of the last lap seen.
     public var tyreAge: Int { max(0, (lastLap?.lap ?? stintStartLap) - stintStartLap) }
 
@@ -230,7 +243,7 @@ public struct StintPaceFilter: Sendable {
     public func forecast(horizon: Int) -> PaceForecast? {
         guard let lastLap, horizon >= 1 else { return nil }
         let age = Double(lastLap.lap - stintStartLap + horizon)
-        var quantiles = model.quantiles(horizon: horizon)
+        let scale = intervalScaleMs()
         var mean: Double
         var fitted = false
         if !points.isEmpty, let value = meanAt(age: age) {
@@ -244,11 +257,16 @@ public struct StintPaceFilter: Sendable {
             return nil
         }
         if horizon == 1, lastLap.flag == "FCY" {
+            // The restart lap: the field's behaviour, not the car's spread; its interval is relative.
             mean *= 1 + model.restartPenalty
-            quantiles = model.restartQuantiles
+            let restart = model.restartQuantiles
+            return PaceForecast(
+                lap: lastLap.lap + 1, horizon: 1, meanMs: mean, lowMs: mean * (1 + restart.q10),
+                highMs: mean * (1 + restart.q90), fitted: fitted, scaleMs: scale)
         }
+        let quantiles = model.quantiles(horizon: horizon)
         return PaceForecast(
-            lap: lastLap.lap + horizon, horizon: horizon, meanMs: mean, lowMs: mean * (1 + quantiles.q10),
-            highMs: mean * (1 + quantiles.q90), fitted: fitted)
+            lap: lastLap.lap + horizon, horizon: horizon, meanMs: mean, lowMs: mean + quantiles.q10 * scale,
+            highMs: mean + quantiles.q90 * scale, fitted: fitted, scaleMs: scale)
     }
 }
