@@ -37,7 +37,7 @@ struct RaceSimulationTests {
         // Car i is 200 ms a lap slower than car i − 1: 2 s over 10 laps against a spread of
         // 0.5 % · 100 s · √10 ≈ 1.6 s per car, so the order is clear but not certain.
         let outcome = Self.simulation(events: false).run(cars: Self.cars, runs: 10_000, seed: 7)
-        let means = (0..<5).map(outcome.meanPosition)
+        let means = (0..<5).map { outcome.meanPosition($0) }
         #expect(means == means.sorted())
         #expect(outcome.cautions == 0)
         #expect(outcome.counts[0][0] > 5_000 && outcome.counts[0][0] < 10_000)

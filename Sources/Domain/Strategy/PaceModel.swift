@@ -74,10 +74,29 @@ public struct PaceModel: Sendable, Equatable, Codable {
     public var cautionStartRate: Double
     public var cautionLength: Double
 
-    /// `pace-rls v1 (14 races, 5123 clean laps)`.
+    /// `pace-rls v2 (14 races, 5144 clean laps)`; `pace-rls v2 built-in prior (trained on no race)` for
+    /// `builtInPrior`.
     public var version: String {
-        "\(name) v\(formatVersion) (\(trainedOn.count) races, \(cleanLaps) clean laps)"
+        trainedOn.isEmpty
+            ? "\(name) v\(formatVersion) built-in prior (trained on no race)"
+            : "\(name) v\(formatVersion) (\(trainedOn.count) races, \(cleanLaps) clean laps)"
     }
+
+    /// The priors used when no trained model is at hand, written down rather than trained: no trend (± 0.05 % per
+    /// lap), lap noise 0.6 % of a lap, forgetting 0.8, restart lap +25 %, a stop costs 55 % ± 40 % of a lap (no
+    /// caution figure), cautions start on 5 % of green laps and last 2.5 laps; green intervals ±1.28 noise scales
+    /// (a normal 80 %) widening by a fifth per lap ahead, restart lap −8 % / +17 %. These are round values of the
+    /// order that training on the 14 GR Cup races gives (docs/strategy-evaluation.md), not a fit.
+    public static let builtInPrior = PaceModel(
+        trainedOn: [], cleanLaps: 0, forgetting: 0.8, trendPerLap: 0, trendPriorSD: 0.0005, tyreShare: 1,
+        restartPenalty: 0.25, noiseScale: 0.006, pitLoss: 0.55, pitLossSD: 0.4, cautionPitLoss: nil, pitStops: 0,
+        cautionPitStops: 0,
+        quantiles: (1...5).map { horizon in
+            let width = 1.2816 * (1 + 0.2 * Double(horizon - 1))
+            return HorizonQuantiles(horizon: horizon, q10: -width, q90: width, count: 0)
+        },
+        restartQuantiles: HorizonQuantiles(horizon: 1, q10: -0.08, q90: 0.17, count: 0), cautionStartRate: 0.05,
+        cautionLength: 2.5)
 
     /// The 80 % interval quantiles for `horizon` laps ahead (the longest trained horizon beyond it).
     public func quantiles(horizon: Int) -> HorizonQuantiles {
