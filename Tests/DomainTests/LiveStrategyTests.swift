@@ -60,11 +60,21 @@ struct LiveStrategyTests {
         let median = try #require(Statistics.median(losses.map(\.loss)))
         #expect(live.measuredPitLoss?.stops == losses.count && losses.count >= 1)
 
+        // Each car's filter on its laps; the intervals are scaled by the spread of the whole field's residuals.
+        let filters = byCar.mapValues { laps in
+            var filter = StintPaceFilter(model: Self.model)
+            for lap in laps { filter.update(lap) }
+            return filter
+        }
+        let residuals = filters.values.flatMap(\.relativeResiduals)
+        let spread = try #require(StintPaceFilter.fieldSpread(filters.values))
+        #expect(residuals.count >= 100, "\(residuals.count) residuals")
+        #expect(abs(spread - 1.4826 * (Statistics.median(residuals) ?? 0)) < 1e-15)
+
         var compared = 0
         for prediction in predictions {
             let key = CarKey.of(vehicleID: prediction.vehicleID, carNumber: prediction.carNumber)
-            var filter = StintPaceFilter(model: Self.model)
-            for lap in byCar[key] ?? [] { filter.update(lap) }
+            guard let filter = filters[key] else { continue }
             guard let reference = filter.referenceMs,
                 let window = PitWindow.plan(filter: filter, raceLaps: 27, measuredPitLossMs: median * reference)
             else { continue }
@@ -74,8 +84,9 @@ struct LiveStrategyTests {
             #expect(prediction.bestStopUnderCaution == window.leastCostlyUnderCaution, "car \(key)")
             #expect(prediction.pitLossMs == median * reference && prediction.pitLossStops == losses.count)
             #expect(prediction.tyreAgeLaps == filter.tyreAge)
-            let next = try #require(filter.forecast(horizon: 1))
+            let next = try #require(filter.forecast(horizon: 1, fieldSpread: spread))
             #expect(prediction.predictedNextLapMs == next.meanMs && prediction.nextLapLowMs == next.lowMs)
+            #expect(prediction.nextLapHighMs == next.highMs)
             #expect(prediction.forecasts.map(\.horizon) == [1, 2, 3, 4, 5])
             compared += 1
         }

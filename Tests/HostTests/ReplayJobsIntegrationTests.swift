@@ -98,6 +98,9 @@ struct ReplayJobsIntegrationTests {
         #expect(try store.latestReport(kind: "weather")?.weather != nil)
         let simulation = try #require(try store.latestSimulation())
         #expect(simulation.cars.count == performance.cars.count)
-        #expect(abs(simulation.cars.reduce(0) { $0 + $1.winProbability } - 1) < 1e-9)
+        #expect(abs(simulation.cars.reduce(0) { $0 + $1.winProbability } - 1) < 1e-9 || simulation.cars.isEmpty)
+        // The job's default: 10,000 races per option, from the shipped pace model, runs per second measured.
+        #expect(simulation.iterations == 10_000 && simulation.runsPerSecond > 0)
+        #expect(simulation.model == (try PaceModel.load(TestPaths.shippedModel.path)).version)
     }
 }

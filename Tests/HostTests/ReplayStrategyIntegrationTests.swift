@@ -8,16 +8,27 @@ import Testing
 /// The strategy and simulation plugins as real processes on the whole Barber race 1, with the pace model shipped
 /// with the build: every prediction carries that model's version and equals the domain's computation on the laps
 /// crossed by then (so its pit window is `PitWindow.plan` with the pit loss measured so far); each plugin loads the
-/// model once; the 15-minute simulation runs 10,000 races per option from the same model and reports runs per second.
+/// model once; the 15-minute simulation gives the domain's batch on the same laps and reports runs per second.
 @Suite("Replay: strategy and simulation from the shipped pace model", .serialized)
 struct ReplayStrategyIntegrationTests {
     static let barber = TestPaths.sharedTRD.appendingPathComponent("barber")
 
     @Test("predictions carry the shipped model's version and the domain's figures on the same laps; loaded once")
     func strategyFromTheShippedModel() throws {
-        let plugins = PluginConfig.defaults.filter { ["strategy", "simulation"].contains($0.name) }
+        // A debug build simulates about 10 times slower than a release one: here the job runs 1,000 races per option
+        // (the default 10,000 is checked on the excerpt in ReplayJobsIntegrationTests) and gets a minute of wall time
+        // (the default is its 15-minute interval, 3 s at 300×).
+        let plugins = PluginConfig.defaults.filter { ["strategy", "simulation"].contains($0.name) }.map { plugin in
+            var plugin = plugin
+            if plugin.name == "simulation" { plugin.arguments = ["--set", "iterations=1000"] }
+            return plugin
+        }
         let schedule = ScheduleEntryConfig.defaults.filter {
             ["strategy.UpdatePredictions", "simulation.RunBatch"].contains($0.method)
+        }.map { entry in
+            var entry = entry
+            if entry.method == "simulation.RunBatch" { entry.timeoutSeconds = 60 * 300 }
+            return entry
         }
         struct Overrides: Encodable {
             let plugins: [PluginConfig]
@@ -83,16 +94,22 @@ struct ReplayStrategyIntegrationTests {
             #expect(prediction == domain, "car \(key)")
         }
 
-        // The simulation: 10,000 runs per option from the same model, runs per second measured, stored as published.
+        // The simulation: the set runs per option from the same model, runs per second measured, stored as published.
         let batches = run.updates.compactMap { update -> SimulationBatch? in
             if case .simulation(let batch) = update.body { return batch } else { return nil }
         }
         let last = try #require(batches.max { $0.computedMs < $1.computedMs })
-        #expect(batches.allSatisfy { $0.iterations == 10_000 && $0.model == shipped.version && $0.runsPerSecond > 0 })
+        #expect(batches.allSatisfy { $0.iterations == 1_000 && $0.model == shipped.version && $0.runsPerSecond > 0 })
         #expect(try store.latestSimulation() == last)
         let running = try #require(batches.first { !$0.options.isEmpty })
-        #expect(running.racesSimulated == 10_000 * (1 + running.options.count))
-        #expect(running.cars.allSatisfy { $0.positionCounts.reduce(0, +) == 10_000 })
-        #expect(running.options.allSatisfy { $0.positionCounts.reduce(0, +) == 10_000 })
+        #expect(running.racesSimulated == 1_000 * (1 + running.options.count) && running.options.count >= 18)
+        #expect(running.cars.allSatisfy { $0.positionCounts.reduce(0, +) == 1_000 })
+        #expect(running.options.allSatisfy { $0.positionCounts.reduce(0, +) == 1_000 })
+        // Its inputs are the laps crossed by its slot: the same batch as the domain's on them, runs per second aside.
+        var again = StrategySimulation.run(
+            laps: data.laps.filter { $0.crossedMs <= running.computedMs }, raceLaps: 27, model: shipped, runs: 1_000,
+            seed: running.seed, nowMs: running.computedMs)
+        again.runsPerSecond = running.runsPerSecond
+        #expect(again == running)
     }
 }

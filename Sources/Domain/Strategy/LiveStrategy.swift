@@ -83,29 +83,37 @@ public struct LiveStrategy: Sendable {
     /// laps remaining.
     public func predictions(raceLaps: Int, nowMs: Int64) -> [StrategyPrediction] {
         let measured = measuredPitLoss
+        let spread = StintPaceFilter.fieldSpread(tracks.values.map(\.filter))
         return tracks.keys.sorted().compactMap { key in
             guard let track = tracks[key] else { return nil }
             return LiveStrategy.prediction(
-                filter: track.filter, raceLaps: raceLaps, nowMs: nowMs, measuredPitLoss: measured)
+                filter: track.filter, raceLaps: raceLaps, nowMs: nowMs, measuredPitLoss: measured, fieldSpread: spread)
         }
     }
 
     /// The prediction for one car from its filter.
     ///
     /// - degradation: the tyre part of the stint slope, `tyreShare · slope`, and its standard error;
-    /// - forecasts of the next laps (at most `forecastLaps`, none past `raceLaps`) with their 80 % intervals;
+    /// - forecasts of the next laps (at most `forecastLaps`, none past `raceLaps`) with their 80 % intervals, scaled by
+    ///   the field's spread in the race so far (`StintPaceFilter.fieldSpread` over every car);
     /// - the pit window (`PitWindow.plan(filter:…)`) with the pit loss measured in this race, scaled to the car's lap,
     ///   or the model's; under green and under a caution;
     /// - confidence = min(1, fitted laps / 8) / (1 + standard error / max(|slope|, 20 ms)).
     static func prediction(
-        filter: StintPaceFilter, raceLaps: Int, nowMs: Int64, measuredPitLoss: (fraction: Double, stops: Int)?
+        filter: StintPaceFilter, raceLaps: Int, nowMs: Int64, measuredPitLoss: (fraction: Double, stops: Int)?,
+        fieldSpread: Double?
     ) -> StrategyPrediction? {
-        guard let last = filter.lastLap, let next = filter.forecast(horizon: 1) else { return nil }
+        guard let last = filter.lastLap, let next = filter.forecast(horizon: 1, fieldSpread: fieldSpread) else {
+            return nil
+        }
         let model = filter.model
         let lapsRemaining = raceLaps > 0 ? max(0, raceLaps - last.lap) : 0
         let horizons = raceLaps > 0 ? min(forecastLaps, lapsRemaining) : forecastLaps
         let forecasts =
-            horizons > 0 ? (1...horizons).compactMap { filter.forecast(horizon: $0).map(LapForecast.init) } : []
+            horizons > 0
+            ? (1...horizons).compactMap {
+                filter.forecast(horizon: $0, fieldSpread: fieldSpread).map(LapForecast.init)
+            } : []
         let slope = filter.slope()
         let tyreSlope = slope.map { model.tyreShare * $0.msPerLap } ?? 0
         let tyreSE = slope.map { model.tyreShare * $0.standardError }

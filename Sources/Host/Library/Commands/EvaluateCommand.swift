@@ -35,6 +35,10 @@ struct EvaluateCommand {
         print()
         print(evaluation.strictMarkdown())
         print()
+        print("Calibration, next 5 laps, with and without the restart laps of cautions that came after the origin:")
+        print()
+        print(evaluation.calibrationMarkdown())
+        print()
         let five = evaluation.overallNextFive
         let greenOrigin = evaluation.overallNextFiveGreenOrigin
         let mae = String(format: "%+.1f %%", five.change * 100)
@@ -45,9 +49,12 @@ struct EvaluateCommand {
         print("80 % interval coverage, next 5 laps: \(cover) (target 75–85 %: \(coverTarget))")
         let inRange = evaluation.rows.filter { (0.75...0.85).contains($0.nextFive.coverage) }
         let beating = evaluation.rows.filter { $0.nextFive.change <= -0.15 }
+        let deviation =
+            evaluation.rows.map { abs($0.nextFive.coverage - 0.8) }.reduce(0, +) / Double(max(1, evaluation.rows.count))
         print(
-            "races with next-5 coverage in 75–85 %: \(inRange.count) of \(evaluation.rows.count); races with next-5 MAE "
-                + "≥ 15 % under the better baseline: \(beating.count) of \(evaluation.rows.count)")
+            "races with next-5 coverage in 75–85 %: \(inRange.count) of \(evaluation.rows.count) (mean distance from "
+                + String(format: "80 %%: %.1f points", deviation * 100) + "); races with next-5 MAE ≥ 15 % under the "
+                + "better baseline: \(beating.count) of \(evaluation.rows.count)")
         print(
             String(
                 format: "origin not a caution lap: %+.1f %% vs the better baseline, %+.1f %% vs the better green-lap"
