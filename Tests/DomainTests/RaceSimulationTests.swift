@@ -66,4 +66,27 @@ struct RaceSimulationTests {
             }
         }
     }
+
+    @Test("a car that stopped running is left out; one a lap down is kept; a car without race time is placed by crossing")
+    func carsStillRunning() {
+        // 100 s laps. A and B have run 5 laps (500 s), D 4 (400 s: a lap down), C stopped after lap 2 (200 s: 300 s,
+        // three of its laps, before the latest crossing). E's laps have no race time, but crossed the line at UTC
+        // instants 1 000 000 ms after their race time would be (the offset of the others).
+        func filter(_ laps: Int, elapsed: Bool = true) -> StintPaceFilter {
+            var filter = StintPaceFilter(model: PaceModelTests.model())
+            for lap in 1...laps {
+                filter.update(
+                    LapRecord(
+                        carNumber: 1, lap: lap, lapTimeMs: 100_000, crossedMs: 1_000_000 + Int64(lap) * 100_000,
+                        elapsedMs: elapsed ? Int64(lap) * 100_000 : nil, flag: "GF", source: .analysis))
+            }
+            return filter
+        }
+        let cars = RaceSimulation.cars(
+            filters: ["A": filter(5), "B": filter(5), "C": filter(2), "D": filter(4), "E": filter(5, elapsed: false)],
+            raceLaps: 10)
+        #expect(cars.map(\.key) == ["A", "B", "D", "E"])
+        #expect(cars.map(\.elapsedMs) == [500_000, 500_000, 400_000, 500_000])
+        #expect(cars.map(\.forecastMs.count) == [5, 5, 6, 5])
+    }
 }

@@ -90,14 +90,34 @@ public struct RaceSimulation: Sendable {
     }
 
     /// The cars of a race after their filters have seen laps up to now, to the race's last lap.
-    /// Cars are placed on the race clock (`elapsedMs` of their last lap) when every car's last lap has one, else on
-    /// the crossing time (`crossedMs`, UTC): the two are never mixed.
+    /// Cars are placed on the race clock: the `elapsedMs` of their last lap; a car whose last lap lacks it, by its
+    /// crossing time (`crossedMs`) less the median offset between the two over the cars that have both; when no car
+    /// has a race time (a `lap_end` feed), every car by its crossing time. A car that can be placed neither way is
+    /// left out, and so is a car that has stopped running: its last crossing more than two of its laps before the
+    /// field's latest (retired, or in the garage).
     public static func cars(filters: [String: StintPaceFilter], raceLaps: Int) -> [Car] {
-        let useElapsed = filters.values.allSatisfy { $0.lastLap?.elapsedMs != nil }
+        let placed = place(filters: filters, raceLaps: raceLaps)
+        guard let latest = placed.map(\.elapsedMs).max() else { return [] }
+        return placed.filter { car in latest - car.elapsedMs <= 2 * (car.forecastMs.first ?? 0) }
+    }
+
+    private static func place(filters: [String: StintPaceFilter], raceLaps: Int) -> [Car] {
+        let lasts = filters.values.compactMap(\.lastLap)
+        let anyElapsed = lasts.contains { $0.elapsedMs != nil }
+        let offset = Statistics.median(
+            lasts.compactMap { lap in lap.elapsedMs.flatMap { lap.crossedMs > 0 ? Double(lap.crossedMs - $0) : nil } })
         return filters.keys.sorted().compactMap { key in
-            guard let filter = filters[key], let last = filter.lastLap, last.lap < raceLaps,
-                let elapsed = useElapsed ? last.elapsedMs : last.crossedMs
-            else { return nil }
+            guard let filter = filters[key], let last = filter.lastLap, last.lap < raceLaps else { return nil }
+            let placed: Double
+            if let elapsed = last.elapsedMs {
+                placed = Double(elapsed)
+            } else if !anyElapsed {
+                placed = Double(last.crossedMs)
+            } else if let offset, last.crossedMs > 0 {
+                placed = Double(last.crossedMs) - offset
+            } else {
+                return nil
+            }
             let forecasts = (1...(raceLaps - last.lap)).compactMap { horizon -> Double? in
                 // The green forecast: a restart penalty is the simulation's to apply.
                 guard let forecast = filter.forecast(horizon: horizon) else { return nil }
@@ -105,7 +125,7 @@ public struct RaceSimulation: Sendable {
                     ? forecast.meanMs / (1 + filter.model.restartPenalty)
                     : forecast.meanMs
             }
-            return Car(key: key, elapsedMs: Double(elapsed), lapsCompleted: last.lap, forecastMs: forecasts)
+            return Car(key: key, elapsedMs: placed, lapsCompleted: last.lap, forecastMs: forecasts)
         }
     }
 

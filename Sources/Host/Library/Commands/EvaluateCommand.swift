@@ -66,8 +66,9 @@ struct EvaluateCommand {
     }
 
     /// The 15-minute job (`StrategySimulation`, 10,000 runs per option: no stop, and each car's stop at its best
-    /// pit-window lap) once per race from half distance, seed 1, with a model trained on all the races (in-sample):
-    /// races simulated per second, and how far the no-stop mean finishing positions are from the result.
+    /// pit-window lap) once per race as it stood when the leader completed half distance, seed 1, with a model trained
+    /// on all the races (in-sample): races simulated per second, and how far the no-stop mean finishing positions are
+    /// from the result (cars still running then).
     private func simulate(_ races: [HistoricalRace]) {
         let model = PaceTrainer().train(races: races)
         let runs = StrategySimulation.defaultRuns
@@ -82,8 +83,10 @@ struct EvaluateCommand {
         var totalRaces = 0
         var totalSeconds = 0.0
         for race in races {
+            // The race as it stood when the leader completed half distance: every lap crossed by then (race time).
             let half = race.raceLaps / 2
-            let laps = race.laps.filter { $0.lap <= half }
+            guard let cut = race.laps.filter({ $0.lap == half }).compactMap(\.elapsedMs).min() else { continue }
+            let laps = race.laps.filter { ($0.elapsedMs ?? .max) <= cut }
             let clock = ContinuousClock()
             var batch: SimulationBatch?
             let elapsed = clock.measure {
@@ -95,13 +98,14 @@ struct EvaluateCommand {
             totalRaces += batch.racesSimulated
             totalSeconds += seconds
 
-            // The result: most laps first, then the earlier last crossing; the cars the batch simulated.
+            // The result: most laps first, then the earlier last crossing (then the key, so ties always fall the same
+            // way); the cars the batch simulated.
             let key = { (vehicleID: String, number: Int?) in CarKey.of(vehicleID: vehicleID, carNumber: number) }
             let simulated = Set(batch.cars.map { key($0.vehicleID, $0.carNumber) })
             let finish = race.cars.keys.filter { simulated.contains($0) }.sorted { a, b in
                 let lastA = race.cars[a]?.last
                 let lastB = race.cars[b]?.last
-                return (lastA?.lap ?? 0, -(lastA?.elapsedMs ?? 0)) > (lastB?.lap ?? 0, -(lastB?.elapsedMs ?? 0))
+                return (lastA?.lap ?? 0, -(lastA?.elapsedMs ?? 0), b) > (lastB?.lap ?? 0, -(lastB?.elapsedMs ?? 0), a)
             }
             let place = Dictionary(uniqueKeysWithValues: finish.enumerated().map { ($1, $0 + 1) })
             var error = 0.0
