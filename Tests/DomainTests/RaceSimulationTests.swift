@@ -67,7 +67,8 @@ struct RaceSimulationTests {
         }
     }
 
-    @Test("a car that stopped running is left out; one a lap down is kept; a car without race time is placed by crossing")
+    @Test(
+        "a car that stopped running is left out; one a lap down is kept; a car without race time is placed by crossing")
     func carsStillRunning() {
         // 100 s laps. A and B have run 5 laps (500 s), D 4 (400 s: a lap down), C stopped after lap 2 (200 s: 300 s,
         // three of its laps, before the latest crossing). E's laps have no race time, but crossed the line at UTC
