@@ -90,4 +90,29 @@ struct RaceSimulationTests {
         #expect(cars.map(\.elapsedMs) == [500_000, 500_000, 400_000, 500_000])
         #expect(cars.map(\.forecastMs.count) == [5, 5, 6, 5])
     }
+
+    @Test("cars with no green lap yet run the field's median pace; with no green lap anywhere nothing is simulated")
+    func noGreenLapYet() {
+        func filter(_ times: [Int64], flag: String) -> StintPaceFilter {
+            var filter = StintPaceFilter(model: PaceModelTests.model())
+            for (index, time) in times.enumerated() {
+                filter.update(
+                    LapRecord(
+                        carNumber: 1, lap: index + 1, lapTimeMs: time, crossedMs: 0,
+                        elapsedMs: Int64(index + 1) * 100_000, flag: flag, source: .analysis))
+            }
+            return filter
+        }
+        // Behind the safety car for two laps: nobody has a green lap.
+        let caution = ["A": filter([130_000, 131_000], flag: "FCY"), "B": filter([129_000, 132_000], flag: "FCY")]
+        #expect(RaceSimulation.cars(filters: caution, raceLaps: 10).isEmpty)
+        // A and C have green laps (their forecasts: their last green laps, 99 s and 101 s); B runs their median, 100 s.
+        let mixed = [
+            "A": filter([99_000, 99_000], flag: "GF"), "B": caution["B"]!, "C": filter([101_000, 101_000], flag: "GF"),
+        ]
+        let cars = RaceSimulation.cars(filters: mixed, raceLaps: 10)
+        #expect(cars.map(\.key) == ["A", "B", "C"])
+        #expect(cars.map { $0.forecastMs.first ?? 0 } == [99_000, 100_000, 101_000])
+        #expect(cars[1].forecastMs == Array(repeating: 100_000, count: 8))
+    }
 }

@@ -94,9 +94,16 @@ public struct RaceSimulation: Sendable {
     /// crossing time (`crossedMs`) less the median offset between the two over the cars that have both; when no car
     /// has a race time (a `lap_end` feed), every car by its crossing time. A car that can be placed neither way is
     /// left out, and so is a car that has stopped running: its last crossing more than two of its laps before the
-    /// field's latest (retired, or in the garage).
+    /// field's latest (retired, or in the garage). A car that has run no green lap yet (the start behind the safety
+    /// car) runs the median next-lap forecast of the cars that have; before any car has, there is nothing to simulate.
     public static func cars(filters: [String: StintPaceFilter], raceLaps: Int) -> [Car] {
-        let placed = place(filters: filters, raceLaps: raceLaps)
+        let green = Set(filters.filter { $0.value.lastGreenMs != nil }.map(\.key))
+        var placed = place(filters: filters, raceLaps: raceLaps)
+        guard let fieldPace = Statistics.median(placed.filter { green.contains($0.key) }.compactMap(\.forecastMs.first))
+        else { return [] }
+        for index in placed.indices where !green.contains(placed[index].key) {
+            placed[index].forecastMs = placed[index].forecastMs.map { _ in fieldPace }
+        }
         guard let latest = placed.map(\.elapsedMs).max() else { return [] }
         return placed.filter { car in latest - car.elapsedMs <= 2 * (car.forecastMs.first ?? 0) }
     }
