@@ -42,6 +42,11 @@ public enum StrategySimulation {
                     lapGainMs: model.tyreShare * slope.msPerLap * ageGain))
             gains.append(best.expectedGainMs)
         }
+        guard !cars.isEmpty else {
+            // Nothing to simulate yet (no car with a green lap and laps left): no races, not `runs` races of no car.
+            return SimulationBatch(
+                computedMs: nowMs, iterations: runs, seed: seed, lapsRemaining: 0, cars: [], model: model.version)
+        }
         let simulation = RaceSimulation(model: model, events: events)
         let outcome = simulation.run(cars: cars, options: options, runs: runs, seed: seed, shouldStop: shouldStop)
         let runs = outcome.runs

@@ -36,7 +36,7 @@ final class SimulationService: PluginService {
             laps: request.laps, raceLaps: request.raceLaps ?? 0, model: model, runs: iterations, seed: request.seed,
             nowMs: request.nowMs, shouldStop: { context.isCancelled })
         let elapsed = clock.now - started
-        guard batch.iterations == iterations else {
+        guard batch.iterations == iterations || batch.cars.isEmpty else {
             throw PluginError(
                 .deadlineExceeded,
                 "stopped after \(batch.iterations) of \(iterations) runs per option (\(batch.options.count) options): "

@@ -189,6 +189,9 @@ public enum UpdateFormatter {
     /// `simulation of 13 laps × 10000 runs, 23 stop options, 240000 races at 95123/s (pace-rls v2 …): #13 win 62%
     /// podium 97%, …; stops: #46 L20 P12.3→P15.1, …`.
     static func simulation(_ batch: SimulationBatch) -> String {
+        guard !batch.cars.isEmpty else {
+            return "simulation: nothing to simulate yet (no car with a green lap and laps left)"
+        }
         func label(_ vehicleID: String, _ carNumber: Int?) -> String { carNumber.map { "#\($0)" } ?? vehicleID }
         let top = batch.cars.sorted { $0.winProbability > $1.winProbability }.prefix(3).map { car in
             label(car.vehicleID, car.carNumber)
