@@ -92,7 +92,7 @@ public struct PaceTrainer: Sendable {
 
     static func cleanStints(_ race: HistoricalRace) -> [Stint] {
         var stints: [Stint] = []
-        for laps in race.cars.values {
+        for laps in race.carsInOrder {
             var current: [(age: Int, time: Double)] = []
             var stintStart = 1
             var previous: LapRecord?
@@ -164,7 +164,7 @@ public struct PaceTrainer: Sendable {
         var c2 = 0.0
         var carsWithStop = 0
         for race in races {
-            for laps in race.cars.values {
+            for laps in race.carsInOrder {
                 var rows: [(lap: Double, age: Double, time: Double)] = []
                 var stintStart = 1
                 var previous: LapRecord?
@@ -309,7 +309,7 @@ public struct PaceTrainer: Sendable {
     static func restartPenalty(races: [HistoricalRace]) -> Double {
         var excess: [Double] = []
         for race in races {
-            for laps in race.cars.values {
+            for laps in race.carsInOrder {
                 guard
                     let median = Statistics.median(
                         laps.filter { $0.isGreen && $0.lap > 1 }.compactMap(\.lapTimeMs).map(Double.init))
@@ -333,7 +333,7 @@ public struct PaceTrainer: Sendable {
     static func pitLosses(_ race: HistoricalRace) -> [PitLoss] {
         // The field's median per lap number, and its median green lap.
         var byLap: [Int: [Double]] = [:]
-        for laps in race.cars.values {
+        for laps in race.carsInOrder {
             for lap in laps where !isStop(lap) {
                 if let time = lap.lapTimeMs { byLap[lap.lap, default: []].append(Double(time)) }
             }
@@ -343,7 +343,7 @@ public struct PaceTrainer: Sendable {
             race.laps.filter { $0.isGreen && $0.lap > 1 }.compactMap(\.lapTimeMs).map(Double.init))
 
         var losses: [PitLoss] = []
-        for laps in race.cars.values {
+        for laps in race.carsInOrder {
             let green = laps.filter { $0.isGreen && $0.lap > 1 }.compactMap(\.lapTimeMs).map(Double.init)
             guard let own = Statistics.median(green), let fieldGreen, fieldGreen > 0 else { continue }
             let pace = own / fieldGreen
