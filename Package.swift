@@ -65,7 +65,10 @@ let package = Package(
         .target(
             name: "PluginRuntime",
             dependencies: ["RaceDomain", "RoadSenseProtocol", "RoadSenseStore", "CProcessShims"],
-            path: "Sources/Plugins/Runtime"
+            path: "Sources/Plugins/Runtime",
+            // The pace model trained on all 14 races (Resources/README.md says how it was made).
+            exclude: ["Resources/README.md"],
+            resources: [.copy("Resources/pace-model.json")]
         ),
         .executableTarget(name: "TelemetryPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Telemetry"),
         .executableTarget(name: "StrategyPlugin", dependencies: ["PluginRuntime"], path: "Sources/Plugins/Strategy"),

@@ -32,8 +32,10 @@ struct AlertRulesTests {
         #expect(Set(critical.map(\.channel)) == ["nmot", "pbrake_f"])
     }
 
-    @Test("raises a lap-time drop against the best green lap, ignoring FCY and pit laps")
+    @Test("raises a lap-time drop beyond the car's own spread, ignoring FCY and pit laps")
     func lapTimeDrop() {
+        // Baseline: laps 10 and 11, median 97 714 ms, MAD 286 ms; deviation max(1.4826 · 286, 0.5 % · 97 714)
+        // = 488.57 ms; 4 deviations = 2.0 % of the median, so the warning limit is 2 %, the critical one 6 %.
         let base = [lap(10, 97_428), lap(11, 98_000)]
         #expect(rules.evaluate(states: [], laps: base, feeds: [], nowMs: 0).isEmpty)
         let underCautionOrPit = base + [lap(12, 130_000, flag: "FCY"), lap(13, 125_000, pitIn: true)]
@@ -41,12 +43,20 @@ struct AlertRulesTests {
             !rules.evaluate(states: [], laps: underCautionOrPit, feeds: [], nowMs: 0).contains {
                 $0.rule == "lap_time_drop"
             })
+        // 99 500 ms: 1.83 % and 3.7 deviations off: within the car's spread.
+        #expect(rules.evaluate(states: [], laps: base + [lap(12, 99_500)], feeds: [], nowMs: 0).isEmpty)
+        // 101 000 ms: (101 000 − 97 714) / 97 714 = 3.36 %.
         let warning = rules.evaluate(states: [], laps: base + [lap(12, 101_000)], feeds: [], nowMs: 0)
         #expect(warning.map(\.alertID) == ["lap_time_drop/13/lap-12"])
         #expect(warning.first?.severity == .warning)
+        #expect(abs((warning.first?.value ?? 0) - 3.3629) < 1e-3 && abs((warning.first?.threshold ?? 0) - 2) < 1e-3)
         let critical = rules.evaluate(states: [], laps: base + [lap(12, 104_000)], feeds: [], nowMs: 0)
-        #expect(critical.first?.severity == .critical)
-        #expect(critical.first?.message.contains("1:37.428") == true)
+        #expect(critical.first?.severity == .critical && critical.first?.threshold == 6)
+        #expect(critical.first?.message.contains("6.4% off its median 1:37.714 over 2 green laps") == true)
+
+        // A car whose laps spread by 1.5 s: the same 3.4 % is within 4 deviations (4 · 1.4826 · 1 500 = 8.9 s).
+        let erratic = [lap(10, 96_214), lap(11, 97_714), lap(12, 99_214)]
+        #expect(rules.evaluate(states: [], laps: erratic + [lap(13, 101_000)], feeds: [], nowMs: 0).isEmpty)
     }
 
     @Test("raises stale-feed alerts after 5 s (warning) and 15 s (critical)")
@@ -73,13 +83,15 @@ struct AlertRulesTests {
 
     @Test("does not judge the restart lap after a caution, the out-lap after a pit stop, or lap 1")
     func lapTimeDropSkipsSlowByNatureLaps() {
-        let base = [lap(1, 100_000), lap(2, 97_428)]
-        let restart = base + [lap(3, 140_000, flag: "FCY"), lap(4, 115_000)]
+        let base = [lap(1, 100_000), lap(2, 97_428), lap(3, 97_800)]
+        let restart = base + [lap(4, 140_000, flag: "FCY"), lap(5, 115_000)]
         #expect(rules.evaluate(states: [], laps: restart, feeds: [], nowMs: 0).isEmpty)
-        let afterRestart = rules.evaluate(states: [], laps: restart + [lap(5, 104_000)], feeds: [], nowMs: 0)
-        #expect(afterRestart.map(\.alertID) == ["lap_time_drop/13/lap-5"])
+        // The baseline is laps 2 and 3 (not lap 1, not the restart lap 5).
+        let afterRestart = rules.evaluate(states: [], laps: restart + [lap(6, 104_000)], feeds: [], nowMs: 0)
+        #expect(afterRestart.map(\.alertID) == ["lap_time_drop/13/lap-6"])
+        #expect(afterRestart.first?.message.contains("off its median 1:37.614 over 2 green laps") == true)
 
-        let outLap = base + [lap(3, 140_000, pitIn: true), lap(4, 115_000)]
+        let outLap = base + [lap(4, 140_000, pitIn: true), lap(5, 115_000)]
         #expect(rules.evaluate(states: [], laps: outLap, feeds: [], nowMs: 0).isEmpty)
 
         // Two cars merged under one number (SOURCES.md item 30) give lap 1 a best lap to compare with.

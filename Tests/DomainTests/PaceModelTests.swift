@@ -15,7 +15,7 @@ struct PaceModelTests {
             trendPriorSD: trendPriorSD, tyreShare: 1, restartPenalty: restartPenalty, noiseScale: noiseScale,
             huberK: huberK, outlierK: outlierK, pitLoss: 0.25, pitLossSD: 0.05, cautionPitLoss: 0.1, pitStops: 0,
             cautionPitStops: 0,
-            quantiles: [PaceModel.HorizonQuantiles(horizon: 1, q10: -0.01, q90: 0.02, count: 1)],
+            quantiles: [PaceModel.HorizonQuantiles(horizon: 1, q10: -1.6, q90: 3.2, count: 1)],
             restartQuantiles: PaceModel.HorizonQuantiles(horizon: 1, q10: -0.1, q90: 0.1, count: 1),
             cautionStartRate: 0.05, cautionLength: 2)
     }
@@ -182,8 +182,12 @@ struct PaceModelTests {
         var filter = StintPaceFilter(model: Self.model(restartPenalty: 0.3))
         for number in 1...6 { filter.update(Self.lap(number, 100_000)) }
         let green = try #require(filter.forecast(horizon: 1))
-        #expect(abs(green.meanMs - 100_000) < 1e-6 && abs(green.lowMs - 99_000) < 1e-6)
-        #expect(abs(green.highMs - 102_000) < 1e-6 && green.lap == 7 && green.fitted)
+        // Interval scale: the model's noise 0.6 % of the 100 s reference (600 ms) against the car's own spread (0:
+        // every residual is 0) over the n = 2 residuals recorded (laps 5 and 6, once 3 laps were fitted), prior
+        // weight 5 laps: √(5 · 600² / 7) = 507.093 ms. Green quantiles −1.6 and +3.2 scales: 99 188.65 … 101 622.70.
+        #expect(abs(green.scaleMs - 507.0929) < 1e-3)
+        #expect(abs(green.meanMs - 100_000) < 1e-6 && abs(green.lowMs - 99_188.651) < 1e-2)
+        #expect(abs(green.highMs - 101_622.697) < 1e-2 && green.lap == 7 && green.fitted)
         filter.update(Self.lap(7, 140_000, flag: "FCY"))
         let restart = try #require(filter.forecast(horizon: 1))
         #expect(abs(restart.meanMs - 130_000) < 1e-6 && abs(restart.lowMs - 117_000) < 1e-6)
@@ -229,10 +233,10 @@ struct PaceModelTests {
         try model.write(to: url.path)
         let loaded = try PaceModel.load(url.path)
         #expect(loaded == model)
-        #expect(loaded.version == "pace-rls v1 (1 races, 0 clean laps)")
+        #expect(loaded.version == "pace-rls v2 (1 races, 0 clean laps)")
 
         let text = try String(contentsOf: url, encoding: .utf8)
-            .replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 99")
+            .replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 99")
         let future = try TestData.temporaryFile("future.json", text)
         #expect(throws: TRDError(code: .badModel, reason: "", file: future.path, field: "formatVersion")) {
             try PaceModel.load(future.path)

@@ -37,7 +37,7 @@ struct RaceSimulationTests {
         // Car i is 200 ms a lap slower than car i − 1: 2 s over 10 laps against a spread of
         // 0.5 % · 100 s · √10 ≈ 1.6 s per car, so the order is clear but not certain.
         let outcome = Self.simulation(events: false).run(cars: Self.cars, runs: 10_000, seed: 7)
-        let means = (0..<5).map(outcome.meanPosition)
+        let means = (0..<5).map { outcome.meanPosition($0) }
         #expect(means == means.sorted())
         #expect(outcome.cautions == 0)
         #expect(outcome.counts[0][0] > 5_000 && outcome.counts[0][0] < 10_000)
@@ -65,5 +65,54 @@ struct RaceSimulationTests {
                 #expect(outcome.meanPosition(i) < outcome.meanPosition(j), "\(cars[i].key) vs \(cars[j].key)")
             }
         }
+    }
+
+    @Test(
+        "a car that stopped running is left out; one a lap down is kept; a car without race time is placed by crossing")
+    func carsStillRunning() {
+        // 100 s laps. A and B have run 5 laps (500 s), D 4 (400 s: a lap down), C stopped after lap 2 (200 s: 300 s,
+        // three of its laps, before the latest crossing). E's laps have no race time, but crossed the line at UTC
+        // instants 1 000 000 ms after their race time would be (the offset of the others).
+        func filter(_ laps: Int, elapsed: Bool = true) -> StintPaceFilter {
+            var filter = StintPaceFilter(model: PaceModelTests.model())
+            for lap in 1...laps {
+                filter.update(
+                    LapRecord(
+                        carNumber: 1, lap: lap, lapTimeMs: 100_000, crossedMs: 1_000_000 + Int64(lap) * 100_000,
+                        elapsedMs: elapsed ? Int64(lap) * 100_000 : nil, flag: "GF", source: .analysis))
+            }
+            return filter
+        }
+        let cars = RaceSimulation.cars(
+            filters: ["A": filter(5), "B": filter(5), "C": filter(2), "D": filter(4), "E": filter(5, elapsed: false)],
+            raceLaps: 10)
+        #expect(cars.map(\.key) == ["A", "B", "D", "E"])
+        #expect(cars.map(\.elapsedMs) == [500_000, 500_000, 400_000, 500_000])
+        #expect(cars.map(\.forecastMs.count) == [5, 5, 6, 5])
+    }
+
+    @Test("cars with no green lap yet run the field's median pace; with no green lap anywhere nothing is simulated")
+    func noGreenLapYet() {
+        func filter(_ times: [Int64], flag: String) -> StintPaceFilter {
+            var filter = StintPaceFilter(model: PaceModelTests.model())
+            for (index, time) in times.enumerated() {
+                filter.update(
+                    LapRecord(
+                        carNumber: 1, lap: index + 1, lapTimeMs: time, crossedMs: 0,
+                        elapsedMs: Int64(index + 1) * 100_000, flag: flag, source: .analysis))
+            }
+            return filter
+        }
+        // Behind the safety car for two laps: nobody has a green lap.
+        let caution = ["A": filter([130_000, 131_000], flag: "FCY"), "B": filter([129_000, 132_000], flag: "FCY")]
+        #expect(RaceSimulation.cars(filters: caution, raceLaps: 10).isEmpty)
+        // A and C have green laps (their forecasts: their last green laps, 99 s and 101 s); B runs their median, 100 s.
+        let mixed = [
+            "A": filter([99_000, 99_000], flag: "GF"), "B": caution["B"]!, "C": filter([101_000, 101_000], flag: "GF"),
+        ]
+        let cars = RaceSimulation.cars(filters: mixed, raceLaps: 10)
+        #expect(cars.map(\.key) == ["A", "B", "C"])
+        #expect(cars.map { $0.forecastMs.first ?? 0 } == [99_000, 100_000, 101_000])
+        #expect(cars[1].forecastMs == Array(repeating: 100_000, count: 8))
     }
 }

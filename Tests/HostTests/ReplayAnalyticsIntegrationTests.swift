@@ -22,7 +22,11 @@ struct ReplayAnalyticsIntegrationTests {
 
     @Test("every published report equals the domain functions as of its instant; store and PUB agree; the flag")
     func reportsCarryTheLiveAnalytics() throws {
-        let run = try ReplayIntegrationTests.replay(Self.barber)
+        // Without the simulation job: in a debug build its 10,000 races per option take longer than the 3 s its
+        // 15-minute interval gives it at 300× (ReplayStrategyIntegrationTests runs it on this race).
+        let config = try TestPaths.temporaryDirectory("analytics-config").appendingPathComponent("config.json")
+        try Data(#"{"schedule": [{"name": "run-batch-simulations", "enabled": false}]}"#.utf8).write(to: config)
+        let run = try ReplayIntegrationTests.replay(Self.barber, extra: ["--config", config.path])
         #expect(run.status == 0, "host exited \(run.status): \(run.stderr.suffix(3000))")
         let data = try RaceData.load(try RaceFiles.locate(directory: Self.barber, race: 1), ledger: RowIssueLedger())
         let reports = run.updates.compactMap { update -> AnalyticsReport? in

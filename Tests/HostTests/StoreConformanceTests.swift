@@ -259,6 +259,26 @@ struct StoreConformanceTests {
             try store.upsertPredictions([prediction, later, later])
             #expect(try store.count(.predictions) == 2)
             #expect(try store.latestPredictions() == [later])
+
+            // A pace-model prediction: intervals, the next laps, tyre age, pit loss, best stops both ways.
+            var detailed = later
+            detailed.computedMs += 30_000
+            detailed.nextLapLowMs = 96_900.5
+            detailed.nextLapHighMs = 98_250.75
+            detailed.forecasts = (1...3).map {
+                LapForecast(
+                    lap: 8 + $0, horizon: $0, meanMs: 97_500.125 + Double($0), lowMs: 96_800 - Double($0),
+                    highMs: 98_300.5)
+            }
+            detailed.tyreAgeLaps = 7
+            detailed.pitLossMs = 57_215.5
+            detailed.pitLossStops = 2
+            detailed.bestStop = PitWindow.Option(lap: 20, expectedGainMs: -40_100.25, lowMs: -52_000, highMs: -28_200.5)
+            detailed.bestStopUnderCaution = PitWindow.Option(lap: 19, expectedGainMs: 0, lowMs: -1_000, highMs: 1_400)
+            detailed.cautionWindowOpenLap = 18
+            detailed.cautionWindowCloseLap = 24
+            try store.upsertPredictions([detailed])
+            #expect(try store.latestPredictions() == [detailed])
         }
     }
 

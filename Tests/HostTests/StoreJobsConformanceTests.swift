@@ -130,6 +130,31 @@ struct StoreJobsConformanceTests {
             try store.upsertSimulation(batch)
             #expect(try store.latestSimulation() == batch)
             #expect(try store.count(.simulations) == 1)
+
+            // A strategy batch: position counts per car, stop options (in car-key order), runs per second, model.
+            let counts = [
+                FinishProjection(
+                    vehicleID: "GR86-022-13", carNumber: 13, currentPosition: 1, expectedPosition: 1.25,
+                    winProbability: 0.75, podiumProbability: 1, positionCounts: [7_500, 2_500]),
+                FinishProjection(
+                    vehicleID: "GR86-002-000", carNumber: nil, currentPosition: 2, expectedPosition: 1.75,
+                    winProbability: 0.25, podiumProbability: 1, positionCounts: [2_500, 7_500]),
+            ]
+            let options = [
+                StrategyOutcome(
+                    vehicleID: "GR86-022-13", carNumber: 13, pitLap: 20, pitLossMs: 57_215.5,
+                    expectedGainMs: -40_100.25,
+                    expectedPosition: 1.999, winProbability: 0.001, podiumProbability: 1, positionCounts: [10, 9_990]),
+                StrategyOutcome(
+                    vehicleID: "GR86-002-000", carNumber: nil, pitLap: 19, pitLossMs: 55_000, expectedGainMs: 1_250.5,
+                    expectedPosition: 1.5, winProbability: 0.5, podiumProbability: 1, positionCounts: [5_000, 5_000]),
+            ]
+            let strategy = SimulationBatch(
+                computedMs: 8000, iterations: 10_000, seed: 42, lapsRemaining: 13, cars: counts, options: options,
+                racesSimulated: 30_000, runsPerSecond: 95_123.5, model: "pace-rls v2 (14 races, 5144 clean laps)")
+            try store.upsertSimulation(strategy)
+            try store.upsertSimulation(strategy)
+            #expect(try store.latestSimulation() == strategy)
         }
     }
 

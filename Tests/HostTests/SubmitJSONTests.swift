@@ -243,10 +243,10 @@ struct SubmitJSONTests {
         #expect(lines[1] == "succeeded after 1 attempt(s): status OK")
         let printed = try StrategyResult(wire: ProtobufJSON.wire(fromJSON: lines[2], as: strategy.response))
 
-        // The same engine the plugin runs, on the same laps: the printed JSON carries its every field.
-        let pitLoss = StrategyEngine.measuredPitLossMs(laps: laps)
-        let engine = pitLoss.map { StrategyEngine(pitLossMs: $0) } ?? StrategyEngine()
-        let expected = engine.predict(laps: laps, raceLaps: 27, nowMs: request.nowMs)
+        // The same model and code the plugin runs, on the same laps: the printed JSON carries its every field.
+        var live = LiveStrategy(model: try PaceModel.load(TestPaths.shippedModel.path))
+        live.update(laps: laps)
+        let expected = live.predictions(raceLaps: 27, nowMs: request.nowMs)
         #expect(!expected.isEmpty)
         #expect(printed.predictions == expected)
         // The excerpt's analysis file holds laps 1–6 of all 22 cars: one prediction each, 6 laps done, 21 to go.

@@ -15,6 +15,12 @@ enum TestPaths {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// The pace model the strategy and simulation plugins load when given none: the repository's copy, as built
+    /// next to the executables.
+    static var shippedModel: URL {
+        binaries.appendingPathComponent("RoadSense_PluginRuntime.resources/pace-model.json")
+    }
+
     static func temporaryDirectory(_ name: String) throws -> URL {
         let url = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("roadsense-test-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")

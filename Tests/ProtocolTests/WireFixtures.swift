@@ -35,6 +35,38 @@ enum WireFixtures {
         pitWindowCloseLap: nil, confidence: 0.75, cleanLaps: 2, model: "linear-stint v1",
         rationale: "Reifen bauen ab — Δ 42 ms/Runde 🏁")
 
+    /// A pace-model prediction with every field of issue #8 set (intervals, next laps, pit window both ways).
+    static let detailedPrediction = StrategyPrediction(
+        vehicleID: "GR86-022-13", carNumber: 13, computedMs: 1_757_184_041_926, lapsCompleted: 14, lapsRemaining: 13,
+        degradationMsPerLap: -12.5, degradationStderr: 8.25, predictedNextLapMs: 98_402.125, pitWindowOpenLap: nil,
+        pitWindowCloseLap: nil, confidence: 0.4375, cleanLaps: 11, model: "pace-rls v2 (14 races, 5144 clean laps)",
+        rationale: "no stop pays under green", nextLapLowMs: 97_811.5, nextLapHighMs: 99_105.25,
+        forecasts: (1...5).map {
+            LapForecast(
+                lap: 14 + $0, horizon: $0, meanMs: 98_400 + Double($0), lowMs: 97_800 - Double($0),
+                highMs: 99_100 + 0.5 * Double($0))
+        }, tyreAgeLaps: 13, pitLossMs: 57_215.5, pitLossStops: 2, cautionPitLossMs: nil,
+        bestStop: PitWindow.Option(lap: 20, expectedGainMs: -40_100.25, lowMs: -52_000, highMs: -28_200.5),
+        bestStopUnderCaution: PitWindow.Option(lap: 20, expectedGainMs: 5_200, lowMs: -1_000, highMs: 11_400),
+        cautionWindowOpenLap: 18, cautionWindowCloseLap: 24)
+
+    /// A simulation batch with each car's position counts and one stop option.
+    static let simulation = SimulationBatch(
+        computedMs: 1_757_184_900_000, iterations: 10_000, seed: UInt64.max - 7, lapsRemaining: 13,
+        cars: [
+            FinishProjection(
+                vehicleID: "GR86-022-13", carNumber: 13, currentPosition: 1, expectedPosition: 1.25,
+                winProbability: 0.75, podiumProbability: 1, positionCounts: [7_500, 2_500]),
+            FinishProjection(
+                vehicleID: "", carNumber: nil, currentPosition: 2, expectedPosition: 1.75, winProbability: 0.25,
+                podiumProbability: 1, positionCounts: [2_500, 7_500]),
+        ],
+        options: [
+            StrategyOutcome(
+                vehicleID: "GR86-022-13", carNumber: 13, pitLap: 20, pitLossMs: 57_215.5, expectedGainMs: -40_100.25,
+                expectedPosition: 1.999, winProbability: 0.001, podiumProbability: 1, positionCounts: [10, 9_990])
+        ], racesSimulated: 20_000, runsPerSecond: 95_123.5, model: "pace-rls v2 (14 races, 5144 clean laps)")
+
     static let alert = Alert(
         alertID: "threshold/GR86-002-000/pbrake_f", vehicleID: "GR86-002-000", carNumber: nil, rule: "threshold",
         severity: .critical, message: "front brake pressure 150 bar > 140", raisedMs: 1_714_000_300_000, lap: 21,

@@ -2,7 +2,8 @@
 /// escalation. One monitor lives in the alerts plugin's service, on its work thread (docs/alerts.md).
 ///
 /// Per check it returns every alert currently raised: the stateless rules of `AlertRules` (lap-time drop, stale
-/// feed) as they are, and the condition rules (threshold, stuck sensor, brake imbalance, weather, caution) once
+/// feed) as they are, and the condition rules (threshold, stuck sensor, brake imbalance, rate of change, telemetry
+/// anomaly, weather, caution) once
 /// per episode: an episode opens when its value crosses the raise level, keeps the id it opened with, and closes
 /// only when the value is back at or below the raise level minus a margin *and* `holdMs` has passed since it
 /// opened. A value hovering around its limit therefore gives one alert, not one per check or per lap.
@@ -40,6 +41,22 @@ public struct AlertMonitor: Sendable {
         public var sectorRobustZ: Double = 5
         public var sectorDropWarning: Double = 0.05
         public var sectorDropCritical: Double = 0.10
+        /// Rate of change: |change| per second over `rateWindowMs`. In the barber telemetry samples the largest over
+        /// one second is 20 km/h/s for `speed` (0.6 g) and 1644 rpm/s for `nmot`; the car brakes at up to ~1.3 g
+        /// (46 km/h/s). A rate alert clears at or below `rateClearFraction` of its warning limit.
+        public var rateWindowMs: Int64 = 1_000
+        public var speedRateWarning: Double = 50
+        public var speedRateCritical: Double = 100
+        public var rpmRateWarning: Double = 4_000
+        public var rpmRateCritical: Double = 8_000
+        public var rateClearFraction: Double = 0.7
+        /// Telemetry anomaly: a reading against the median and MAD of the car's own readings of the last
+        /// `anomalyBaselineMs`, raised beyond `anomalyRobustZ` robust deviations of its channel (CRITICAL beyond
+        /// twice that). In the barber samples the largest deviation with a 30 s baseline is 5.5 robust deviations
+        /// for `speed`, 2.4 for `nmot` and 3.6 for `accy_can`; each limit is at least 1.45 times that.
+        public var anomalyBaselineMs: Int64 = 30_000
+        public var anomalyMinBaselineSamples = 20
+        public var anomalyRobustZ: [String: Double] = ["speed": 8, "nmot": 5, "accy_can": 6]
         /// Track temperature change within `weatherWindowMs` (the 14 races' largest in 15 min is 3.3 °C).
         public var trackTempJumpC: Double = 5
         public var weatherWindowMs: Int64 = 15 * 60_000
@@ -78,7 +95,7 @@ public struct AlertMonitor: Sendable {
     /// Rules whose WARNING escalates: conditions that persist until someone acts. A lap- or sector-time drop is
     /// about a lap already run, and a stale feed has its own CRITICAL level.
     public static let escalatingRules: Set<String> = [
-        "threshold", "stuck_sensor", "brake_imbalance", "weather",
+        "threshold", "stuck_sensor", "brake_imbalance", "weather", "rate_of_change", "telemetry_anomaly",
     ]
 
     struct Episode: Sendable, Equatable {
@@ -114,6 +131,8 @@ public struct AlertMonitor: Sendable {
             alerts += thresholdAlerts(car, frames: fresh[car] ?? [], nowMs: input.nowMs)
             alerts += stuckSensorAlerts(car, nowMs: input.nowMs)
             alerts += brakeImbalanceAlerts(car, frames: fresh[car] ?? [], nowMs: input.nowMs)
+            alerts += rateOfChangeAlerts(car, fresh: fresh[car]?.count ?? 0, nowMs: input.nowMs)
+            alerts += anomalyAlerts(car, fresh: fresh[car]?.count ?? 0, nowMs: input.nowMs)
         }
         alerts += weatherAlerts(nowMs: input.nowMs)
         alerts = alerts.map { escalated($0, known: input.known[$0.alertID], nowMs: input.nowMs) }

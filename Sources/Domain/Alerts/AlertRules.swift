@@ -22,9 +22,16 @@ public struct AlertRules: Sendable {
         /// Front brake pressure: the heads peak at 37.7 bar; 60 bar is well past normal use.
         public var brakeWarningBar: Double = 60
         public var brakeCriticalBar: Double = 80
-        /// Latest green lap slower than the car's best green lap by more than this fraction.
-        public var lapDropWarning: Double = 0.03
+        /// Lap-time drop: the latest judged green lap against the median and MAD of the car's previous judged green
+        /// laps (at most `lapBaselineLaps`, at least `lapMinBaselineLaps`: 2, so an incident after an early caution
+        /// is still judged). Raised when it is more than `lapRobustZ`
+        /// robust deviations (max(1.4826 · MAD, 0.5 % of the median)) *and* `lapDropWarning` slower than that
+        /// median; CRITICAL beyond `lapDropCritical` as well. Barber R1's clean laps spread by 0.2–0.6 % per car.
+        public var lapRobustZ: Double = 4
+        public var lapDropWarning: Double = 0.02
         public var lapDropCritical: Double = 0.06
+        public var lapBaselineLaps = 10
+        public var lapMinBaselineLaps = 2
         /// No sample from a car for this long (the data's largest gap between samples is 1.34 s).
         public var staleWarningMs: Int64 = 5_000
         public var staleCriticalMs: Int64 = 15_000
@@ -73,34 +80,44 @@ public struct AlertRules: Sendable {
         }
     }
 
-    /// (b) the car's latest green lap slower than its best green lap (FCY and pit laps ignored).
+    /// (b) the car's latest judged green lap slower than its own recent spread allows: against the median and MAD
+    /// of its previous judged green laps (FCY and pit laps ignored).
     ///
-    /// The latest green lap is not judged when it cannot be at racing pace: lap 1 (standing or rolling
-    /// start), the restart lap (the car's previous lap crossed under FCY: the field is bunched and
-    /// accelerates from caution speed) and the out-lap (the previous lap ended in the pit lane). Without
-    /// this, sonoma R2 raised 57 of its 76 drops on laps 8 and 14, the laps after its two cautions.
+    /// A lap is judged only when it can be at racing pace: not lap 1 (standing or rolling start), not the restart
+    /// lap (the car's previous lap crossed under FCY: the field is bunched and accelerates from caution speed), not
+    /// the out-lap (the previous lap ended in the pit lane). Without this, sonoma R2 raised 57 of its 76 drops on
+    /// laps 8 and 14, the laps after its two cautions. The alert's `threshold` is the drop the car's spread allowed
+    /// (the larger of `lapDropWarning` and `lapRobustZ` deviations, in %), its `value` the drop (%).
     func lapTimeDropAlerts(_ laps: [LapRecord], nowMs: Int64) -> [Alert] {
         let byCar = Dictionary(grouping: laps) { AlertRules.carKey(vehicleID: $0.vehicleID, carNumber: $0.carNumber) }
         return byCar.keys.sorted().compactMap { car in
             let carLaps = byCar[car] ?? []
-            let green = carLaps.filter { $0.isGreen && ($0.lapTimeMs ?? 0) > 0 }
-            guard green.count >= 2, let latest = green.max(by: { $0.lap < $1.lap }),
-                let best = green.compactMap(\.lapTimeMs).min(), let latestTime = latest.lapTimeMs
+            let byNumber = Dictionary(carLaps.map { ($0.lap, $0) }) { first, _ in first }
+            let green = carLaps.filter { $0.isGreen && ($0.lapTimeMs ?? 0) > 0 }.sorted { $0.lap < $1.lap }
+            let judged = green.filter { !AlertRules.isSlowByNature(lap: $0.lap, previous: byNumber[$0.lap - 1]) }
+            // Only the car's latest green lap is judged, and only when it is a judged one.
+            guard let latest = green.last, judged.last == latest, let latestTime = latest.lapTimeMs else { return nil }
+            let baseline = judged.dropLast().suffix(thresholds.lapBaselineLaps).compactMap(\.lapTimeMs).map(Double.init)
+            guard baseline.count >= thresholds.lapMinBaselineLaps, let median = RobustStats.median(baseline),
+                let mad = RobustStats.mad(baseline), median > 0
             else { return nil }
-
-            // Restart, first and out-laps are slow by nature, not a drop in pace.
-            let previous = carLaps.first { $0.lap == latest.lap - 1 }
-            guard !AlertRules.isSlowByNature(lap: latest.lap, previous: previous) else { return nil }
-
-            let drop = Double(latestTime - best) / Double(best)
-            guard drop > thresholds.lapDropWarning else { return nil }
-            let severity: Severity = drop > thresholds.lapDropCritical ? .critical : .warning
-            let limit = severity == .critical ? thresholds.lapDropCritical : thresholds.lapDropWarning
+            let time = Double(latestTime)
+            let deviation = max(1.4826 * mad, 0.005 * median)
+            let drop = (time - median) / median
+            let spreadLimit = thresholds.lapRobustZ * deviation / median
+            let warningLimit = max(thresholds.lapDropWarning, spreadLimit)
+            guard drop > warningLimit else { return nil }
+            let criticalLimit = max(thresholds.lapDropCritical, spreadLimit)
+            let severity: Severity = drop > criticalLimit ? .critical : .warning
+            let limit = severity == .critical ? criticalLimit : warningLimit
+            let z = (time - median) / deviation
             return Alert(
                 alertID: "lap_time_drop/\(car)/lap-\(latest.lap)", vehicleID: latest.vehicleID,
                 carNumber: latest.carNumber, rule: "lap_time_drop", severity: severity,
                 message: "car \(car): lap \(latest.lap) \(AlertRules.lapText(latestTime)) is "
-                    + "\(AlertRules.format(drop * 100))% off its best green lap \(AlertRules.lapText(best))",
+                    + "\(AlertRules.format(drop * 100))% off its median \(AlertRules.lapText(Int64(median.rounded()))) "
+                    + "over \(baseline.count) green laps (MAD \(String(format: "%.3f", mad / 1000)) s, "
+                    + "\(AlertRules.format(z)) robust deviations; \(severity.name) above \(AlertRules.format(limit * 100))%)",
                 raisedMs: nowMs, lap: latest.lap, value: drop * 100, threshold: limit * 100, channel: "lap_time")
         }
     }

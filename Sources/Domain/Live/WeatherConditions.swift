@@ -49,7 +49,7 @@ public struct WeatherConditions: Codable, Sendable, Equatable {
                 field(sample).map { (x: Double(sample.timeMs - start) / 3_600_000, y: $0) }
             }
             guard Set(points.map(\.x)).count >= 2 else { return nil }
-            return StrategyEngine.linearFit(points)?.slope
+            return Statistics.slope(points)
         }
 
         return WeatherConditions(

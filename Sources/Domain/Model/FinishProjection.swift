@@ -10,10 +10,12 @@ public struct FinishProjection: Sendable, Equatable {
     public var winProbability: Double
     /// Share of simulated races it finished in the top three, 0…1.
     public var podiumProbability: Double
+    /// `positionCounts[k]`: runs in which the car finished in position k + 1.
+    public var positionCounts: [Int]
 
     public init(
         vehicleID: String, carNumber: Int?, currentPosition: Int, expectedPosition: Double, winProbability: Double,
-        podiumProbability: Double
+        podiumProbability: Double, positionCounts: [Int] = []
     ) {
         self.vehicleID = vehicleID
         self.carNumber = carNumber
@@ -21,5 +23,6 @@ public struct FinishProjection: Sendable, Equatable {
         self.expectedPosition = expectedPosition
         self.winProbability = winProbability
         self.podiumProbability = podiumProbability
+        self.positionCounts = positionCounts
     }
 }

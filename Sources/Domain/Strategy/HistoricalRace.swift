@@ -20,6 +20,10 @@ public struct HistoricalRace: Sendable {
     /// Every lap of every car.
     public var laps: [LapRecord] { cars.keys.sorted().flatMap { cars[$0] ?? [] } }
 
+    /// Each car's laps, cars in key order: sums over cars come out the same to the last bit in every process (a
+    /// dictionary's order is not).
+    var carsInOrder: [[LapRecord]] { cars.keys.sorted().compactMap { cars[$0] } }
+
     /// Scheduled length: the most laps any car completed.
     public var raceLaps: Int { cars.values.compactMap { $0.last?.lap }.max() ?? 0 }
 

@@ -72,6 +72,8 @@ public struct PaceEvaluation: Sendable {
         public var nextFive: Score
         /// Next-5-lap forecasts whose origin is not a caution lap (restart laps excluded).
         public var nextFiveGreenOrigin: Score
+        /// Next-5-lap forecasts without the restart laps of cautions that came after the origin.
+        public var nextFiveForeseeable: Score
     }
 
     public var rows: [RaceRow]
@@ -79,6 +81,7 @@ public struct PaceEvaluation: Sendable {
     public var overallNextLap: Score { rows.map(\.nextLap).reduce(Score(), +) }
     public var overallNextFive: Score { rows.map(\.nextFive).reduce(Score(), +) }
     public var overallNextFiveGreenOrigin: Score { rows.map(\.nextFiveGreenOrigin).reduce(Score(), +) }
+    public var overallNextFiveForeseeable: Score { rows.map(\.nextFiveForeseeable).reduce(Score(), +) }
 
     /// Leave-one-race-out over `races` (at least 2).
     public static func leaveOneRaceOut(races: [HistoricalRace], trainer: PaceTrainer = PaceTrainer()) -> PaceEvaluation
@@ -92,15 +95,18 @@ public struct PaceEvaluation: Sendable {
             var nextLap = Score()
             var nextFive = Score()
             var greenOrigin = Score()
+            var foreseeable = Score()
             for outcome in scoring.outcomes(race: race, model: model) {
                 if outcome.horizon == 1 { nextLap.add(outcome) }
                 nextFive.add(outcome)
                 if !outcome.afterCaution { greenOrigin.add(outcome) }
+                if !outcome.unforeseenRestart { foreseeable.add(outcome) }
             }
             rows.append(
                 RaceRow(
                     name: race.name, cars: race.cars.count, modelVersion: model.version, forgetting: model.forgetting,
-                    nextLap: nextLap, nextFive: nextFive, nextFiveGreenOrigin: greenOrigin))
+                    nextLap: nextLap, nextFive: nextFive, nextFiveGreenOrigin: greenOrigin,
+                    nextFiveForeseeable: foreseeable))
         }
         return PaceEvaluation(rows: rows)
     }
@@ -123,6 +129,26 @@ public struct PaceEvaluation: Sendable {
         }
         for race in rows { lines.append(row(race.name, "\(race.cars)", race.nextLap, race.nextFive)) }
         lines.append(row("**all races**", "\(rows.reduce(0) { $0 + $1.cars })", overallNextLap, overallNextFive))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Next-5-lap coverage per race, with and without the restart laps of cautions that came after the origin
+    /// (a forecast cannot know of them), and how many such targets there were.
+    public func calibrationMarkdown() -> String {
+        func cov(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+        var lines = [
+            "| race | next-5 n | 80 % cover | unforeseen restart laps | their cover | n without them | cover without them |",
+            "|---|--:|--:|--:|--:|--:|--:|",
+        ]
+        func row(_ name: String, _ all: Score, _ kept: Score) -> String {
+            let restarts = all.count - kept.count
+            let restartCover =
+                restarts > 0 ? cov(Double(all.covered - kept.covered) / Double(restarts)) : "–"
+            return "| \(name) | \(all.count) | \(cov(all.coverage)) | \(restarts) | \(restartCover) | \(kept.count)"
+                + " | \(cov(kept.coverage)) |"
+        }
+        for race in rows { lines.append(row(race.name, race.nextFive, race.nextFiveForeseeable)) }
+        lines.append(row("**all races**", overallNextFive, overallNextFiveForeseeable))
         return lines.joined(separator: "\n")
     }
 

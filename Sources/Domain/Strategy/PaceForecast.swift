@@ -10,13 +10,18 @@ public struct PaceForecast: Sendable, Equatable {
     public var highMs: Double
     /// The forecast comes from a fitted stint model, not a fallback to the last lap seen.
     public var fitted: Bool
+    /// The spread the interval was scaled by (`StintPaceFilter.intervalScaleMs`), ms.
+    public var scaleMs: Double
 
-    public init(lap: Int, horizon: Int, meanMs: Double, lowMs: Double, highMs: Double, fitted: Bool) {
+    public init(
+        lap: Int, horizon: Int, meanMs: Double, lowMs: Double, highMs: Double, fitted: Bool, scaleMs: Double = 0
+    ) {
         self.lap = lap
         self.horizon = horizon
         self.meanMs = meanMs
         self.lowMs = lowMs
         self.highMs = highMs
         self.fitted = fitted
+        self.scaleMs = scaleMs
     }
 }

@@ -8,13 +8,14 @@ import Foundation
 /// means 0.1 % slower per lap (about 100 ms on a 100 s lap).
 public struct PaceModel: Sendable, Equatable, Codable {
     /// The JSON layout this code reads and writes; a file with another number is refused.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     public static let name = "pace-rls"
 
-    /// Residual quantiles of the forecast `horizon` laps ahead, as fractions of the forecast.
+    /// Residual quantiles of the forecast `horizon` laps ahead: for green laps in units of the car's interval scale
+    /// (`StintPaceFilter.intervalScaleMs`), for the restart lap as fractions of the forecast.
     public struct HorizonQuantiles: Sendable, Equatable, Codable {
         public var horizon: Int
-        /// 10th and 90th percentile of (actual − forecast) / forecast: the 80 % interval.
+        /// 10th and 90th percentile of (actual − forecast) / scale (green) or / forecast (restart): the 80 % interval.
         public var q10: Double
         public var q90: Double
         /// How many training forecasts they were measured on.
@@ -61,18 +62,41 @@ public struct PaceModel: Sendable, Equatable, Codable {
     /// Stops measured (green, caution).
     public var pitStops: Int
     public var cautionPitStops: Int
-    /// 80 % interval of green-flag forecasts, horizons 1…n (the last applies beyond n).
+    /// 80 % interval of green-flag forecasts, horizons 1…n (the last applies beyond n), in interval scales.
     public var quantiles: [HorizonQuantiles]
+    /// Weight, in laps, of the model's noise against the car's own spread in the interval scale.
+    public var intervalPriorLaps: Double
+    /// The trend split into a field-wide race-lap term and a tyre-age term (nil: not estimated).
+    public var trendSplit: TrendSplit?
     /// 80 % interval of the forecast of the first lap after a caution (the restart lap).
     public var restartQuantiles: HorizonQuantiles
     /// Probability that a green lap is followed by a caution lap, and the mean caution length in laps.
     public var cautionStartRate: Double
     public var cautionLength: Double
 
-    /// `pace-rls v1 (14 races, 5123 clean laps)`.
+    /// `pace-rls v2 (14 races, 5144 clean laps)`; `pace-rls v2 built-in prior (trained on no race)` for
+    /// `builtInPrior`.
     public var version: String {
-        "\(name) v\(formatVersion) (\(trainedOn.count) races, \(cleanLaps) clean laps)"
+        trainedOn.isEmpty
+            ? "\(name) v\(formatVersion) built-in prior (trained on no race)"
+            : "\(name) v\(formatVersion) (\(trainedOn.count) races, \(cleanLaps) clean laps)"
     }
+
+    /// The priors used when no trained model is at hand, written down rather than trained: no trend (± 0.05 % per
+    /// lap), lap noise 0.6 % of a lap, forgetting 0.8, restart lap +25 %, a stop costs 55 % ± 40 % of a lap (no
+    /// caution figure), cautions start on 5 % of green laps and last 2.5 laps; green intervals ±1.28 noise scales
+    /// (a normal 80 %) widening by a fifth per lap ahead, restart lap −8 % / +17 %. These are round values of the
+    /// order that training on the 14 GR Cup races gives (docs/strategy-evaluation.md), not a fit.
+    public static let builtInPrior = PaceModel(
+        trainedOn: [], cleanLaps: 0, forgetting: 0.8, trendPerLap: 0, trendPriorSD: 0.0005, tyreShare: 1,
+        restartPenalty: 0.25, noiseScale: 0.006, pitLoss: 0.55, pitLossSD: 0.4, cautionPitLoss: nil, pitStops: 0,
+        cautionPitStops: 0,
+        quantiles: (1...5).map { horizon in
+            let width = 1.2816 * (1 + 0.2 * Double(horizon - 1))
+            return HorizonQuantiles(horizon: horizon, q10: -width, q90: width, count: 0)
+        },
+        restartQuantiles: HorizonQuantiles(horizon: 1, q10: -0.08, q90: 0.17, count: 0), cautionStartRate: 0.05,
+        cautionLength: 2.5)
 
     /// The 80 % interval quantiles for `horizon` laps ahead (the longest trained horizon beyond it).
     public func quantiles(horizon: Int) -> HorizonQuantiles {
@@ -84,7 +108,7 @@ public struct PaceModel: Sendable, Equatable, Codable {
         tyreShare: Double, restartPenalty: Double, noiseScale: Double, huberK: Double = 1.345,
         outlierK: Double = 5, pitLoss: Double, pitLossSD: Double, cautionPitLoss: Double?, pitStops: Int,
         cautionPitStops: Int, quantiles: [HorizonQuantiles], restartQuantiles: HorizonQuantiles,
-        cautionStartRate: Double, cautionLength: Double
+        cautionStartRate: Double, cautionLength: Double, intervalPriorLaps: Double = 5, trendSplit: TrendSplit? = nil
     ) {
         self.formatVersion = PaceModel.formatVersion
         self.name = PaceModel.name
@@ -107,6 +131,8 @@ public struct PaceModel: Sendable, Equatable, Codable {
         self.restartQuantiles = restartQuantiles
         self.cautionStartRate = cautionStartRate
         self.cautionLength = cautionLength
+        self.intervalPriorLaps = intervalPriorLaps
+        self.trendSplit = trendSplit
     }
 
     // MARK: - File

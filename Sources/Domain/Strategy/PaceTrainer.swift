@@ -62,16 +62,21 @@ public struct PaceTrainer: Sendable {
 
         // Interval quantiles of the relative forecast errors, per horizon and for restart laps.
         let outcomes = races.flatMap { scoring.outcomes(race: $0, model: model) }
-        func quantiles(_ horizon: Int, _ selected: [ForecastScoring.Outcome]) -> PaceModel.HorizonQuantiles {
-            let errors = selected.map { ($0.actualMs - $0.forecast.meanMs) / $0.forecast.meanMs }.sorted()
+        func quantiles(_ horizon: Int, _ errors: [Double], fallback: Double) -> PaceModel.HorizonQuantiles {
+            let sorted = errors.sorted()
             return PaceModel.HorizonQuantiles(
-                horizon: horizon, q10: Statistics.quantile(errors, 0.1) ?? -0.01,
-                q90: Statistics.quantile(errors, 0.9) ?? 0.01, count: errors.count)
+                horizon: horizon, q10: Statistics.quantile(sorted, 0.1) ?? -fallback,
+                q90: Statistics.quantile(sorted, 0.9) ?? fallback, count: sorted.count)
         }
         model.quantiles = (1...horizons).map { horizon in
-            quantiles(horizon, outcomes.filter { $0.horizon == horizon && !$0.afterCaution })
+            let green = outcomes.filter { $0.horizon == horizon && !$0.afterCaution && $0.forecast.scaleMs > 0 }
+            return quantiles(
+                horizon, green.map { ($0.actualMs - $0.forecast.meanMs) / $0.forecast.scaleMs }, fallback: 1.3)
         }
-        model.restartQuantiles = quantiles(1, outcomes.filter { $0.horizon == 1 && $0.afterCaution })
+        let restarts = outcomes.filter { $0.horizon == 1 && $0.afterCaution }
+        model.restartQuantiles = quantiles(
+            1, restarts.map { ($0.actualMs - $0.forecast.meanMs) / $0.forecast.meanMs }, fallback: 0.05)
+        model.trendSplit = PaceTrainer.trendSplit(races: races)
         return model
     }
 
@@ -87,7 +92,7 @@ public struct PaceTrainer: Sendable {
 
     static func cleanStints(_ race: HistoricalRace) -> [Stint] {
         var stints: [Stint] = []
-        for laps in race.cars.values {
+        for laps in race.carsInOrder {
             var current: [(age: Int, time: Double)] = []
             var stintStart = 1
             var previous: LapRecord?
@@ -159,7 +164,7 @@ public struct PaceTrainer: Sendable {
         var c2 = 0.0
         var carsWithStop = 0
         for race in races {
-            for laps in race.cars.values {
+            for laps in race.carsInOrder {
                 var rows: [(lap: Double, age: Double, time: Double)] = []
                 var stintStart = 1
                 var previous: LapRecord?
@@ -205,12 +210,106 @@ public struct PaceTrainer: Sendable {
         return min(1, max(0, ageSlope / (lapSlope + ageSlope)))
     }
 
+    // MARK: - Field-wide race-lap term and tyre-age term
+
+    /// `TrendSplit`: pooled least squares over every car, each with its own intercept, of relative lap time on race
+    /// lap and tyre age; cluster-robust (by car) standard errors. Nil without any usable car.
+    static func trendSplit(races: [HistoricalRace]) -> TrendSplit? {
+        struct Car {
+            var x1: [Double]
+            var x2: [Double]
+            var y: [Double]
+        }
+        var cars: [Car] = []
+        var carsWithStop = 0
+        for race in races {
+            for key in race.cars.keys.sorted() {
+                guard let laps = race.cars[key] else { continue }
+                var rows: [(lap: Double, age: Double, time: Double)] = []
+                var stintStart = 1
+                var previous: LapRecord?
+                var stopped = false
+                for lap in laps {
+                    defer { previous = lap }
+                    if isStop(lap) {
+                        stintStart = lap.pitIn ? lap.lap + 1 : lap.lap
+                        stopped = true
+                        continue
+                    }
+                    let restart = previous.map { $0.lap == lap.lap - 1 && $0.flag == "FCY" } ?? false
+                    guard lap.isGreen, lap.lap > 1, !restart, lap.lap > stintStart || stintStart == 1,
+                        let time = lap.lapTimeMs
+                    else { continue }
+                    rows.append((Double(lap.lap), Double(lap.lap - stintStart), Double(time)))
+                }
+                guard let median = Statistics.median(rows.map(\.time)) else { continue }
+                rows = rows.filter { $0.time <= median * 1.07 }
+                guard rows.count >= 4 else { continue }
+                let n = Double(rows.count)
+                let meanLap = rows.map(\.lap).reduce(0, +) / n
+                let meanAge = rows.map(\.age).reduce(0, +) / n
+                let meanY = rows.map { $0.time / median - 1 }.reduce(0, +) / n
+                cars.append(
+                    Car(
+                        x1: rows.map { $0.lap - meanLap }, x2: rows.map { $0.age - meanAge },
+                        y: rows.map { $0.time / median - 1 - meanY }))
+                if stopped { carsWithStop += 1 }
+            }
+        }
+        var (a11, a12, a22, c1, c2) = (0.0, 0.0, 0.0, 0.0, 0.0)
+        for car in cars {
+            for i in car.y.indices {
+                a11 += car.x1[i] * car.x1[i]
+                a12 += car.x1[i] * car.x2[i]
+                a22 += car.x2[i] * car.x2[i]
+                c1 += car.x1[i] * car.y[i]
+                c2 += car.x2[i] * car.y[i]
+            }
+        }
+        let determinant = a11 * a22 - a12 * a12
+        guard !cars.isEmpty, a11 > 0, a22 > 0 else { return nil }
+        let correlation = a12 / (a11 * a22).squareRoot()
+        let laps = cars.reduce(0) { $0 + $1.y.count }
+        guard determinant > 1e-9 * a11 * a22 else {
+            return TrendSplit(
+                raceLapPerLap: c1 / a11, raceLapSE: .infinity, tyreAgePerLap: 0, tyreAgeSE: .infinity,
+                correlation: correlation, cars: cars.count, carsWithStop: carsWithStop, laps: laps)
+        }
+        // (X'X)⁻¹
+        let i11 = a22 / determinant
+        let i12 = -a12 / determinant
+        let i22 = a11 / determinant
+        let raceLap = i11 * c1 + i12 * c2
+        let tyreAge = i12 * c1 + i22 * c2
+        // Cluster-robust middle: Σ over cars of (Σ x·e)(Σ x·e)ᵀ.
+        var (m11, m12, m22) = (0.0, 0.0, 0.0)
+        for car in cars {
+            var s1 = 0.0
+            var s2 = 0.0
+            for i in car.y.indices {
+                let residual = car.y[i] - raceLap * car.x1[i] - tyreAge * car.x2[i]
+                s1 += car.x1[i] * residual
+                s2 += car.x2[i] * residual
+            }
+            m11 += s1 * s1
+            m12 += s1 * s2
+            m22 += s2 * s2
+        }
+        // V = A⁻¹ M A⁻¹
+        let v11 = i11 * (m11 * i11 + m12 * i12) + i12 * (m12 * i11 + m22 * i12)
+        let v22 = i12 * (m11 * i12 + m12 * i22) + i22 * (m12 * i12 + m22 * i22)
+        return TrendSplit(
+            raceLapPerLap: raceLap, raceLapSE: max(0, v11).squareRoot(), tyreAgePerLap: tyreAge,
+            tyreAgeSE: max(0, v22).squareRoot(), correlation: correlation, cars: cars.count,
+            carsWithStop: carsWithStop, laps: laps)
+    }
+
     // MARK: - Restarts, stops, cautions
 
     static func restartPenalty(races: [HistoricalRace]) -> Double {
         var excess: [Double] = []
         for race in races {
-            for laps in race.cars.values {
+            for laps in race.carsInOrder {
                 guard
                     let median = Statistics.median(
                         laps.filter { $0.isGreen && $0.lap > 1 }.compactMap(\.lapTimeMs).map(Double.init))
@@ -234,7 +333,7 @@ public struct PaceTrainer: Sendable {
     static func pitLosses(_ race: HistoricalRace) -> [PitLoss] {
         // The field's median per lap number, and its median green lap.
         var byLap: [Int: [Double]] = [:]
-        for laps in race.cars.values {
+        for laps in race.carsInOrder {
             for lap in laps where !isStop(lap) {
                 if let time = lap.lapTimeMs { byLap[lap.lap, default: []].append(Double(time)) }
             }
@@ -244,7 +343,7 @@ public struct PaceTrainer: Sendable {
             race.laps.filter { $0.isGreen && $0.lap > 1 }.compactMap(\.lapTimeMs).map(Double.init))
 
         var losses: [PitLoss] = []
-        for laps in race.cars.values {
+        for laps in race.carsInOrder {
             let green = laps.filter { $0.isGreen && $0.lap > 1 }.compactMap(\.lapTimeMs).map(Double.init)
             guard let own = Statistics.median(green), let fieldGreen, fieldGreen > 0 else { continue }
             let pace = own / fieldGreen

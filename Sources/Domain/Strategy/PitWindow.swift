@@ -14,8 +14,16 @@ public struct PitWindow: Sendable, Equatable {
     public struct Option: Sendable, Equatable {
         public var lap: Int
         public var expectedGainMs: Double
+        /// 80 % interval of the gain.
         public var lowMs: Double
         public var highMs: Double
+
+        public init(lap: Int, expectedGainMs: Double, lowMs: Double, highMs: Double) {
+            self.lap = lap
+            self.expectedGainMs = expectedGainMs
+            self.lowMs = lowMs
+            self.highMs = highMs
+        }
     }
 
     /// One option per lap from the next lap (t + 1) to the second-to-last (R − 1), under green.
@@ -28,6 +36,9 @@ public struct PitWindow: Sendable, Equatable {
     /// The option with the largest expected gain, if that gain is positive.
     public var best: Option? { PitWindow.best(options) }
     public var bestUnderCaution: Option? { PitWindow.best(cautionOptions) }
+    /// The option with the largest expected gain, positive or not (the least costly stop); nil without options.
+    public var leastCostly: Option? { options.max { $0.expectedGainMs < $1.expectedGainMs } }
+    public var leastCostlyUnderCaution: Option? { cautionOptions.max { $0.expectedGainMs < $1.expectedGainMs } }
     /// First and last lap whose stop is expected to gain time; nil when none does.
     public var window: ClosedRange<Int>? { PitWindow.range(options) }
     public var windowUnderCaution: ClosedRange<Int>? { PitWindow.range(cautionOptions) }

@@ -4,12 +4,13 @@ import Foundation
 ///
 /// Each run plays every remaining lap of every car. A car's lap is its pace forecast for that lap
 /// (`StintPaceFilter.forecast`) times (1 + ε), ε normal with the model's one-lap spread
-/// ((q90 − q10) / 2.563, the normal's 80 % width). With `events`, a caution starts on a lap with the
+/// ((q90 − q10) / 2.563 noise scales, the normal's 80 % width, times `noiseScale`). With `events`, a caution starts on a lap with the
 /// model's `cautionStartRate` and lasts a geometric number of laps with mean `cautionLength`; under
 /// caution every car runs the leader's forecast × `cautionLapFactor`, the field closes up behind the
 /// leader (`cautionGapMs` apart, order kept), and the first green lap after it costs `restartPenalty`.
 /// Cars finish in order of the time they complete the race's last lap. A seeded SplitMix64 makes a run
-/// set reproducible: the same seed gives the same counts.
+/// set reproducible: the same seed gives the same counts. Strategy options (`Option`: one car stops at a lap)
+/// are played on the same draws as the race without stops.
 public struct RaceSimulation: Sendable {
     /// One car at the moment the simulation starts.
     public struct Car: Sendable, Equatable {
@@ -28,19 +29,43 @@ public struct RaceSimulation: Sendable {
         }
     }
 
+    /// One car's strategy option: it stops at the end of lap `stopLap` (its in-lap), losing `lossMs` (or
+    /// `cautionLossMs` when that lap runs under caution in the run, if known), and every lap after the stop is
+    /// `lapGainMs` faster than its no-stop forecast (the fresh tyres: `PitWindow`'s slope × age difference).
+    public struct Option: Sendable, Equatable {
+        public var car: Int
+        public var stopLap: Int
+        public var lossMs: Double
+        public var cautionLossMs: Double?
+        public var lapGainMs: Double
+
+        public init(car: Int, stopLap: Int, lossMs: Double, cautionLossMs: Double?, lapGainMs: Double) {
+            self.car = car
+            self.stopLap = stopLap
+            self.lossMs = lossMs
+            self.cautionLossMs = cautionLossMs
+            self.lapGainMs = lapGainMs
+        }
+    }
+
     /// Finishing positions over all runs.
     public struct Outcome: Sendable, Equatable {
         public var runs: Int
         public var seed: UInt64
         /// Car keys in the order given.
         public var keys: [String]
-        /// `counts[car][position − 1]`: runs in which the car finished in that position.
+        /// `counts[car][position − 1]`: runs in which the car finished in that position, no car stopping.
         public var counts: [[Int]]
+        /// `optionCounts[option][position − 1]`: runs in which the option's car finished there when it took it.
+        public var optionCounts: [[Int]]
         /// Cautions started over all runs.
         public var cautions: Int
 
-        public func meanPosition(_ car: Int) -> Double {
-            let total = counts[car].enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }
+        public func meanPosition(_ car: Int) -> Double { Self.mean(counts[car], runs: runs) }
+        public func meanPosition(option: Int) -> Double { Self.mean(optionCounts[option], runs: runs) }
+
+        static func mean(_ counts: [Int], runs: Int) -> Double {
+            let total = counts.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }
             return Double(total) / Double(max(1, runs))
         }
     }
@@ -55,8 +80,9 @@ public struct RaceSimulation: Sendable {
     public var cautionGapMs = 1_000.0
 
     public init(model: PaceModel, events: Bool) {
+        // The one-lap interval is in noise scales; as a fraction of the lap: × noiseScale.
         let one = model.quantiles(horizon: 1)
-        noiseSD = (one.q90 - one.q10) / 2.5631
+        noiseSD = (one.q90 - one.q10) / 2.5631 * model.noiseScale
         self.events = events
         cautionStartRate = model.cautionStartRate
         cautionLength = model.cautionLength
@@ -64,11 +90,41 @@ public struct RaceSimulation: Sendable {
     }
 
     /// The cars of a race after their filters have seen laps up to now, to the race's last lap.
+    /// Cars are placed on the race clock: the `elapsedMs` of their last lap; a car whose last lap lacks it, by its
+    /// crossing time (`crossedMs`) less the median offset between the two over the cars that have both; when no car
+    /// has a race time (a `lap_end` feed), every car by its crossing time. A car that can be placed neither way is
+    /// left out, and so is a car that has stopped running: its last crossing more than two of its laps before the
+    /// field's latest (retired, or in the garage). A car that has run no green lap yet (the start behind the safety
+    /// car) runs the median next-lap forecast of the cars that have; before any car has, there is nothing to simulate.
     public static func cars(filters: [String: StintPaceFilter], raceLaps: Int) -> [Car] {
-        filters.keys.sorted().compactMap { key in
-            guard let filter = filters[key], let last = filter.lastLap, last.lap < raceLaps,
-                let elapsed = last.elapsedMs
-            else { return nil }
+        let green = Set(filters.filter { $0.value.lastGreenMs != nil }.map(\.key))
+        var placed = place(filters: filters, raceLaps: raceLaps)
+        guard let fieldPace = Statistics.median(placed.filter { green.contains($0.key) }.compactMap(\.forecastMs.first))
+        else { return [] }
+        for index in placed.indices where !green.contains(placed[index].key) {
+            placed[index].forecastMs = placed[index].forecastMs.map { _ in fieldPace }
+        }
+        guard let latest = placed.map(\.elapsedMs).max() else { return [] }
+        return placed.filter { car in latest - car.elapsedMs <= 2 * (car.forecastMs.first ?? 0) }
+    }
+
+    private static func place(filters: [String: StintPaceFilter], raceLaps: Int) -> [Car] {
+        let lasts = filters.values.compactMap(\.lastLap)
+        let anyElapsed = lasts.contains { $0.elapsedMs != nil }
+        let offset = Statistics.median(
+            lasts.compactMap { lap in lap.elapsedMs.flatMap { lap.crossedMs > 0 ? Double(lap.crossedMs - $0) : nil } })
+        return filters.keys.sorted().compactMap { key in
+            guard let filter = filters[key], let last = filter.lastLap, last.lap < raceLaps else { return nil }
+            let placed: Double
+            if let elapsed = last.elapsedMs {
+                placed = Double(elapsed)
+            } else if !anyElapsed {
+                placed = Double(last.crossedMs)
+            } else if let offset, last.crossedMs > 0 {
+                placed = Double(last.crossedMs) - offset
+            } else {
+                return nil
+            }
             let forecasts = (1...(raceLaps - last.lap)).compactMap { horizon -> Double? in
                 // The green forecast: a restart penalty is the simulation's to apply.
                 guard let forecast = filter.forecast(horizon: horizon) else { return nil }
@@ -76,56 +132,137 @@ public struct RaceSimulation: Sendable {
                     ? forecast.meanMs / (1 + filter.model.restartPenalty)
                     : forecast.meanMs
             }
-            return Car(key: key, elapsedMs: Double(elapsed), lapsCompleted: last.lap, forecastMs: forecasts)
+            return Car(key: key, elapsedMs: placed, lapsCompleted: last.lap, forecastMs: forecasts)
         }
     }
 
-    public func run(cars: [Car], runs: Int, seed: UInt64) -> Outcome {
+    /// `runs` races with no car stopping and, on the same random draws (cautions and every lap's noise), each of
+    /// `options` with only its car stopping: the difference between an option and no stop is the strategy's, not
+    /// the dice's. In a run without a caution a stop changes only its own car's time, so the option's finish is
+    /// worked out from the no-stop race directly; a run with a caution is played again lap by lap for each option.
+    /// `shouldStop` is asked every 256 runs; when it says yes the outcome holds the runs completed so far.
+    public func run(
+        cars: [Car], options: [Option] = [], runs: Int, seed: UInt64, shouldStop: (() -> Bool)? = nil
+    ) -> Outcome {
         var random = SplitMix64(seed: seed)
         var counts = [[Int]](repeating: [Int](repeating: 0, count: cars.count), count: cars.count)
+        var optionCounts = [[Int]](repeating: [Int](repeating: 0, count: cars.count), count: options.count)
         var cautions = 0
-        let firstLap = (cars.map(\.lapsCompleted).min() ?? 0) + 1
-        let lastLap = cars.map { $0.lapsCompleted + $0.forecastMs.count }.max() ?? 0
+        let plan = Plan(cars: cars)
+        let laps = plan.offsets.count - 1
         let continueProbability = cautionLength > 1 ? 1 - 1 / cautionLength : 0
+        var noise = [Double](repeating: 0, count: plan.slotCar.count)
+        var caution = [Bool](repeating: false, count: laps)
+        var restart = [Bool](repeating: false, count: laps)
         var elapsed = [Double](repeating: 0, count: cars.count)
-        // The cars that run each lap (those that have a forecast for it), the same in every run.
-        let runningByLap = (firstLap...max(firstLap, lastLap)).map { lap in
-            cars.indices.filter {
-                lap > cars[$0].lapsCompleted && lap - cars[$0].lapsCompleted - 1 < cars[$0].forecastMs.count
-            }
-        }
+        var base = [Double](repeating: 0, count: cars.count)
+        var order = Array(cars.indices)
 
-        for _ in 0..<runs {
-            for index in cars.indices { elapsed[index] = cars[index].elapsedMs }
+        var completed = 0
+        for run in 0..<runs {
+            if run % 256 == 255, shouldStop?() == true { break }
+            completed += 1
             var cautionLeft = 0
-            var restart = false
-            for lap in firstLap...max(firstLap, lastLap) where lastLap >= firstLap {
-                // Caution: starts (or goes on), the field closes up behind the leader.
-                if events {
-                    if cautionLeft == 0, random.uniform() < cautionStartRate {
-                        cautionLeft = 1
-                        while random.uniform() < continueProbability { cautionLeft += 1 }
-                        cautions += 1
+            var wasCaution = false
+            var anyCaution = false
+            for index in 0..<laps {
+                if events, cautionLeft == 0, random.uniform() < cautionStartRate {
+                    cautionLeft = 1
+                    while random.uniform() < continueProbability { cautionLeft += 1 }
+                    cautions += 1
+                }
+                caution[index] = cautionLeft > 0
+                anyCaution = anyCaution || caution[index]
+                restart[index] = !caution[index] && wasCaution
+                wasCaution = caution[index]
+                if cautionLeft > 0 { cautionLeft -= 1 }
+                if !caution[index] {
+                    for slot in plan.offsets[index]..<plan.offsets[index + 1] {
+                        noise[slot] = noiseSD * random.normal()
                     }
                 }
-                let caution = cautionLeft > 0
-                let running = runningByLap[lap - firstLap]
-                if caution {
-                    closeUp(running.sorted { elapsed[$0] < elapsed[$1] }, lap: lap, cars: cars, elapsed: &elapsed)
-                } else {
-                    let penalty = restart ? 1 + restartPenalty : 1
-                    for index in running {
-                        let forecast = cars[index].forecastMs[lap - cars[index].lapsCompleted - 1]
-                        elapsed[index] += forecast * penalty * (1 + noiseSD * random.normal())
-                    }
-                }
-                restart = caution && cautionLeft == 1
-                if caution { cautionLeft -= 1 }
             }
-            let order = cars.indices.sorted { elapsed[$0] < elapsed[$1] }
-            for (place, index) in order.enumerated() { counts[index][place] += 1 }
+            race(cars, plan, option: nil, noise, caution, restart, &base)
+            order.sort { base[$0] < base[$1] }
+            for (place, car) in order.enumerated() { counts[car][place] += 1 }
+            for (number, option) in options.enumerated() {
+                var own: Double
+                if anyCaution {
+                    race(cars, plan, option: option, noise, caution, restart, &elapsed)
+                    own = elapsed[option.car]
+                } else {
+                    // No caution: the stop moves only its own car (no restarts either, so no penalty).
+                    own = base[option.car] + option.lossMs
+                    for (index, slot) in plan.carSlots[option.car] where plan.firstLap + index > option.stopLap {
+                        own -= option.lapGainMs * (1 + noise[slot])
+                    }
+                }
+                var ahead = 0
+                for car in cars.indices where car != option.car && (anyCaution ? elapsed[car] : base[car]) < own {
+                    ahead += 1
+                }
+                optionCounts[number][ahead] += 1
+            }
         }
-        return Outcome(runs: runs, seed: seed, keys: cars.map(\.key), counts: counts, cautions: cautions)
+        return Outcome(
+            runs: completed, seed: seed, keys: cars.map(\.key), counts: counts, optionCounts: optionCounts,
+            cautions: cautions)
+    }
+
+    /// The laps of a run laid out flat: per lap the slots of the cars that run it (those with a forecast for it),
+    /// each slot's car and forecast, and per car its (lap index, slot) pairs. The same in every run.
+    struct Plan {
+        var firstLap: Int
+        var offsets: [Int]
+        var slotCar: [Int]
+        var slotForecast: [Double]
+        var carSlots: [[(index: Int, slot: Int)]]
+
+        init(cars: [Car]) {
+            firstLap = (cars.map(\.lapsCompleted).min() ?? 0) + 1
+            let lastLap = max(firstLap, cars.map { $0.lapsCompleted + $0.forecastMs.count }.max() ?? 0)
+            offsets = [0]
+            slotCar = []
+            slotForecast = []
+            carSlots = Array(repeating: [], count: cars.count)
+            for (index, lap) in (firstLap...lastLap).enumerated() {
+                for car in cars.indices {
+                    let ahead = lap - cars[car].lapsCompleted - 1
+                    guard ahead >= 0, ahead < cars[car].forecastMs.count else { continue }
+                    carSlots[car].append((index, slotCar.count))
+                    slotCar.append(car)
+                    slotForecast.append(cars[car].forecastMs[ahead])
+                }
+                offsets.append(slotCar.count)
+            }
+        }
+    }
+
+    /// Plays one run's laps for every car (and the option's stop) from the drawn cautions and noise.
+    private func race(
+        _ cars: [Car], _ plan: Plan, option: Option?, _ noise: [Double], _ caution: [Bool], _ restart: [Bool],
+        _ elapsed: inout [Double]
+    ) {
+        for index in cars.indices { elapsed[index] = cars[index].elapsedMs }
+        for index in 0..<(plan.offsets.count - 1) {
+            let lap = plan.firstLap + index
+            let slots = plan.offsets[index]..<plan.offsets[index + 1]
+            if caution[index] {
+                let running = slots.map { plan.slotCar[$0] }.sorted { elapsed[$0] < elapsed[$1] }
+                closeUp(running, lap: lap, cars: cars, elapsed: &elapsed)
+            } else {
+                let penalty = restart[index] ? 1 + restartPenalty : 1
+                for slot in slots {
+                    let car = plan.slotCar[slot]
+                    var forecast = plan.slotForecast[slot]
+                    if let option, option.car == car, lap > option.stopLap { forecast -= option.lapGainMs }
+                    elapsed[car] += forecast * penalty * (1 + noise[slot])
+                }
+            }
+            if let option, option.stopLap == lap {
+                elapsed[option.car] += caution[index] ? option.cautionLossMs ?? option.lossMs : option.lossMs
+            }
+        }
     }
 
     /// One caution lap: the leader runs its forecast × `cautionLapFactor`; every car that can reach the queue

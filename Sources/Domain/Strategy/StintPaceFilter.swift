@@ -212,6 +212,39 @@ public struct StintPaceFilter: Sendable {
         return max(base, 1.4826 * median)
     }
 
+    /// The car's recent residuals (the last 10 fitted after the third) as fractions of its reference lap.
+    public var relativeResiduals: [Double] {
+        guard let referenceMs, referenceMs > 0 else { return [] }
+        return recentResiduals.map { $0 / referenceMs }
+    }
+
+    /// Residuals the field's spread needs before it replaces the model's noise.
+    public static let fieldSpreadMinimum = 20
+
+    /// The field's spread in this race so far: 1.4826 · the median of every car's recent relative residuals, as a
+    /// fraction of a lap; nil under `fieldSpreadMinimum` residuals. A steady race (Barber) spreads less than the
+    /// model's noise, one with traffic and incidents more.
+    public static func fieldSpread(_ filters: some Sequence<StintPaceFilter>) -> Double? {
+        let values = filters.flatMap(\.relativeResiduals)
+        guard values.count >= fieldSpreadMinimum, let median = Statistics.median(values) else { return nil }
+        return 1.4826 * median
+    }
+
+    /// The spread the green-lap 80 % interval is scaled by (ms): the car's own robust residual spread (1.4826 ·
+    /// median |residual| of its last 10 fitted laps) shrunk towards a base with the weight of
+    /// `PaceModel.intervalPriorLaps` laps, `√((n₀·base² + n·own²) / (n₀ + n))`. The base is the field's spread in
+    /// this race so far (`fieldSpread`) when given, else the model's noise, times the car's reference lap. A steady
+    /// car in a steady race gets narrower intervals than a car in traffic; with no residual yet it is the base.
+    public func intervalScaleMs(fieldSpread: Double? = nil) -> Double {
+        let reference = referenceMs ?? lastGreenMs ?? lastLap?.lapTimeMs.map(Double.init) ?? 0
+        let base = (fieldSpread ?? model.noiseScale) * reference
+        guard !recentResiduals.isEmpty, let median = Statistics.median(recentResiduals) else { return base }
+        let own = 1.4826 * median
+        let n = Double(recentResiduals.count)
+        let prior = model.intervalPriorLaps
+        return ((prior * base * base + n * own * own) / (prior + n)).squareRoot()
+    }
+
     /// Tyre age (laps) of the last lap seen.
     public var tyreAge: Int { max(0, (lastLap?.lap ?? stintStartLap) - stintStartLap) }
 
@@ -226,11 +259,11 @@ public struct StintPaceFilter: Sendable {
 
     /// Forecast of the lap `horizon` laps after the last one seen, assuming it is run under green.
     /// The lap after a caution lap is forecast as a restart lap (`restartPenalty`, restart interval).
-    /// Nil before any lap with a time.
-    public func forecast(horizon: Int) -> PaceForecast? {
+    /// `fieldSpread` (the race's so far) scales the green interval; nil before any lap with a time.
+    public func forecast(horizon: Int, fieldSpread: Double? = nil) -> PaceForecast? {
         guard let lastLap, horizon >= 1 else { return nil }
         let age = Double(lastLap.lap - stintStartLap + horizon)
-        var quantiles = model.quantiles(horizon: horizon)
+        let scale = intervalScaleMs(fieldSpread: fieldSpread)
         var mean: Double
         var fitted = false
         if !points.isEmpty, let value = meanAt(age: age) {
@@ -244,11 +277,16 @@ public struct StintPaceFilter: Sendable {
             return nil
         }
         if horizon == 1, lastLap.flag == "FCY" {
+            // The restart lap: the field's behaviour, not the car's spread; its interval is relative.
             mean *= 1 + model.restartPenalty
-            quantiles = model.restartQuantiles
+            let restart = model.restartQuantiles
+            return PaceForecast(
+                lap: lastLap.lap + 1, horizon: 1, meanMs: mean, lowMs: mean * (1 + restart.q10),
+                highMs: mean * (1 + restart.q90), fitted: fitted, scaleMs: scale)
         }
+        let quantiles = model.quantiles(horizon: horizon)
         return PaceForecast(
-            lap: lastLap.lap + horizon, horizon: horizon, meanMs: mean, lowMs: mean * (1 + quantiles.q10),
-            highMs: mean * (1 + quantiles.q90), fitted: fitted)
+            lap: lastLap.lap + horizon, horizon: horizon, meanMs: mean, lowMs: mean + quantiles.q10 * scale,
+            highMs: mean + quantiles.q90 * scale, fitted: fitted, scaleMs: scale)
     }
 }

@@ -1,4 +1,5 @@
 import PluginRuntime
 
-// roadsense-strategy: tyre-degradation slope, next-lap forecast and pit window per car.
+// roadsense-strategy: per car, the pace model's tyre degradation, next laps with 80 % intervals, and the pit window
+// under green and under a caution.
 PluginWorker.main(service: StrategyService())

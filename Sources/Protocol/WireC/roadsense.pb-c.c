@@ -727,6 +727,96 @@ void   roadsense__v1__strategy_prediction__free_unpacked
   assert(message->base.descriptor == &roadsense__v1__strategy_prediction__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   roadsense__v1__lap_forecast__init
+                     (Roadsense__V1__LapForecast         *message)
+{
+  static const Roadsense__V1__LapForecast init_value = ROADSENSE__V1__LAP_FORECAST__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__lap_forecast__get_packed_size
+                     (const Roadsense__V1__LapForecast *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__lap_forecast__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__lap_forecast__pack
+                     (const Roadsense__V1__LapForecast *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__lap_forecast__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__lap_forecast__pack_to_buffer
+                     (const Roadsense__V1__LapForecast *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__lap_forecast__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__LapForecast *
+       roadsense__v1__lap_forecast__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__LapForecast *)
+     protobuf_c_message_unpack (&roadsense__v1__lap_forecast__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__lap_forecast__free_unpacked
+                     (Roadsense__V1__LapForecast *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__lap_forecast__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__pit_option__init
+                     (Roadsense__V1__PitOption         *message)
+{
+  static const Roadsense__V1__PitOption init_value = ROADSENSE__V1__PIT_OPTION__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__pit_option__get_packed_size
+                     (const Roadsense__V1__PitOption *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__pit_option__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__pit_option__pack
+                     (const Roadsense__V1__PitOption *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__pit_option__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__pit_option__pack_to_buffer
+                     (const Roadsense__V1__PitOption *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__pit_option__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__PitOption *
+       roadsense__v1__pit_option__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__PitOption *)
+     protobuf_c_message_unpack (&roadsense__v1__pit_option__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__pit_option__free_unpacked
+                     (Roadsense__V1__PitOption *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__pit_option__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   roadsense__v1__alert__init
                      (Roadsense__V1__Alert         *message)
 {
@@ -1535,6 +1625,51 @@ void   roadsense__v1__finish_projection__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &roadsense__v1__finish_projection__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   roadsense__v1__strategy_outcome__init
+                     (Roadsense__V1__StrategyOutcome         *message)
+{
+  static const Roadsense__V1__StrategyOutcome init_value = ROADSENSE__V1__STRATEGY_OUTCOME__INIT;
+  *message = init_value;
+}
+size_t roadsense__v1__strategy_outcome__get_packed_size
+                     (const Roadsense__V1__StrategyOutcome *message)
+{
+  assert(message->base.descriptor == &roadsense__v1__strategy_outcome__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t roadsense__v1__strategy_outcome__pack
+                     (const Roadsense__V1__StrategyOutcome *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &roadsense__v1__strategy_outcome__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t roadsense__v1__strategy_outcome__pack_to_buffer
+                     (const Roadsense__V1__StrategyOutcome *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &roadsense__v1__strategy_outcome__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Roadsense__V1__StrategyOutcome *
+       roadsense__v1__strategy_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Roadsense__V1__StrategyOutcome *)
+     protobuf_c_message_unpack (&roadsense__v1__strategy_outcome__descriptor,
+                                allocator, len, data);
+}
+void   roadsense__v1__strategy_outcome__free_unpacked
+                     (Roadsense__V1__StrategyOutcome *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &roadsense__v1__strategy_outcome__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   roadsense__v1__simulation_result__init
@@ -3481,7 +3616,7 @@ const ProtobufCMessageDescriptor roadsense__v1__weather_sample__descriptor =
   (ProtobufCMessageInit) roadsense__v1__weather_sample__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__strategy_prediction__field_descriptors[14] =
+static const ProtobufCFieldDescriptor roadsense__v1__strategy_prediction__field_descriptors[25] =
 {
   {
     "vehicle_id",
@@ -3651,27 +3786,170 @@ static const ProtobufCFieldDescriptor roadsense__v1__strategy_prediction__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_lap_low_ms",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, next_lap_low_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_lap_high_ms",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, next_lap_high_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "forecasts",
+    17,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__StrategyPrediction, n_forecasts),
+    offsetof(Roadsense__V1__StrategyPrediction, forecasts),
+    &roadsense__v1__lap_forecast__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tyre_age_laps",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, tyre_age_laps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pit_loss_ms",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, pit_loss_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pit_loss_stops",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, pit_loss_stops),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "caution_pit_loss_ms",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, caution_pit_loss_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_stop",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, best_stop),
+    &roadsense__v1__pit_option__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_stop_under_caution",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, best_stop_under_caution),
+    &roadsense__v1__pit_option__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "caution_window_open_lap",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, caution_window_open_lap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "caution_window_close_lap",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyPrediction, caution_window_close_lap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__strategy_prediction__field_indices_by_name[] = {
+  21,   /* field[21] = best_stop */
+  22,   /* field[22] = best_stop_under_caution */
   1,   /* field[1] = car_number */
+  20,   /* field[20] = caution_pit_loss_ms */
+  24,   /* field[24] = caution_window_close_lap */
+  23,   /* field[23] = caution_window_open_lap */
   11,   /* field[11] = clean_laps */
   2,   /* field[2] = computed_ms */
   10,   /* field[10] = confidence */
   5,   /* field[5] = degradation_ms_per_lap */
   6,   /* field[6] = degradation_stderr */
+  16,   /* field[16] = forecasts */
   3,   /* field[3] = laps_completed */
   4,   /* field[4] = laps_remaining */
   12,   /* field[12] = model */
+  15,   /* field[15] = next_lap_high_ms */
+  14,   /* field[14] = next_lap_low_ms */
+  18,   /* field[18] = pit_loss_ms */
+  19,   /* field[19] = pit_loss_stops */
   9,   /* field[9] = pit_window_close_lap */
   8,   /* field[8] = pit_window_open_lap */
   7,   /* field[7] = predicted_next_lap_ms */
   13,   /* field[13] = rationale */
+  17,   /* field[17] = tyre_age_laps */
   0,   /* field[0] = vehicle_id */
 };
 static const ProtobufCIntRange roadsense__v1__strategy_prediction__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 25 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__strategy_prediction__descriptor =
 {
@@ -3681,11 +3959,178 @@ const ProtobufCMessageDescriptor roadsense__v1__strategy_prediction__descriptor 
   "Roadsense__V1__StrategyPrediction",
   "roadsense.v1",
   sizeof(Roadsense__V1__StrategyPrediction),
-  14,
+  25,
   roadsense__v1__strategy_prediction__field_descriptors,
   roadsense__v1__strategy_prediction__field_indices_by_name,
   1,  roadsense__v1__strategy_prediction__number_ranges,
   (ProtobufCMessageInit) roadsense__v1__strategy_prediction__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__lap_forecast__field_descriptors[5] =
+{
+  {
+    "lap",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__LapForecast, lap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "horizon",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__LapForecast, horizon),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mean_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__LapForecast, mean_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "low_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__LapForecast, low_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "high_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__LapForecast, high_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__lap_forecast__field_indices_by_name[] = {
+  4,   /* field[4] = high_ms */
+  1,   /* field[1] = horizon */
+  0,   /* field[0] = lap */
+  3,   /* field[3] = low_ms */
+  2,   /* field[2] = mean_ms */
+};
+static const ProtobufCIntRange roadsense__v1__lap_forecast__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__lap_forecast__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.LapForecast",
+  "LapForecast",
+  "Roadsense__V1__LapForecast",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__LapForecast),
+  5,
+  roadsense__v1__lap_forecast__field_descriptors,
+  roadsense__v1__lap_forecast__field_indices_by_name,
+  1,  roadsense__v1__lap_forecast__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__lap_forecast__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__pit_option__field_descriptors[4] =
+{
+  {
+    "lap",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__PitOption, lap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gain_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__PitOption, gain_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "low_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__PitOption, low_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "high_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__PitOption, high_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__pit_option__field_indices_by_name[] = {
+  1,   /* field[1] = gain_ms */
+  3,   /* field[3] = high_ms */
+  0,   /* field[0] = lap */
+  2,   /* field[2] = low_ms */
+};
+static const ProtobufCIntRange roadsense__v1__pit_option__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__pit_option__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.PitOption",
+  "PitOption",
+  "Roadsense__V1__PitOption",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__PitOption),
+  4,
+  roadsense__v1__pit_option__field_descriptors,
+  roadsense__v1__pit_option__field_indices_by_name,
+  1,  roadsense__v1__pit_option__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__pit_option__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor roadsense__v1__alert__field_descriptors[11] =
@@ -5517,7 +5962,7 @@ const ProtobufCMessageDescriptor roadsense__v1__simulation_request__descriptor =
   (ProtobufCMessageInit) roadsense__v1__simulation_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__finish_projection__field_descriptors[6] =
+static const ProtobufCFieldDescriptor roadsense__v1__finish_projection__field_descriptors[7] =
 {
   {
     "vehicle_id",
@@ -5591,19 +6036,32 @@ static const ProtobufCFieldDescriptor roadsense__v1__finish_projection__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "position_counts",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Roadsense__V1__FinishProjection, n_position_counts),
+    offsetof(Roadsense__V1__FinishProjection, position_counts),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__finish_projection__field_indices_by_name[] = {
   1,   /* field[1] = car_number */
   2,   /* field[2] = current_position */
   3,   /* field[3] = expected_position */
   5,   /* field[5] = podium_probability */
+  6,   /* field[6] = position_counts */
   0,   /* field[0] = vehicle_id */
   4,   /* field[4] = win_probability */
 };
 static const ProtobufCIntRange roadsense__v1__finish_projection__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__finish_projection__descriptor =
 {
@@ -5613,14 +6071,156 @@ const ProtobufCMessageDescriptor roadsense__v1__finish_projection__descriptor =
   "Roadsense__V1__FinishProjection",
   "roadsense.v1",
   sizeof(Roadsense__V1__FinishProjection),
-  6,
+  7,
   roadsense__v1__finish_projection__field_descriptors,
   roadsense__v1__finish_projection__field_indices_by_name,
   1,  roadsense__v1__finish_projection__number_ranges,
   (ProtobufCMessageInit) roadsense__v1__finish_projection__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__simulation_result__field_descriptors[5] =
+static const ProtobufCFieldDescriptor roadsense__v1__strategy_outcome__field_descriptors[9] =
+{
+  {
+    "vehicle_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, vehicle_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "car_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, car_number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pit_lap",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, pit_lap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pit_loss_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, pit_loss_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expected_gain_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, expected_gain_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expected_position",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, expected_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "win_probability",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, win_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "podium_probability",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__StrategyOutcome, podium_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "position_counts",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Roadsense__V1__StrategyOutcome, n_position_counts),
+    offsetof(Roadsense__V1__StrategyOutcome, position_counts),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned roadsense__v1__strategy_outcome__field_indices_by_name[] = {
+  1,   /* field[1] = car_number */
+  4,   /* field[4] = expected_gain_ms */
+  5,   /* field[5] = expected_position */
+  2,   /* field[2] = pit_lap */
+  3,   /* field[3] = pit_loss_ms */
+  7,   /* field[7] = podium_probability */
+  8,   /* field[8] = position_counts */
+  0,   /* field[0] = vehicle_id */
+  6,   /* field[6] = win_probability */
+};
+static const ProtobufCIntRange roadsense__v1__strategy_outcome__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor roadsense__v1__strategy_outcome__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "roadsense.v1.StrategyOutcome",
+  "StrategyOutcome",
+  "Roadsense__V1__StrategyOutcome",
+  "roadsense.v1",
+  sizeof(Roadsense__V1__StrategyOutcome),
+  9,
+  roadsense__v1__strategy_outcome__field_descriptors,
+  roadsense__v1__strategy_outcome__field_indices_by_name,
+  1,  roadsense__v1__strategy_outcome__number_ranges,
+  (ProtobufCMessageInit) roadsense__v1__strategy_outcome__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor roadsense__v1__simulation_result__field_descriptors[9] =
 {
   {
     "computed_ms",
@@ -5682,18 +6282,70 @@ static const ProtobufCFieldDescriptor roadsense__v1__simulation_result__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "options",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Roadsense__V1__SimulationResult, n_options),
+    offsetof(Roadsense__V1__SimulationResult, options),
+    &roadsense__v1__strategy_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "races_simulated",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, races_simulated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "runs_per_second",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, runs_per_second),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__SimulationResult, model),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__simulation_result__field_indices_by_name[] = {
   4,   /* field[4] = cars */
   0,   /* field[0] = computed_ms */
   1,   /* field[1] = iterations */
   3,   /* field[3] = laps_remaining */
+  8,   /* field[8] = model */
+  5,   /* field[5] = options */
+  6,   /* field[6] = races_simulated */
+  7,   /* field[7] = runs_per_second */
   2,   /* field[2] = seed */
 };
 static const ProtobufCIntRange roadsense__v1__simulation_result__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__simulation_result__descriptor =
 {
@@ -5703,7 +6355,7 @@ const ProtobufCMessageDescriptor roadsense__v1__simulation_result__descriptor =
   "Roadsense__V1__SimulationResult",
   "roadsense.v1",
   sizeof(Roadsense__V1__SimulationResult),
-  5,
+  9,
   roadsense__v1__simulation_result__field_descriptors,
   roadsense__v1__simulation_result__field_indices_by_name,
   1,  roadsense__v1__simulation_result__number_ranges,

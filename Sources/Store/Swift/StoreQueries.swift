@@ -1,3 +1,4 @@
+import Foundation
 /// Read queries both dialects run unchanged (no parameters, standard SQL).
 enum StoreQueries {
     /// The newest state of each car, in `StoreRows.carState(_:)` column order.
@@ -13,9 +14,9 @@ enum StoreQueries {
 
     /// The newest prediction of each car, in `StoreRows.prediction(_:)` column order.
     static let latestPredictions = """
-        SELECT p.computed_ms, p.vehicle_id, p.car_number, p.laps_completed, p.laps_remaining,
-          p.degradation_ms_per_lap, p.degradation_stderr, p.predicted_next_lap_ms, p.pit_window_open_lap,
-          p.pit_window_close_lap, p.confidence, p.clean_laps, p.model, p.rationale
+        SELECT \(StoreRows.predictionColumns.split(separator: ",").dropFirst().map {
+            "p." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }.joined(separator: ", "))
         FROM predictions p
         JOIN (SELECT car_key, max(computed_ms) AS t FROM predictions GROUP BY car_key) m
           ON m.car_key = p.car_key AND m.t = p.computed_ms

@@ -1,3 +1,4 @@
+import Foundation
 import RaceDomain
 
 /// How each domain value becomes a table row and back, shared by both stores so that SQLite and PostgreSQL
@@ -117,27 +118,97 @@ enum StoreRows {
     static let predictionColumns = """
         car_key, computed_ms, vehicle_id, car_number, laps_completed, laps_remaining, degradation_ms_per_lap,
         degradation_stderr, predicted_next_lap_ms, pit_window_open_lap, pit_window_close_lap, confidence,
-        clean_laps, model, rationale
+        clean_laps, model, rationale, next_lap_low_ms, next_lap_high_ms, forecasts, tyre_age_laps, pit_loss_ms,
+        pit_loss_stops, caution_pit_loss_ms, best_stop_lap, best_stop_gain_ms, best_stop_low_ms, best_stop_high_ms,
+        caution_stop_lap, caution_stop_gain_ms, caution_stop_low_ms, caution_stop_high_ms, caution_window_open_lap,
+        caution_window_close_lap
         """
 
+    /// `?,?,…` (SQLite) or `$1,$2,…` (PostgreSQL) for every column of `predictionColumns`.
+    static func predictionPlaceholders(numbered: Bool) -> String {
+        let count = predictionColumns.split(separator: ",").count
+        return (1...count).map { numbered ? "$\($0)" : "?" }.joined(separator: ",")
+    }
+
     static func prediction(_ p: StrategyPrediction) -> [StoreValue?] {
-        [
+        func option(_ o: PitWindow.Option?) -> [StoreValue?] {
+            [.int(o?.lap), .double(o?.expectedGainMs), .double(o?.lowMs), .double(o?.highMs)]
+        }
+        return [
             .text(CarKey.of(vehicleID: p.vehicleID, carNumber: p.carNumber)), .integer(p.computedMs),
             .text(p.vehicleID), .int(p.carNumber), .integer(Int64(p.lapsCompleted)), .integer(Int64(p.lapsRemaining)),
             .real(p.degradationMsPerLap), .double(p.degradationStderr), .real(p.predictedNextLapMs),
             .int(p.pitWindowOpenLap), .int(p.pitWindowCloseLap), .real(p.confidence), .integer(Int64(p.cleanLaps)),
-            .text(p.model), .text(p.rationale),
+            .text(p.model), .text(p.rationale), .double(p.nextLapLowMs), .double(p.nextLapHighMs),
+            .text(forecastsJSON(p.forecasts)), .integer(Int64(p.tyreAgeLaps)), .double(p.pitLossMs),
+            .integer(Int64(p.pitLossStops)), .double(p.cautionPitLossMs),
+        ] + option(p.bestStop) + option(p.bestStopUnderCaution) + [
+            .int(p.cautionWindowOpenLap), .int(p.cautionWindowCloseLap),
         ]
     }
 
     /// Reads `predictionColumns` without `car_key`.
     static func prediction(_ r: some StoreRow) -> StrategyPrediction {
-        StrategyPrediction(
+        func option(_ at: Int32) -> PitWindow.Option? {
+            r.int(at).map {
+                PitWindow.Option(
+                    lap: $0, expectedGainMs: r.double(at + 1) ?? 0, lowMs: r.double(at + 2) ?? 0,
+                    highMs: r.double(at + 3) ?? 0)
+            }
+        }
+        return StrategyPrediction(
             vehicleID: r.string(1) ?? "", carNumber: r.int(2), computedMs: r.int64(0) ?? 0,
             lapsCompleted: r.int(3) ?? 0, lapsRemaining: r.int(4) ?? 0, degradationMsPerLap: r.double(5) ?? 0,
             degradationStderr: r.double(6), predictedNextLapMs: r.double(7) ?? 0, pitWindowOpenLap: r.int(8),
             pitWindowCloseLap: r.int(9), confidence: r.double(10) ?? 0, cleanLaps: r.int(11) ?? 0,
-            model: r.string(12) ?? "", rationale: r.string(13) ?? "")
+            model: r.string(12) ?? "", rationale: r.string(13) ?? "", nextLapLowMs: r.double(14),
+            nextLapHighMs: r.double(15), forecasts: forecasts(json: r.string(16) ?? "[]"), tyreAgeLaps: r.int(17) ?? 0,
+            pitLossMs: r.double(18), pitLossStops: r.int(19) ?? 0, cautionPitLossMs: r.double(20), bestStop: option(21),
+            bestStopUnderCaution: option(25), cautionWindowOpenLap: r.int(29), cautionWindowCloseLap: r.int(30))
+    }
+
+    /// The next laps as a JSON array of `{"lap", "horizon", "mean_ms", "low_ms", "high_ms"}`.
+    static func forecastsJSON(_ forecasts: [LapForecast]) -> String {
+        let rows = forecasts.map { forecast in
+            "{\"lap\":\(forecast.lap),\"horizon\":\(forecast.horizon),\"mean_ms\":\(json(forecast.meanMs)),"
+                + "\"low_ms\":\(json(forecast.lowMs)),\"high_ms\":\(json(forecast.highMs))}"
+        }
+        return "[" + rows.joined(separator: ",") + "]"
+    }
+
+    static func forecasts(json text: String) -> [LapForecast] {
+        struct Row: Decodable {
+            var lap: Int
+            var horizon: Int
+            var meanMs: Double
+            var lowMs: Double
+            var highMs: Double
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let rows = (try? decoder.decode([Row].self, from: Data(text.utf8))) ?? []
+        return rows.map {
+            LapForecast(lap: $0.lap, horizon: $0.horizon, meanMs: $0.meanMs, lowMs: $0.lowMs, highMs: $0.highMs)
+        }
+    }
+
+    /// A finite double as JSON (Swift's shortest round-tripping form); NaN and infinities have none: `null`.
+    static func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+    /// A `simulation_options` row: vehicle_id, car_number, pit_lap, pit_loss_ms, expected_gain_ms, expected_position,
+    /// win_probability, podium_probability, position_counts.
+    static func strategyOutcome(_ r: some StoreRow) -> StrategyOutcome {
+        StrategyOutcome(
+            vehicleID: r.string(0) ?? "", carNumber: r.int(1), pitLap: r.int(2) ?? 0, pitLossMs: r.double(3) ?? 0,
+            expectedGainMs: r.double(4) ?? 0, expectedPosition: r.double(5) ?? 0, winProbability: r.double(6) ?? 0,
+            podiumProbability: r.double(7) ?? 0, positionCounts: counts(json: r.string(8) ?? "[]"))
+    }
+
+    /// Position counts as a JSON array, position 1 first.
+    static func countsJSON(_ counts: [Int]) -> String { "[" + counts.map(String.init).joined(separator: ",") + "]" }
+
+    static func counts(json text: String) -> [Int] {
+        (try? JSONDecoder().decode([Int].self, from: Data(text.utf8))) ?? []
     }
 
     /// The inserted columns of an alert; `times_seen` starts at 1 and `resolved_ms` at NULL.

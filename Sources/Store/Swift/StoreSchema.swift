@@ -29,6 +29,9 @@ enum StoreSchema {
         Migration(
             version: 8, name: "ingest cursors resume at a byte offset and know the file's inode", sqlite: v8SQLite,
             postgres: v8Postgres),
+        Migration(
+            version: 9, name: "pace-model predictions (intervals, pit window under caution) and strategy simulations",
+            sqlite: v9SQLite, postgres: v9Postgres),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -385,5 +388,72 @@ enum StoreSchema {
         ALTER TABLE ingest_cursors ADD COLUMN read_line BIGINT;
         ALTER TABLE ingest_cursors ADD COLUMN file_inode BIGINT;
         ALTER TABLE ingest_cursors ADD COLUMN tail_hash BIGINT;
+        """
+
+    /// Version 9: what the pace-model strategy plugin predicts beyond the first predictions (the next lap's 80 %
+    /// interval, the next laps as JSON `[{"lap":…,"horizon":…,"mean_ms":…,"low_ms":…,"high_ms":…}]`, tyre age, pit
+    /// loss and where it came from, the best stop under green and under a caution, the caution window), and the
+    /// strategy simulation: each car's finishing-position counts (JSON array, position 1 first), the races simulated,
+    /// runs per second and model of a batch, and one row per car's stop option.
+    static let v9SQLite = """
+        ALTER TABLE predictions ADD COLUMN next_lap_low_ms REAL;
+        ALTER TABLE predictions ADD COLUMN next_lap_high_ms REAL;
+        ALTER TABLE predictions ADD COLUMN forecasts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE predictions ADD COLUMN tyre_age_laps INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE predictions ADD COLUMN pit_loss_ms REAL;
+        ALTER TABLE predictions ADD COLUMN pit_loss_stops INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE predictions ADD COLUMN caution_pit_loss_ms REAL;
+        ALTER TABLE predictions ADD COLUMN best_stop_lap INTEGER;
+        ALTER TABLE predictions ADD COLUMN best_stop_gain_ms REAL;
+        ALTER TABLE predictions ADD COLUMN best_stop_low_ms REAL;
+        ALTER TABLE predictions ADD COLUMN best_stop_high_ms REAL;
+        ALTER TABLE predictions ADD COLUMN caution_stop_lap INTEGER;
+        ALTER TABLE predictions ADD COLUMN caution_stop_gain_ms REAL;
+        ALTER TABLE predictions ADD COLUMN caution_stop_low_ms REAL;
+        ALTER TABLE predictions ADD COLUMN caution_stop_high_ms REAL;
+        ALTER TABLE predictions ADD COLUMN caution_window_open_lap INTEGER;
+        ALTER TABLE predictions ADD COLUMN caution_window_close_lap INTEGER;
+        ALTER TABLE simulations ADD COLUMN position_counts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE simulations ADD COLUMN races_simulated INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE simulations ADD COLUMN runs_per_second REAL NOT NULL DEFAULT 0;
+        ALTER TABLE simulations ADD COLUMN model TEXT NOT NULL DEFAULT '';
+        CREATE TABLE simulation_options (
+            computed_ms INTEGER NOT NULL, car_key TEXT NOT NULL, pit_lap INTEGER NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number INTEGER, pit_loss_ms REAL NOT NULL, expected_gain_ms REAL NOT NULL,
+            expected_position REAL NOT NULL, win_probability REAL NOT NULL, podium_probability REAL NOT NULL,
+            position_counts TEXT NOT NULL,
+            PRIMARY KEY (computed_ms, car_key, pit_lap)
+        );
+        """
+
+    static let v9Postgres = """
+        ALTER TABLE predictions ADD COLUMN next_lap_low_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN next_lap_high_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN forecasts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE predictions ADD COLUMN tyre_age_laps BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE predictions ADD COLUMN pit_loss_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN pit_loss_stops BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE predictions ADD COLUMN caution_pit_loss_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN best_stop_lap BIGINT;
+        ALTER TABLE predictions ADD COLUMN best_stop_gain_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN best_stop_low_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN best_stop_high_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN caution_stop_lap BIGINT;
+        ALTER TABLE predictions ADD COLUMN caution_stop_gain_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN caution_stop_low_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN caution_stop_high_ms DOUBLE PRECISION;
+        ALTER TABLE predictions ADD COLUMN caution_window_open_lap BIGINT;
+        ALTER TABLE predictions ADD COLUMN caution_window_close_lap BIGINT;
+        ALTER TABLE simulations ADD COLUMN position_counts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE simulations ADD COLUMN races_simulated BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE simulations ADD COLUMN runs_per_second DOUBLE PRECISION NOT NULL DEFAULT 0;
+        ALTER TABLE simulations ADD COLUMN model TEXT NOT NULL DEFAULT '';
+        CREATE TABLE simulation_options (
+            computed_ms BIGINT NOT NULL, car_key TEXT NOT NULL, pit_lap BIGINT NOT NULL, vehicle_id TEXT NOT NULL,
+            car_number BIGINT, pit_loss_ms DOUBLE PRECISION NOT NULL, expected_gain_ms DOUBLE PRECISION NOT NULL,
+            expected_position DOUBLE PRECISION NOT NULL, win_probability DOUBLE PRECISION NOT NULL, podium_probability DOUBLE PRECISION NOT NULL,
+            position_counts TEXT NOT NULL,
+            PRIMARY KEY (computed_ms, car_key, pit_lap)
+        );
         """
 }

@@ -6,9 +6,11 @@ Two rules, with the same thresholds and the same edge cases as the Swift plugin'
 - ``stale_feed``: no telemetry sample from a car for more than 5 s (WARNING) / 15 s (CRITICAL).
   The id names the car by its vehicle id (stable when the car is later matched to a timing-sheet
   number), by the race number only without one.
-- ``lap_time_drop``: a car's latest green lap more than 3 % (WARNING) / 6 % (CRITICAL) slower than
-  its best green lap. Lap 1, the restart lap (the car's previous lap was under FCY) and the out-lap
-  (the previous lap ended in the pit lane) are not judged.
+- ``lap_time_drop``: a car's latest green lap slower than its own spread allows: against the median and
+  MAD of its previous judged green laps (at least 2, at most 10), more than 4 robust deviations
+  (max(1.4826 · MAD, 0.5 % of the median)) and 2 % (WARNING) / 6 % (CRITICAL) off that median. Lap 1,
+  the restart lap (the car's previous lap was under FCY) and the out-lap (the previous lap ended in the
+  pit lane) are neither judged nor part of the baseline.
 
 Missing values follow protocol.md: a missing car number is -1, a missing lap time or pit time 0.
 The functions take and return generated protobuf messages (``roadsense_pb2``).
@@ -27,8 +29,11 @@ UNKNOWN_CAR_NUMBER = -1  # protocol.md "Missing values": a missing car number is
 class Thresholds:
     stale_warning_ms: int = 5_000
     stale_critical_ms: int = 15_000
-    lap_drop_warning: float = 0.03
+    lap_robust_z: float = 4.0
+    lap_drop_warning: float = 0.02
     lap_drop_critical: float = 0.06
+    lap_baseline_laps: int = 10
+    lap_min_baseline_laps: int = 2
 
 
 def car_key(vehicle_id: str, car_number: int) -> str:
@@ -94,6 +99,13 @@ def stale_feed_alerts(feeds, now_ms: int, t: Thresholds = Thresholds()) -> list[
     return alerts
 
 
+def median(values: list[float]) -> float:
+    """The middle value (mean of the two middle ones for an even count)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def lap_time_drop_alerts(laps, now_ms: int, t: Thresholds = Thresholds()) -> list[pb.Alert]:
     by_car: dict[str, list[pb.LapRecord]] = {}
     for lap in laps:
@@ -101,25 +113,39 @@ def lap_time_drop_alerts(laps, now_ms: int, t: Thresholds = Thresholds()) -> lis
     alerts = []
     for car in sorted(by_car):
         car_laps = by_car[car]
-        green = [lap for lap in car_laps if is_green(lap) and lap.lap_time_ms > 0]
-        if len(green) < 2:
+        by_number: dict[int, pb.LapRecord] = {}
+        for lap in car_laps:
+            by_number.setdefault(lap.lap, lap)  # the first of a number, as Swift's Dictionary keeps it
+        green = sorted((lap for lap in car_laps if is_green(lap) and lap.lap_time_ms > 0), key=lambda lap: lap.lap)
+        judged = [lap for lap in green if not is_slow_by_nature(lap.lap, by_number.get(lap.lap - 1))]
+        if not green or not judged or judged[-1] != green[-1]:
             continue
-        latest = max(green, key=lambda lap: lap.lap)  # first of equals, in request order
-        best = min(lap.lap_time_ms for lap in green)
-        previous = next((lap for lap in car_laps if lap.lap == latest.lap - 1), None)  # first, as Swift's first(where:)
-        if is_slow_by_nature(latest.lap, previous):
+        latest = green[-1]
+        baseline = [float(lap.lap_time_ms) for lap in judged[:-1][-t.lap_baseline_laps:]]
+        if len(baseline) < t.lap_min_baseline_laps:
             continue
-        drop = (latest.lap_time_ms - best) / best
-        if drop <= t.lap_drop_warning:
+        center = median(baseline)
+        mad = median([abs(value - center) for value in baseline])
+        if center <= 0:
             continue
-        critical = drop > t.lap_drop_critical
-        limit = t.lap_drop_critical if critical else t.lap_drop_warning
+        deviation = max(1.4826 * mad, 0.005 * center)
+        drop = (latest.lap_time_ms - center) / center
+        spread_limit = t.lap_robust_z * deviation / center
+        warning_limit = max(t.lap_drop_warning, spread_limit)
+        if drop <= warning_limit:
+            continue
+        critical_limit = max(t.lap_drop_critical, spread_limit)
+        critical = drop > critical_limit
+        limit = critical_limit if critical else warning_limit
+        severity = pb.CRITICAL if critical else pb.WARNING
+        z = (latest.lap_time_ms - center) / deviation
         alerts.append(pb.Alert(
             alert_id=f"lap_time_drop/{car}/lap-{latest.lap}",
             vehicle_id=latest.vehicle_id, car_number=latest.car_number, rule="lap_time_drop",
-            severity=pb.CRITICAL if critical else pb.WARNING,
-            message=(f"car {car}: lap {latest.lap} {lap_text(latest.lap_time_ms)} is "
-                     f"{fmt(drop * 100)}% off its best green lap {lap_text(best)}"),
+            severity=severity,
+            message=(f"car {car}: lap {latest.lap} {lap_text(latest.lap_time_ms)} is {fmt(drop * 100)}% off its "
+                     f"median {lap_text(int(round(center)))} over {len(baseline)} green laps (MAD {mad / 1000:.3f} s, "
+                     f"{fmt(z)} robust deviations; {pb.Severity.Name(severity).lower()} above {fmt(limit * 100)}%)"),
             raised_ms=now_ms, lap=latest.lap, value=drop * 100, threshold=limit * 100, channel="lap_time"))
     return alerts
 

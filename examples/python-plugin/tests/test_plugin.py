@@ -59,48 +59,57 @@ class RulesTests(unittest.TestCase):
         after = pb.FeedStatus(vehicle_id="GR86-002-000", car_number=2, last_sample_ms=NOW - 6_000)
         self.assertEqual(self.alerts(feeds=[before]), self.alerts(feeds=[after]))
 
-    def test_lap_time_drop_uses_latest_clean_green_lap_against_best(self):
+    def test_lap_time_drop_uses_latest_clean_green_lap_against_the_cars_spread(self):
         laps = [
             green(13, 1, 100_000), green(13, 2, 98_000),
             green(13, 3, 104_000),                                 # 6.1 % off: but not the latest green lap
             green(13, 4, 120_000, flag="FCY"),                     # not green
-            green(13, 5, 112_000),                                 # restart lap: not the latest green lap
+            green(13, 5, 112_000),                                 # restart lap: not judged, not in the baseline
             green(13, 6, 130_000, pit_in=True),                    # pit lap
-            green(13, 7, 99_000),                                  # out-lap: not the latest green lap
-            green(13, 8, 101_000),                                 # latest: 3.06 % → warning
-            green(7, 1, 98_000), green(7, 2, 104_000),             # 6.12 % → critical
+            green(13, 7, 99_000),                                  # out-lap: not judged, not in the baseline
+            green(13, 8, 104_000),                                 # baseline laps 2, 3: median 101 000 → 2.97 %
+            green(7, 1, 98_000), green(7, 2, 97_428), green(7, 3, 98_000),
+            green(7, 4, 104_000),                                  # median 97 714: 6.43 % → critical
+            green(5, 2, 96_214), green(5, 3, 97_714), green(5, 4, 99_214),
+            green(5, 5, 101_000),                                  # 3.4 %, but this car spreads by 1.5 s: none
             green(8, 1, 98_000), green(8, 2, 0),                   # unknown lap time: ignored
             green(9, 1, 98_000), green(9, 2, 110_000, pit_time_ms=30_000),
         ]
         self.assertEqual(self.alerts(laps=laps), {
-            ("lap_time_drop", "lap_time_drop/13/lap-8", pb.WARNING),
-            ("lap_time_drop", "lap_time_drop/7/lap-2", pb.CRITICAL),
+            ("lap_time_drop", "lap_time_drop/7/lap-4", pb.CRITICAL),
+        })
+        # Car 13: baseline 98 000 and 104 000 (MAD 3 000 ms, deviation 4 447.8 ms): 4 deviations = 17.6 %.
+        self.assertEqual(self.alerts(laps=laps[:7] + [green(13, 8, 122_000)]), {
+            ("lap_time_drop", "lap_time_drop/13/lap-8", pb.CRITICAL),
         })
 
     def test_lap_time_drop_skips_restart_out_and_first_laps(self):
         def ids(laps):
             return {alert_id for _, alert_id, _ in self.alerts(laps=laps)}
 
-        # Restart lap (previous lap under FCY), 17 % off the best: not judged; the lap after it is.
-        restart = [green(13, 1, 100_000), green(13, 2, 98_000), green(13, 3, 140_000, flag="FCY"),
-                   green(13, 4, 115_000)]
+        # Restart lap (previous lap under FCY), 17 % off: not judged; the lap after it is.
+        restart = [green(13, 1, 100_000), green(13, 2, 97_428), green(13, 3, 97_800),
+                   green(13, 4, 140_000, flag="FCY"), green(13, 5, 115_000)]
         self.assertEqual(ids(restart), set())
-        self.assertEqual(ids(restart + [green(13, 5, 104_000)]), {"lap_time_drop/13/lap-5"})
+        self.assertEqual(ids(restart + [green(13, 6, 104_000)]), {"lap_time_drop/13/lap-6"})
 
         # Out-lap after a pit stop, even without PIT_TIME on it.
-        out_lap = [green(22, 1, 100_000), green(22, 2, 98_000), green(22, 3, 140_000, pit_in=True),
-                   green(22, 4, 115_000)]
+        out_lap = [green(22, 1, 100_000), green(22, 2, 98_000), green(22, 3, 97_800),
+                   green(22, 4, 140_000, pit_in=True), green(22, 5, 115_000)]
         self.assertEqual(ids(out_lap), set())
 
-        # Lap 1 is never judged, even when two cars merged under one number give it a best to compare with.
+        # Lap 1 is never judged, even when two cars merged under one number give it a baseline.
         self.assertEqual(ids([green(3, 1, 130_000), green(3, 1, 98_000)]), set())
 
     def test_sorted_by_severity_then_id(self):
-        result = check_conditions(pb.AlertRequest(now_ms=NOW, laps=[green(7, 1, 98_000), green(7, 2, 104_000)],
+        laps = [green(7, 1, 98_000), green(7, 2, 97_428), green(7, 3, 98_000), green(7, 4, 104_000)]
+        result = check_conditions(pb.AlertRequest(now_ms=NOW, laps=laps,
                                                   feeds=[pb.FeedStatus(vehicle_id="V", car_number=-1,
                                                                        last_sample_ms=NOW - 6000)]))
         self.assertEqual([a.severity for a in result.alerts], [pb.CRITICAL, pb.WARNING])
-        self.assertEqual(result.alerts[0].message, "car 7: lap 2 1:44.000 is 6.1% off its best green lap 1:38.000")
+        self.assertEqual(result.alerts[0].message,
+                         "car 7: lap 4 1:44.000 is 6.4% off its median 1:37.714 over 2 green laps "
+                         "(MAD 0.286 s, 12.9 robust deviations; critical above 6%)")
         self.assertEqual(result.alerts[1].message, "car V: no telemetry for 6 s (warning after 5 s)")
 
 

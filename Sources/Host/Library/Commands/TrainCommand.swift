@@ -58,6 +58,16 @@ struct TrainCommand {
                 format: "  restart lap +%.1f %%, pit loss %.1f %% ± %.1f %% of a lap (%d stops), under caution %@",
                 model.restartPenalty * 100, model.pitLoss * 100, model.pitLossSD * 100, model.pitStops,
                 caution ?? "not measured"))
+        if let split = model.trendSplit {
+            print(
+                String(
+                    format:
+                        "  field-wide race-lap term %+.4f %% ± %.4f %% per lap, tyre-age term %+.4f %% ± %.4f %% per lap "
+                        + "(%d cars, %d with a stop, correlation %.3f): %@",
+                    split.raceLapPerLap * 100, split.raceLapSE * 100, split.tyreAgePerLap * 100, split.tyreAgeSE * 100,
+                    split.cars, split.carsWithStop, split.correlation,
+                    split.separates ? "separated" : "not separated by the data"))
+        }
         if ledger.total > 0 { print("  bad rows: \(ledger.total) (counted, left out)") }
         return 0
     }

@@ -6,7 +6,7 @@ import RoadSenseProtocol
 /// | method | stored | topic |
 /// |---|---|---|
 /// | `analytics.GeneratePerformance`, `analytics.UpdateCompetitors`, `weather.Update` | `reports`, `report_cars`, `report_car_paces`, `report_car_gaps` | `analytics.performance`, `analytics.competitor`, `analytics.weather` |
-/// | `simulation.RunBatch` | `simulations` | `simulation` |
+/// | `simulation.RunBatch` | `simulations`, `simulation_options` | `simulation` |
 /// | `maintenance.*`, `alerts.AcknowledgeStale` | the call's `result` (the deletes and updates are the work) | `maintenance.<task>` |
 /// | `ingest.IngestExternal` | the call's `result` (the plugin stored the rows) | `ingest` |
 extension Host {

@@ -49,19 +49,36 @@ public enum UpdateFormatter {
         return line
     }
 
+    /// `lap 14/27  tyres 13  deg +45±20 ms/lap  next 1:38.402 (1:37.811–1:39.105)  no stop pays (best L20 -40.1 s)
+    /// caution L18-24  loss 57.2 s measured  conf 0.62  pace-rls v2 (14 races, 5144 clean laps)`.
     static func prediction(_ p: StrategyPrediction) -> String {
         let stderr = p.degradationStderr.map { String(format: " ±%.0f", $0) } ?? ""
-        let window: String
+        func seconds(_ ms: Double) -> String { String(format: "%+.1f s", ms / 1000) }
+        var window: String
         if let open = p.pitWindowOpenLap, let close = p.pitWindowCloseLap {
             window = "pit laps \(open)-\(close)"
+            if let best = p.bestStop { window += " (best L\(best.lap) \(seconds(best.expectedGainMs)))" }
+        } else if let best = p.bestStop {
+            window = "no stop pays (best L\(best.lap) \(seconds(best.expectedGainMs)))"
         } else {
             window = "no stop"
         }
+        if let open = p.cautionWindowOpenLap, let close = p.cautionWindowCloseLap {
+            window += "  caution L\(open)-\(close)"
+        }
+        let interval =
+            if let low = p.nextLapLowMs, let high = p.nextLapHighMs {
+                " (\(lapTime(Int64(low.rounded())))–\(lapTime(Int64(high.rounded()))))"
+            } else { "" }
+        let loss =
+            p.pitLossMs.map {
+                String(format: "  loss %.1f s %@", $0 / 1000, p.pitLossStops > 0 ? "measured" : "model")
+            } ?? ""
         return String(
-            format: "lap %d/%d  deg %+.0f%@ ms/lap  next %@  %@  conf %.2f", p.lapsCompleted,
-            p.lapsCompleted + p.lapsRemaining, p.degradationMsPerLap, stderr,
-            lapTime(Int64(exactly: p.predictedNextLapMs.rounded()) ?? 0),
-            window, p.confidence)
+            format: "lap %d/%d  tyres %d  deg %+.0f%@ ms/lap  next %@%@  %@%@  conf %.2f  %@", p.lapsCompleted,
+            p.lapsCompleted + p.lapsRemaining, p.tyreAgeLaps, p.degradationMsPerLap, stderr,
+            lapTime(Int64(exactly: p.predictedNextLapMs.rounded()) ?? 0), interval, window, loss, p.confidence,
+            p.model)
     }
 
     static func alert(_ a: Alert) -> String {
@@ -168,13 +185,36 @@ public enum UpdateFormatter {
         return String(format: "%d:%06.3f", ms / 60_000, Double(ms % 60_000) / 1000)
     }
 
-    /// The three likeliest winners with their chances, e.g. `#13 win 62% podium 97%`.
+    /// The three likeliest winners with their chances, then the three stops that move their car most, e.g.
+    /// `simulation of 13 laps × 10000 runs, 23 stop options, 240000 races at 95123/s (pace-rls v2 …): #13 win 62%
+    /// podium 97%, …; stops: #46 L20 P12.3→P15.1, …`.
     static func simulation(_ batch: SimulationBatch) -> String {
+        guard !batch.cars.isEmpty else {
+            return "simulation: nothing to simulate yet (no car with a green lap and laps left)"
+        }
+        func label(_ vehicleID: String, _ carNumber: Int?) -> String { carNumber.map { "#\($0)" } ?? vehicleID }
         let top = batch.cars.sorted { $0.winProbability > $1.winProbability }.prefix(3).map { car in
-            let label = car.carNumber.map { "#\($0)" } ?? car.vehicleID
-            return label
+            label(car.vehicleID, car.carNumber)
                 + String(format: " win %.0f%% podium %.0f%%", car.winProbability * 100, car.podiumProbability * 100)
         }
-        return "simulation of \(batch.lapsRemaining) laps × \(batch.iterations): " + top.joined(separator: ", ")
+        let noStop = Dictionary(
+            batch.cars.map { (CarKey.of(vehicleID: $0.vehicleID, carNumber: $0.carNumber), $0.expectedPosition) }
+        ) { first, _ in first }
+        let moves = batch.options.compactMap { option -> (change: Double, text: String)? in
+            guard let before = noStop[CarKey.of(vehicleID: option.vehicleID, carNumber: option.carNumber)] else {
+                return nil
+            }
+            return (
+                abs(option.expectedPosition - before),
+                label(option.vehicleID, option.carNumber) + " L\(option.pitLap) "
+                    + String(format: "P%.1f→P%.1f", before, option.expectedPosition)
+            )
+        }.sorted { $0.change > $1.change }.prefix(3).map(\.text)
+        let speed = batch.runsPerSecond > 0 ? String(format: " at %.0f/s", batch.runsPerSecond) : ""
+        let model = batch.model.isEmpty ? "" : " (\(batch.model))"
+        return
+            "simulation of \(batch.lapsRemaining) laps × \(batch.iterations) runs, \(batch.options.count) stop options, "
+            + "\(batch.racesSimulated) races\(speed)\(model): " + top.joined(separator: ", ")
+            + (moves.isEmpty ? "" : "; stops: " + moves.joined(separator: ", "))
     }
 }

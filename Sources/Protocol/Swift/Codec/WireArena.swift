@@ -60,6 +60,14 @@ final class WireArena {
         return copy
     }
 
+    /// A C copy of a repeated uint32 field (nil when empty); values outside UInt32 are clamped.
+    func uint32s(_ values: [Int]) -> UnsafeMutablePointer<UInt32>? {
+        guard !values.isEmpty else { return nil }
+        let copy = allocate(UInt32.self, count: values.count)
+        copy.initialize(from: values.map { UInt32(clamping: $0) }, count: values.count)
+        return copy
+    }
+
     /// A filled C struct for one submessage.
     func message<Message: CWireMessage>(_ value: Message) -> UnsafeMutablePointer<Message.CMessage> {
         let message = allocate(Message.CMessage.self, count: 1)

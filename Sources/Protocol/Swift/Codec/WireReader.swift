@@ -16,6 +16,11 @@ enum WireReader {
         return Array(UnsafeBufferPointer(start: array, count: count))
     }
 
+    static func uint32s(_ count: Int, _ array: UnsafeMutablePointer<UInt32>?) -> [Int] {
+        guard let array, count > 0 else { return [] }
+        return UnsafeBufferPointer(start: array, count: count).map { Int($0) }
+    }
+
     static func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
         guard let base = data.data, data.len > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: base, count: data.len))

@@ -17,6 +17,8 @@ extension FinishProjection: CWireMessage {
         message.expected_position = expectedPosition
         message.win_probability = winProbability
         message.podium_probability = podiumProbability
+        message.n_position_counts = positionCounts.count
+        message.position_counts = arena.uint32s(positionCounts)
     }
 
     init(unpacked message: Roadsense__V1__FinishProjection) throws {
@@ -24,6 +26,7 @@ extension FinishProjection: CWireMessage {
             vehicleID: WireReader.string(message.vehicle_id),
             carNumber: WireScalar.optional(message.car_number, unknown: WireScalar.unknownCarNumber),
             currentPosition: Int(message.current_position), expectedPosition: message.expected_position,
-            winProbability: message.win_probability, podiumProbability: message.podium_probability)
+            winProbability: message.win_probability, podiumProbability: message.podium_probability,
+            positionCounts: WireReader.uint32s(message.n_position_counts, message.position_counts))
     }
 }

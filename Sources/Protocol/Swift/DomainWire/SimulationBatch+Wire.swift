@@ -17,11 +17,19 @@ extension SimulationBatch: CWireMessage {
         message.laps_remaining = WireScalar.int32(lapsRemaining)
         message.n_cars = cars.count
         message.cars = arena.messages(cars)
+        message.n_options = options.count
+        message.options = arena.messages(options)
+        message.races_simulated = WireScalar.uint64(racesSimulated)
+        message.runs_per_second = runsPerSecond
+        message.model = arena.string(model)
     }
 
     init(unpacked message: Roadsense__V1__SimulationResult) throws {
         self.init(
             computedMs: message.computed_ms, iterations: Int(message.iterations), seed: message.seed,
-            lapsRemaining: Int(message.laps_remaining), cars: try WireReader.messages(message.n_cars, message.cars))
+            lapsRemaining: Int(message.laps_remaining), cars: try WireReader.messages(message.n_cars, message.cars),
+            options: try WireReader.messages(message.n_options, message.options),
+            racesSimulated: WireScalar.int(message.races_simulated), runsPerSecond: message.runs_per_second,
+            model: WireReader.string(message.model))
     }
 }

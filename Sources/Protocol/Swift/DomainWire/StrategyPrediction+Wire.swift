@@ -26,6 +26,18 @@ extension StrategyPrediction: CWireMessage {
         message.clean_laps = WireScalar.int32(cleanLaps)
         message.model = arena.string(model)
         message.rationale = arena.string(rationale)
+        message.next_lap_low_ms = WireScalar.double(nextLapLowMs)
+        message.next_lap_high_ms = WireScalar.double(nextLapHighMs)
+        message.n_forecasts = forecasts.count
+        message.forecasts = arena.messages(forecasts)
+        message.tyre_age_laps = WireScalar.int32(tyreAgeLaps)
+        message.pit_loss_ms = WireScalar.double(pitLossMs)
+        message.pit_loss_stops = WireScalar.uint32(pitLossStops)
+        message.caution_pit_loss_ms = WireScalar.double(cautionPitLossMs)
+        message.best_stop = bestStop.map { arena.message($0) }
+        message.best_stop_under_caution = bestStopUnderCaution.map { arena.message($0) }
+        message.caution_window_open_lap = WireScalar.int32(cautionWindowOpenLap, unknown: 0)
+        message.caution_window_close_lap = WireScalar.int32(cautionWindowCloseLap, unknown: 0)
     }
 
     init(unpacked message: Roadsense__V1__StrategyPrediction) throws {
@@ -39,6 +51,16 @@ extension StrategyPrediction: CWireMessage {
             pitWindowOpenLap: WireScalar.optional(message.pit_window_open_lap, unknown: 0),
             pitWindowCloseLap: WireScalar.optional(message.pit_window_close_lap, unknown: 0),
             confidence: message.confidence, cleanLaps: Int(message.clean_laps), model: WireReader.string(message.model),
-            rationale: WireReader.string(message.rationale))
+            rationale: WireReader.string(message.rationale),
+            nextLapLowMs: WireScalar.optional(message.next_lap_low_ms),
+            nextLapHighMs: WireScalar.optional(message.next_lap_high_ms),
+            forecasts: try WireReader.messages(message.n_forecasts, message.forecasts),
+            tyreAgeLaps: Int(message.tyre_age_laps), pitLossMs: WireScalar.optional(message.pit_loss_ms),
+            pitLossStops: Int(message.pit_loss_stops),
+            cautionPitLossMs: WireScalar.optional(message.caution_pit_loss_ms),
+            bestStop: try WireReader.message(message.best_stop),
+            bestStopUnderCaution: try WireReader.message(message.best_stop_under_caution),
+            cautionWindowOpenLap: WireScalar.optional(message.caution_window_open_lap, unknown: 0),
+            cautionWindowCloseLap: WireScalar.optional(message.caution_window_close_lap, unknown: 0))
     }
 }

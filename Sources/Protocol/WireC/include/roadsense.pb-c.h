@@ -31,6 +31,8 @@ typedef struct Roadsense__V1__CarState Roadsense__V1__CarState;
 typedef struct Roadsense__V1__LapRecord Roadsense__V1__LapRecord;
 typedef struct Roadsense__V1__WeatherSample Roadsense__V1__WeatherSample;
 typedef struct Roadsense__V1__StrategyPrediction Roadsense__V1__StrategyPrediction;
+typedef struct Roadsense__V1__LapForecast Roadsense__V1__LapForecast;
+typedef struct Roadsense__V1__PitOption Roadsense__V1__PitOption;
 typedef struct Roadsense__V1__Alert Roadsense__V1__Alert;
 typedef struct Roadsense__V1__CarPerformance Roadsense__V1__CarPerformance;
 typedef struct Roadsense__V1__CarPace Roadsense__V1__CarPace;
@@ -49,6 +51,7 @@ typedef struct Roadsense__V1__IngestRequest Roadsense__V1__IngestRequest;
 typedef struct Roadsense__V1__IngestResult Roadsense__V1__IngestResult;
 typedef struct Roadsense__V1__SimulationRequest Roadsense__V1__SimulationRequest;
 typedef struct Roadsense__V1__FinishProjection Roadsense__V1__FinishProjection;
+typedef struct Roadsense__V1__StrategyOutcome Roadsense__V1__StrategyOutcome;
 typedef struct Roadsense__V1__SimulationResult Roadsense__V1__SimulationResult;
 typedef struct Roadsense__V1__MaintenanceRequest Roadsense__V1__MaintenanceRequest;
 typedef struct Roadsense__V1__MaintenanceResult Roadsense__V1__MaintenanceResult;
@@ -521,38 +524,125 @@ struct  Roadsense__V1__StrategyPrediction
   int32_t car_number;
   int64_t computed_ms;
   int32_t laps_completed;
+  /*
+   * 0 also when the race length is unknown
+   */
   int32_t laps_remaining;
   /*
-   * fitted slope over the current stint's clean laps
+   * tyre part of the stint slope (ms per lap of tyre age)
    */
   double degradation_ms_per_lap;
   /*
-   * its standard error; NaN when under 3 clean laps
+   * its standard error; NaN before the stint is fitted
    */
   double degradation_stderr;
   double predicted_next_lap_ms;
   /*
-   * 0 = no stop recommended
+   * laps whose stop gains time under green; 0 = no stop pays
    */
   int32_t pit_window_open_lap;
   int32_t pit_window_close_lap;
   /*
-   * 0..1
+   * 0..1: min(1, clean laps / 8) / (1 + stderr / max(|slope|, 20 ms))
    */
   double confidence;
+  /*
+   * laps fitted in the current stint
+   */
   int32_t clean_laps;
   /*
-   * model name and version
+   * pace model version, e.g. "pace-rls v2 (14 races, 5144 clean laps)"
    */
   char *model;
   /*
    * one line a strategist can read
    */
   char *rationale;
+  /*
+   * 80 % interval of the next lap; NaN = none
+   */
+  double next_lap_low_ms;
+  double next_lap_high_ms;
+  /*
+   * the next laps (up to 5, not past the race's end)
+   */
+  size_t n_forecasts;
+  Roadsense__V1__LapForecast **forecasts;
+  /*
+   * laps on the current tyres at the last completed lap
+   */
+  int32_t tyre_age_laps;
+  /*
+   * what a stop costs under green; NaN = unknown
+   */
+  double pit_loss_ms;
+  /*
+   * stops in this race it was measured on; 0 = the model's figure
+   */
+  uint32_t pit_loss_stops;
+  /*
+   * what a stop whose in-lap is under caution costs; NaN = unknown
+   */
+  double caution_pit_loss_ms;
+  /*
+   * the stop of largest expected gain under green (negative: least costly)
+   */
+  Roadsense__V1__PitOption *best_stop;
+  /*
+   * the same if the in-lap runs under caution
+   */
+  Roadsense__V1__PitOption *best_stop_under_caution;
+  /*
+   * laps whose stop under caution gains time; 0 = none
+   */
+  int32_t caution_window_open_lap;
+  int32_t caution_window_close_lap;
 };
 #define ROADSENSE__V1__STRATEGY_PREDICTION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__strategy_prediction__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
+
+
+/*
+ * One lap ahead with its 80 % interval (10th and 90th percentile).
+ */
+struct  Roadsense__V1__LapForecast
+{
+  ProtobufCMessage base;
+  int32_t lap;
+  /*
+   * laps ahead of the last completed lap
+   */
+  int32_t horizon;
+  double mean_ms;
+  double low_ms;
+  double high_ms;
+};
+#define ROADSENSE__V1__LAP_FORECAST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__lap_forecast__descriptor) \
+    , 0, 0, 0, 0, 0 }
+
+
+/*
+ * A stop at the end of `lap` (the in-lap), and the time it gains over the rest of the race.
+ */
+struct  Roadsense__V1__PitOption
+{
+  ProtobufCMessage base;
+  int32_t lap;
+  /*
+   * expected; negative = time lost
+   */
+  double gain_ms;
+  /*
+   * 80 % interval of the gain
+   */
+  double low_ms;
+  double high_ms;
+};
+#define ROADSENSE__V1__PIT_OPTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__pit_option__descriptor) \
+    , 0, 0, 0, 0 }
 
 
 struct  Roadsense__V1__Alert
@@ -991,7 +1081,7 @@ struct  Roadsense__V1__SimulationRequest
    */
   int32_t race_laps;
   /*
-   * 0 = the plugin's default (2000)
+   * runs per option; 0 = the plugin's default (10000)
    */
   uint32_t iterations;
   /*
@@ -1023,16 +1113,61 @@ struct  Roadsense__V1__FinishProjection
    * 0..1
    */
   double podium_probability;
+  /*
+   * [k]: runs in which the car finished (k+1)th, no car stopping
+   */
+  size_t n_position_counts;
+  uint32_t *position_counts;
 };
 #define ROADSENSE__V1__FINISH_PROJECTION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__finish_projection__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * One car's finish when it stops at its best pit-window lap (the other cars do not stop).
+ */
+struct  Roadsense__V1__StrategyOutcome
+{
+  ProtobufCMessage base;
+  char *vehicle_id;
+  /*
+   * -1 = unknown
+   */
+  int32_t car_number;
+  /*
+   * stops at the end of this lap
+   */
+  int32_t pit_lap;
+  /*
+   * under green; a caution in the in-lap costs the caution loss
+   */
+  double pit_loss_ms;
+  /*
+   * the pit window's expected gain of this stop (negative = lost)
+   */
+  double expected_gain_ms;
+  double expected_position;
+  double win_probability;
+  double podium_probability;
+  /*
+   * [k]: runs in which the car finished (k+1)th
+   */
+  size_t n_position_counts;
+  uint32_t *position_counts;
+};
+#define ROADSENSE__V1__STRATEGY_OUTCOME__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__strategy_outcome__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
 
 
 struct  Roadsense__V1__SimulationResult
 {
   ProtobufCMessage base;
   int64_t computed_ms;
+  /*
+   * runs per option (no stop, and each car's stop)
+   */
   uint32_t iterations;
   uint64_t seed;
   int32_t laps_remaining;
@@ -1041,10 +1176,24 @@ struct  Roadsense__V1__SimulationResult
    */
   size_t n_cars;
   Roadsense__V1__FinishProjection **cars;
+  size_t n_options;
+  Roadsense__V1__StrategyOutcome **options;
+  /*
+   * iterations × (1 + options)
+   */
+  uint64_t races_simulated;
+  /*
+   * races simulated per second of wall time; 0 = not measured
+   */
+  double runs_per_second;
+  /*
+   * pace model version
+   */
+  char *model;
 };
 #define ROADSENSE__V1__SIMULATION_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__simulation_result__descriptor) \
-    , 0, 0, 0, 0, 0,NULL }
+    , 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1530,6 +1679,44 @@ Roadsense__V1__StrategyPrediction *
 void   roadsense__v1__strategy_prediction__free_unpacked
                      (Roadsense__V1__StrategyPrediction *message,
                       ProtobufCAllocator *allocator);
+/* Roadsense__V1__LapForecast methods */
+void   roadsense__v1__lap_forecast__init
+                     (Roadsense__V1__LapForecast         *message);
+size_t roadsense__v1__lap_forecast__get_packed_size
+                     (const Roadsense__V1__LapForecast   *message);
+size_t roadsense__v1__lap_forecast__pack
+                     (const Roadsense__V1__LapForecast   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__lap_forecast__pack_to_buffer
+                     (const Roadsense__V1__LapForecast   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__LapForecast *
+       roadsense__v1__lap_forecast__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__lap_forecast__free_unpacked
+                     (Roadsense__V1__LapForecast *message,
+                      ProtobufCAllocator *allocator);
+/* Roadsense__V1__PitOption methods */
+void   roadsense__v1__pit_option__init
+                     (Roadsense__V1__PitOption         *message);
+size_t roadsense__v1__pit_option__get_packed_size
+                     (const Roadsense__V1__PitOption   *message);
+size_t roadsense__v1__pit_option__pack
+                     (const Roadsense__V1__PitOption   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__pit_option__pack_to_buffer
+                     (const Roadsense__V1__PitOption   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__PitOption *
+       roadsense__v1__pit_option__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__pit_option__free_unpacked
+                     (Roadsense__V1__PitOption *message,
+                      ProtobufCAllocator *allocator);
 /* Roadsense__V1__Alert methods */
 void   roadsense__v1__alert__init
                      (Roadsense__V1__Alert         *message);
@@ -1872,6 +2059,25 @@ Roadsense__V1__FinishProjection *
 void   roadsense__v1__finish_projection__free_unpacked
                      (Roadsense__V1__FinishProjection *message,
                       ProtobufCAllocator *allocator);
+/* Roadsense__V1__StrategyOutcome methods */
+void   roadsense__v1__strategy_outcome__init
+                     (Roadsense__V1__StrategyOutcome         *message);
+size_t roadsense__v1__strategy_outcome__get_packed_size
+                     (const Roadsense__V1__StrategyOutcome   *message);
+size_t roadsense__v1__strategy_outcome__pack
+                     (const Roadsense__V1__StrategyOutcome   *message,
+                      uint8_t             *out);
+size_t roadsense__v1__strategy_outcome__pack_to_buffer
+                     (const Roadsense__V1__StrategyOutcome   *message,
+                      ProtobufCBuffer     *buffer);
+Roadsense__V1__StrategyOutcome *
+       roadsense__v1__strategy_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   roadsense__v1__strategy_outcome__free_unpacked
+                     (Roadsense__V1__StrategyOutcome *message,
+                      ProtobufCAllocator *allocator);
 /* Roadsense__V1__SimulationResult methods */
 void   roadsense__v1__simulation_result__init
                      (Roadsense__V1__SimulationResult         *message);
@@ -2074,6 +2280,12 @@ typedef void (*Roadsense__V1__WeatherSample_Closure)
 typedef void (*Roadsense__V1__StrategyPrediction_Closure)
                  (const Roadsense__V1__StrategyPrediction *message,
                   void *closure_data);
+typedef void (*Roadsense__V1__LapForecast_Closure)
+                 (const Roadsense__V1__LapForecast *message,
+                  void *closure_data);
+typedef void (*Roadsense__V1__PitOption_Closure)
+                 (const Roadsense__V1__PitOption *message,
+                  void *closure_data);
 typedef void (*Roadsense__V1__Alert_Closure)
                  (const Roadsense__V1__Alert *message,
                   void *closure_data);
@@ -2128,6 +2340,9 @@ typedef void (*Roadsense__V1__SimulationRequest_Closure)
 typedef void (*Roadsense__V1__FinishProjection_Closure)
                  (const Roadsense__V1__FinishProjection *message,
                   void *closure_data);
+typedef void (*Roadsense__V1__StrategyOutcome_Closure)
+                 (const Roadsense__V1__StrategyOutcome *message,
+                  void *closure_data);
 typedef void (*Roadsense__V1__SimulationResult_Closure)
                  (const Roadsense__V1__SimulationResult *message,
                   void *closure_data);
@@ -2177,6 +2392,8 @@ extern const ProtobufCMessageDescriptor roadsense__v1__car_state__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__lap_record__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__weather_sample__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__strategy_prediction__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__lap_forecast__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__pit_option__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__alert__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__car_performance__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__car_pace__descriptor;
@@ -2195,6 +2412,7 @@ extern const ProtobufCMessageDescriptor roadsense__v1__ingest_request__descripto
 extern const ProtobufCMessageDescriptor roadsense__v1__ingest_result__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__simulation_request__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__finish_projection__descriptor;
+extern const ProtobufCMessageDescriptor roadsense__v1__strategy_outcome__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__simulation_result__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__maintenance_request__descriptor;
 extern const ProtobufCMessageDescriptor roadsense__v1__maintenance_result__descriptor;

@@ -145,13 +145,16 @@ extension PostgresRaceStore {
             batch.cars, name: "upsert_simulation",
             sql: """
                 INSERT INTO simulations (computed_ms, car_key, vehicle_id, car_number, current_position,
-                  expected_position, win_probability, podium_probability, iterations, seed, laps_remaining)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+                  expected_position, win_probability, podium_probability, iterations, seed, laps_remaining,
+                  position_counts, races_simulated, runs_per_second, model)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
                 ON CONFLICT (computed_ms, car_key) DO UPDATE SET vehicle_id=excluded.vehicle_id,
                   car_number=excluded.car_number, current_position=excluded.current_position,
                   expected_position=excluded.expected_position, win_probability=excluded.win_probability,
                   podium_probability=excluded.podium_probability, iterations=excluded.iterations, seed=excluded.seed,
-                  laps_remaining=excluded.laps_remaining
+                  laps_remaining=excluded.laps_remaining, position_counts=excluded.position_counts,
+                  races_simulated=excluded.races_simulated, runs_per_second=excluded.runs_per_second,
+                  model=excluded.model
                 """
         ) { c in
             [
@@ -159,6 +162,28 @@ extension PostgresRaceStore {
                 .text(c.vehicleID), .int(c.carNumber), .integer(Int64(c.currentPosition)), .real(c.expectedPosition),
                 .real(c.winProbability), .real(c.podiumProbability), .integer(Int64(batch.iterations)),
                 .text(String(batch.seed)), .integer(Int64(batch.lapsRemaining)),
+                .text(StoreRows.countsJSON(c.positionCounts)), .integer(Int64(batch.racesSimulated)),
+                .real(batch.runsPerSecond), .text(batch.model),
+            ]
+        }
+        try upsert(
+            batch.options, name: "upsert_simulation_option",
+            sql: """
+                INSERT INTO simulation_options (computed_ms, car_key, pit_lap, vehicle_id, car_number, pit_loss_ms,
+                  expected_gain_ms, expected_position, win_probability, podium_probability, position_counts)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+                ON CONFLICT (computed_ms, car_key, pit_lap) DO UPDATE SET vehicle_id=excluded.vehicle_id,
+                  car_number=excluded.car_number, pit_loss_ms=excluded.pit_loss_ms,
+                  expected_gain_ms=excluded.expected_gain_ms, expected_position=excluded.expected_position,
+                  win_probability=excluded.win_probability, podium_probability=excluded.podium_probability,
+                  position_counts=excluded.position_counts
+                """
+        ) { o in
+            [
+                .integer(batch.computedMs), .text(CarKey.of(vehicleID: o.vehicleID, carNumber: o.carNumber)),
+                .integer(Int64(o.pitLap)), .text(o.vehicleID), .int(o.carNumber), .real(o.pitLossMs),
+                .real(o.expectedGainMs), .real(o.expectedPosition), .real(o.winProbability), .real(o.podiumProbability),
+                .text(StoreRows.countsJSON(o.positionCounts)),
             ]
         }
     }
@@ -170,7 +195,8 @@ extension PostgresRaceStore {
                 "latest_simulation",
                 """
                 SELECT computed_ms, vehicle_id, car_number, current_position, expected_position, win_probability,
-                  podium_probability, iterations, seed, laps_remaining
+                  podium_probability, iterations, seed, laps_remaining, position_counts, races_simulated,
+                  runs_per_second, model
                 FROM simulations WHERE computed_ms = (SELECT max(computed_ms) FROM simulations)
                 ORDER BY current_position, car_key
                 """
@@ -178,14 +204,25 @@ extension PostgresRaceStore {
                 if batch == nil {
                     batch = SimulationBatch(
                         computedMs: r.int64(0) ?? 0, iterations: r.int(7) ?? 0, seed: UInt64(r.string(8) ?? "") ?? 0,
-                        lapsRemaining: r.int(9) ?? 0, cars: [])
+                        lapsRemaining: r.int(9) ?? 0, cars: [], racesSimulated: r.int(11) ?? 0,
+                        runsPerSecond: r.double(12) ?? 0, model: r.string(13) ?? "")
                 }
                 batch?.cars.append(
                     FinishProjection(
                         vehicleID: r.string(1) ?? "", carNumber: r.int(2), currentPosition: r.int(3) ?? 0,
                         expectedPosition: r.double(4) ?? 0, winProbability: r.double(5) ?? 0,
-                        podiumProbability: r.double(6) ?? 0))
+                        podiumProbability: r.double(6) ?? 0,
+                        positionCounts: StoreRows.counts(json: r.string(10) ?? "[]")))
             }
+            guard let computedMs = batch?.computedMs else { return }
+            try connection.run(
+                "latest_simulation_options",
+                """
+                SELECT vehicle_id, car_number, pit_lap, pit_loss_ms, expected_gain_ms, expected_position,
+                  win_probability, podium_probability, position_counts
+                FROM simulation_options WHERE computed_ms = $1 ORDER BY car_key COLLATE "C", pit_lap
+                """, [.integer(computedMs)]
+            ) { r in batch?.options.append(StoreRows.strategyOutcome(r)) }
         }
         return batch
     }

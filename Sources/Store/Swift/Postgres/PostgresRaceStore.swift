@@ -159,7 +159,7 @@ public final class PostgresRaceStore: RaceStore {
             predictions, name: "upsert_prediction",
             sql: """
                 INSERT INTO predictions (\(StoreRows.predictionColumns))
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+                VALUES (\(StoreRows.predictionPlaceholders(numbered: true)))
                 ON CONFLICT (car_key, computed_ms) DO UPDATE SET \(Self.replacing(StoreRows.predictionColumns))
                 """,
             values: StoreRows.prediction)

@@ -111,7 +111,7 @@ public final class SQLiteRaceStore: RaceStore {
             predictions, name: "upsert_prediction",
             sql: """
                 INSERT OR REPLACE INTO predictions (\(StoreRows.predictionColumns))
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                VALUES (\(StoreRows.predictionPlaceholders(numbered: false)))
                 """,
             values: StoreRows.prediction
         )
