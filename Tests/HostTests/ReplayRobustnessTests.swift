@@ -49,7 +49,7 @@ struct ReplayRobustnessTests {
         #expect(total == 32, "14 + 13 + 5: \(telemetry)")
         #expect(telemetry.keys.contains { $0.contains("unknown telemetry_name") }, "\(telemetry)")
         #expect(telemetry.keys.contains { $0.contains("32768") }, "\(telemetry)")
-        #expect(telemetry["malformed row"] == 1, "\(telemetry)")
+        #expect(telemetry[FieldCountRule.shortReason] == 1, "\(telemetry)")
         #expect(telemetry["non-numeric telemetry_value"] == 1, "\(telemetry)")
         #expect(telemetry["empty telemetry_value"] == 1, "\(telemetry)")
         #expect(summary.callsFailed == 0)

@@ -107,6 +107,22 @@ public final class CSVFile: Sequence, IteratorProtocol {
             remedy: "is this the right kind of file? compare with SOURCES.md item 1 / 28-35")
     }
 
+    /// Applies `FieldCountRule` to `record`: a row of another width than the header is counted in `ledger` under
+    /// `kind`, naming this file, its row and the first field concerned. Returns false when it must be dropped.
+    /// - Parameter reading: the columns the reader uses (nil entries are columns the file lacks).
+    public func acceptFieldCount(_ record: CSVRecord, reading: [Int?], kind: String, ledger: RowIssueLedger) -> Bool {
+        let needed = (reading.compactMap { $0 }.max() ?? -1) + 1
+        let verdict = FieldCountRule.verdict(fields: record.fields.count, header: header, needed: needed) {
+            record.fields[headerFieldCount...].allSatisfy(\.isEmpty)
+        }
+        if let reason = verdict.reason {
+            ledger.record(
+                file: fileName, kind: kind, reason: reason, row: record.line, field: verdict.field,
+                detail: verdict.detail)
+        }
+        return verdict.keep
+    }
+
     /// The next non-empty data row, or nil at end of file (or after a read error, see `readError`).
     public func next() -> CSVRecord? {
         while let line = source.nextLine() {

@@ -22,6 +22,7 @@ import Foundation
 /// `track temperature sentinel -999`); a `TRACK_TEMP` that is 0 in every row (barber: no sensor) reads
 /// as nil everywhere and is counted once as `constant 0 track temperature (sensor absent)`.
 ///
+/// A row of another width than the header follows `FieldCountRule` (a row missing `RAIN` is dropped: it was cut).
 /// Rows are skipped when `TIME_UTC_SECONDS` is not a positive number (`bad TIME_UTC_SECONDS`), does not
 /// fit `Int64` milliseconds (`out of range TIME_UTC_SECONDS`), or is outside the years 2000–2100
 /// (`implausible TIME_UTC_SECONDS`, see `TRDTime.plausibleInstantMs`).
@@ -69,7 +70,9 @@ public enum WeatherReader {
         var samples: [WeatherSample] = []
         var allTrackZero = true
         var firstRow = 0
+        let read = [timeColumn, track, rain] + Array(columns.values)
         for record in file {
+            guard file.acceptFieldCount(record, reading: read, kind: kind, ledger: ledger) else { continue }
             let row = record.line
             guard let timeMs = timeMs(record[timeColumn], row: row, bad: bad) else { continue }
 
