@@ -37,9 +37,34 @@ public enum WeatherReader {
     /// The track-temperature value the station writes when it has no reading.
     static let trackSentinel: Double = -999
 
+    /// What one pass over a (growing) weather file read, and where the next pass resumes.
+    public struct Pass: Sendable {
+        public var samples: [WeatherSample]
+        /// Just past the last whole line read (`FilePosition`).
+        public var position: FilePosition
+        /// Bytes of a last line without LF left for the next pass (with `wholeLinesOnly`).
+        public var unfinishedBytes: Int
+    }
+
+    /// Reads the whole file.
     /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
     public static func read(url: URL, ledger: RowIssueLedger) throws -> [WeatherSample] {
-        let file = try CSVFile(url: url)
+        try read(url: url, ledger: ledger, from: nil).samples
+    }
+
+    /// Reads the rows from `start` on (a position an earlier pass returned; nil = the first data row), with row
+    /// numbers that still count from the top of the file, so a bad row anywhere shifts nothing.
+    ///
+    /// The constant-0 track-temperature rule then covers every row up to the end of this pass: a resumed pass reads
+    /// `TRACK_TEMP` of the rows before `start` again (a weather file is a few hundred rows) and reads its own 0s as
+    /// missing only while no earlier row had a non-zero track temperature. (Rows stored by earlier passes as missing
+    /// stay so if the sensor reports later.) `wholeLinesOnly` leaves a last line without LF — one the station is still
+    /// writing — for the next pass.
+    /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
+    public static func read(
+        url: URL, ledger: RowIssueLedger, from start: FilePosition?, wholeLinesOnly: Bool = false
+    ) throws -> Pass {
+        let file = try CSVFile(url: url, from: start, wholeLinesOnly: wholeLinesOnly)
         defer { file.close() }
         let name = file.fileName
         let timeColumn = try file.requireColumn("TIME_UTC_SECONDS")
@@ -69,6 +94,7 @@ public enum WeatherReader {
 
         var samples: [WeatherSample] = []
         var allTrackZero = true
+        if let start, let track { allTrackZero = !trackTemperatureSeen(url, column: track, before: start) }
         var firstRow = 0
         let read = [timeColumn, track, rain] + Array(columns.values)
         for record in file {
@@ -106,7 +132,21 @@ public enum WeatherReader {
                 file: name, kind: kind, reason: "constant 0 track temperature (sensor absent)", row: firstRow,
                 field: "TRACK_TEMP", detail: "TRACK_TEMP is 0 in all \(samples.count) rows; read as missing")
         }
-        return samples
+        return Pass(samples: samples, position: file.position, unfinishedBytes: file.unfinishedBytes)
+    }
+
+    /// True when a row before `start` has a `TRACK_TEMP` other than 0, as `read` judges it (a row of the header's
+    /// width with a Unix time; an empty or non-numeric reading counts as not 0, as there).
+    private static func trackTemperatureSeen(_ url: URL, column: Int, before start: FilePosition) -> Bool {
+        guard let file = try? CSVFile(url: url), let timeColumn = file.column("TIME_UTC_SECONDS") else { return false }
+        defer { file.close() }
+        while let record = file.next(), record.line <= start.line {
+            guard record.fields.count >= file.header.count,
+                let seconds = Double(record[timeColumn].trimmingCharacters(in: .whitespaces)), seconds > 0
+            else { continue }
+            if Double(record[column].trimmingCharacters(in: .whitespaces)) != 0 { return true }
+        }
+        return false
     }
 
     /// `TIME_UTC_SECONDS` as ms, checked: nil (and counted through `bad`) when it is not a positive number,
