@@ -26,6 +26,9 @@ enum StoreSchema {
         Migration(
             version: 10, name: "ingest cursors resume at a byte offset and know the file's inode", sqlite: v10SQLite,
             postgres: v10Postgres),
+        Migration(
+            version: 14, name: "car states know a car has taken the chequered flag", sqlite: v14SQLite,
+            postgres: v14Postgres),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -322,5 +325,13 @@ enum StoreSchema {
         ALTER TABLE ingest_cursors ADD COLUMN read_line BIGINT;
         ALTER TABLE ingest_cursors ADD COLUMN file_inode BIGINT;
         ALTER TABLE ingest_cursors ADD COLUMN tail_hash BIGINT;
+        """
+
+    static let v14SQLite = """
+        ALTER TABLE car_states ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
+        """
+
+    static let v14Postgres = """
+        ALTER TABLE car_states ADD COLUMN finished BIGINT NOT NULL DEFAULT 0;
         """
 }
