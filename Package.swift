@@ -16,10 +16,14 @@ let package = Package(
         .executable(name: "roadsense-analytics", targets: ["AnalyticsPlugin"]),
         .executable(name: "roadsense-simulation", targets: ["SimulationPlugin"]),
         .executable(name: "roadsense-maintenance", targets: ["MaintenancePlugin"]),
+        .executable(name: "roadsense-launch", targets: ["PluginLauncher"]),
     ],
     targets: [
         // C libraries from Debian, wrapped as system modules.
-        .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ", pkgConfig: "libzmq"),
+        // No pkgConfig for libzmq: Debian's libzmq.pc pulls in krb5-gssapi's `-isystem /usr/include/mit-krb5`,
+        // which SwiftPM refuses with a warning on every build (docs/workarounds.md); zmq.h and libzmq.so are in
+        // the default search paths.
+        .systemLibrary(name: "CZeroMQ", path: "Sources/Protocol/CZeroMQ"),
         .systemLibrary(name: "CProtobufC", path: "Sources/Protocol/CProtobufC", pkgConfig: "libprotobuf-c"),
         .systemLibrary(name: "CSQLite", path: "Sources/Store/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CLibPQ", path: "Sources/Store/CLibPQ", pkgConfig: "libpq"),
@@ -54,6 +58,8 @@ let package = Package(
             path: "Sources/Host/Library"
         ),
         .executableTarget(name: "RoadSenseCLI", dependencies: ["RoadSenseHost"], path: "Sources/Host/CLI"),
+        // The host starts each plugin through this C launcher: PR_SET_PDEATHSIG(SIGKILL), then exec.
+        .executableTarget(name: "PluginLauncher", path: "Sources/Plugins/Launcher"),
 
         // Plugins: a shared runtime and one executable per plugin.
         .target(
@@ -77,7 +83,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["RaceDomain"], path: "Tests/DomainTests"),
         .testTarget(
             name: "ProtocolTests",
-            dependencies: ["RoadSenseProtocol", "RaceDomain"],
+            dependencies: ["RoadSenseProtocol", "RaceDomain", "RoadSenseWireC", "CProtobufC"],
             path: "Tests/ProtocolTests"
         ),
         .testTarget(

@@ -43,6 +43,20 @@ struct RaceReportTests {
         #expect(report.files.contains { $0.kind == "weather" && $0.file.hasPrefix("/") })
     }
 
+    @Test("without an overall results file, the by-class one gives the finishing positions (its POS is overall)")
+    func resultsByClassOnly() throws {
+        // The excerpt holds barber R1's 05_ file only: POS 1 is car 13, POS 2 car 22, POS 3 car 72 (its rows 2–4).
+        let report = try RaceReport.build(directory: TestData.excerpt, race: 1)
+        #expect(report.resultsFile == "05_Results by Class GR Cup Race 1 Official_Anonymized.CSV")
+        #expect(report.resultsKind == "official; results by class, whose POS is the overall position")
+        let positions = report.cars.compactMap { car in car.finishingPosition.map { ($0, car.carLabel) } }.sorted {
+            $0.0 < $1.0
+        }
+        #expect(positions.prefix(3).map(\.1) == ["13", "22", "72"])
+        #expect(positions.map(\.0) == Array(1...22))
+        #expect(report.text().contains("Results: 05_Results by Class GR Cup Race 1 Official_Anonymized.CSV (official;"))
+    }
+
     @Test("barber R1: table, JSON, sentinel track temperature, vehicle of car 2, no rain")
     func barber() throws {
         let report = try RaceReport.build(directory: TestData.trd("barber"), race: 1)

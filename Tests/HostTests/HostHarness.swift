@@ -43,17 +43,28 @@ final class HostHarness {
         ]
         if let plugins { config["plugins"] = plugins }
         config.merge(settings) { $1 }
+        self.config = config
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
     }
 
-    /// Starts (or restarts) the host process.
-    func start() throws {
+    /// The configuration file's content, as last written.
+    private(set) var config: [String: Any]
+
+    /// Changes the configuration file (for `ctl reload`).
+    func rewriteConfig(_ change: (inout [String: Any]) -> Void) throws {
+        change(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    /// Starts (or restarts) the host process; `extra` are more `roadsense run` options (e.g. `--watch`).
+    func start(_ extra: [String] = []) throws {
         let process = Process()
         process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense")
-        process.arguments = [
-            "run", "--config", configPath, "--store", storeLocation.url, "--runtime-dir", runtime,
-            "--log-level", "info",
-        ]
+        process.arguments =
+            [
+                "run", "--config", configPath, "--store", storeLocation.url, "--runtime-dir", runtime,
+                "--log-level", "info",
+            ] + extra
         let log = directory.appendingPathComponent("host-\(logs.count).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -83,6 +94,63 @@ final class HostHarness {
 
     var log: String {
         logs.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+    }
+
+    /// The log of the host started last.
+    var lastLog: String { logs.last.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? "" }
+
+    /// How many lines of `text` contain every one of `parts`.
+    static func lines(in text: String, containing parts: String...) -> [Substring] {
+        text.split(separator: "\n").filter { line in parts.allSatisfy { line.contains($0) } }
+    }
+
+    /// Whether the host started last logged the registration of a worker with process id `pid`.
+    func registered(pid: Int32) -> Bool {
+        !Self.lines(in: lastLog, containing: "worker registered", "worker.pid=\(pid) ").isEmpty
+    }
+
+    /// The host's plugin endpoint (ipc, in the runtime directory).
+    var pluginEndpoint: String { "ipc://\(runtime)/plugins.ipc" }
+
+    /// Starts `roadsense-bench` by hand, connecting on its own as a worker on another machine would (the
+    /// host does not supervise it); its log goes to `NAME.log` in the harness directory.
+    func startWorker(_ name: String, credits: Int = 1, arguments: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = TestPaths.binaries.appendingPathComponent("roadsense-bench")
+        process.arguments =
+            ["--connect", pluginEndpoint, "--store", storeLocation.url, "--credits", String(credits)] + arguments
+        let log = workerLog(name)
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    func workerLog(_ name: String) -> URL { directory.appendingPathComponent("\(name).log") }
+
+    /// Whether `pid` is a live process (not gone, not a zombie waiting to be reaped).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).prefix(1)
+        return state != "Z" && state != "X"
+    }
+
+    /// Sends `signal` to the host process.
+    func sendSignal(_ number: Int32) {
+        guard let host, host.isRunning else { return }
+        kill(host.processIdentifier, number)
+    }
+
+    /// Waits (up to `seconds`) for the host process to exit; returns whether it did.
+    func waitForExit(seconds: Double) -> Bool {
+        guard let host else { return true }
+        let deadline = Date().addingTimeInterval(seconds)
+        while host.isRunning && Date() < deadline { usleep(10_000) }
+        return !host.isRunning
     }
 
     func store() throws -> SQLiteRaceStore { try SQLiteRaceStore(path: storePath) }

@@ -3,6 +3,8 @@ import RoadSenseProtocol
 import RoadSenseStore
 import Testing
 
+@testable import RoadSenseHost
+
 /// Supervision and runtime control with real processes: a crashed replica restarts alone, a plugin that
 /// keeps crashing goes FAILED with a CRITICAL alert, scale/restart/recycling under load lose and repeat
 /// nothing, and SIGTERM leaves no plugin behind and every accepted call done or queued.
@@ -68,7 +70,9 @@ struct SupervisionTests {
             ])
         let harness = try HostHarness(replicas: 0, plugins: [Self.plugin("bench", replicas: 1), crasher])
         let ids = try harness.submit("bench.Noop", BenchRequest(), count: 50)
-        try harness.start()
+        // `--watch alert.`: a subscriber on the host's PUB socket, connected before the plugins start; what it
+        // receives is printed to the host's stdout (this log).
+        try harness.start(["--watch", "alert."])
         #expect(try harness.wait(seconds: 30) { try $0.calls(state: .succeeded).count == 50 }, "\(harness.log)")
         #expect(
             try harness.wait(seconds: 30) { store in try store.alerts().contains { $0.rule == "plugin_failed" } },
@@ -91,6 +95,17 @@ struct SupervisionTests {
         #expect(
             (cleared["plugins"] as? [[String: Any]] ?? []).first { $0["plugin"] as? String == "crasher" }?["state"]
                 as? String == "running")
+        // Each FAILED is published on `alert.critical`; the one after the restart, seconds after the subscriber
+        // connected, surely reaches it (the first may race ZeroMQ's subscription handshake).
+        let published = {
+            HostHarness.lines(in: harness.log, containing: "alert.critical", "plugin_failed", "plugin crasher crashed")
+                .filter { !$0.hasPrefix("ts=") }
+        }
+        #expect(
+            try harness.wait(seconds: 30) { _ in harness.log.components(separatedBy: "plugin FAILED").count - 1 == 2 },
+            "\(harness.log)")
+        #expect(try harness.wait(seconds: 10) { _ in !published().isEmpty }, "\(harness.log)")
+        #expect(published().allSatisfy { $0.contains("roadsense ctl restart crasher") }, "\(published())")
         harness.stop()
         #expect(harness.log.contains("plugin FAILED"))
         #expect(Set(try harness.store().calls(state: .succeeded).map(\.callID)) == Set(ids + more))
@@ -143,17 +158,58 @@ struct SupervisionTests {
         #expect(perWorker.values.allSatisfy { $0.count <= 120 }, "\(perWorker.mapValues(\.count))")
     }
 
-    @Test("recycling by memory under load: a replica over maxMemoryMB is replaced; nothing lost")
-    func recycleByMemory() throws {
-        // Every bench process is over 16 MB resident, so each is replaced about every 2 s.
+    static let baselineWarning = "maxMemoryMB is below what a fresh replica of this plugin uses"
+
+    @Test("maxMemoryMB below a fresh replica's memory: warned once, and no recycling loop (celery#4125)")
+    func memoryLimitBelowBaselineDoesNotLoop() throws {
+        // A bench process is ready at about 30 MB: over 16 MB from its first instant. Each replacement would be
+        // just as big, so recycling it for that would never end; it runs on, and the operator is told once.
         let harness = try HostHarness(
             replicas: 0, heartbeatMs: 1000, plugins: [Self.plugin("bench", replicas: 1, ["maxMemoryMB": 16])])
-        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 10), count: 500)
+        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 10), count: 400)
         try harness.start()
-        #expect(try harness.wait(seconds: 120) { try $0.calls(state: .succeeded).count == 500 }, "\(harness.log)")
+        // 400 calls of 10 ms on one replica take over 4 s: at least two memory checks (every 2 s) see it.
+        #expect(try harness.wait(seconds: 120) { try $0.calls(state: .succeeded).count == 400 }, "\(harness.log)")
         harness.stop()
         try expectAllOnceFirstTry(harness, ids)
-        #expect(harness.log.contains("recycled: resident memory"), "\(harness.log)")
+        let warnings = HostHarness.lines(in: harness.log, containing: Self.baselineWarning)
+        #expect(warnings.count == 1, "\(harness.log)")
+        #expect(warnings.first?.contains("max_memory_mb=16") == true)
+        #expect(!harness.log.contains("recycled: resident memory"), "\(harness.log)")
+        #expect(HostHarness.lines(in: harness.log, containing: "plugin started", "plugin=bench").count == 1)
+    }
+
+    @Test("recycling by memory under load: a replica that keeps growing is replaced; nothing lost")
+    func recycleByMemory() throws {
+        // A leak of 256 KiB per call, and a limit below what the process needs to start: it is recycled once
+        // it has grown by a quarter of the limit (4 MB) past its size when ready, and each successor likewise.
+        let harness = try HostHarness(
+            replicas: 0, heartbeatMs: 1000,
+            plugins: [
+                Self.plugin(
+                    "bench", replicas: 1, ["maxMemoryMB": 16, "arguments": ["--set", "leak-kb-per-call=256"]])
+            ])
+        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 10), count: 400)
+        try harness.start()
+        #expect(try harness.wait(seconds: 120) { try $0.calls(state: .succeeded).count == 400 }, "\(harness.log)")
+        harness.stop()
+        try expectAllOnceFirstTry(harness, ids)
+        let recycled = HostHarness.lines(in: harness.log, containing: "recycled: resident memory")
+        #expect(!recycled.isEmpty, "\(harness.log)")
+        // Each was replaced for growth: over its baseline by more than 4 MB (and over the 16 MB limit).
+        for line in HostHarness.lines(in: harness.log, containing: "plugin replica retiring", "recycled: resident") {
+            let numbers = line.split(separator: " ").compactMap { Double($0) }
+            #expect(numbers.count >= 2 && numbers[0] > numbers.last! + 4, "\(line)")
+        }
+        // Warned once for the plugin, not once per replacement.
+        #expect(HostHarness.lines(in: harness.log, containing: Self.baselineWarning).count == 1, "\(harness.log)")
+    }
+
+    @Test("the memory rule by hand: over the limit and grown by a quarter of it since ready")
+    func memoryRuleByHand() {
+        #expect(MemoryRecycling.thresholdMB(limitMB: 512, baselineMB: 30) == 512)
+        #expect(MemoryRecycling.thresholdMB(limitMB: 16, baselineMB: 30) == 34)
+        #expect(MemoryRecycling.thresholdMB(limitMB: 40, baselineMB: 38) == 48)
     }
 
     @Test("SIGTERM: calls in flight finish or go back to the queue, no plugin remains, exit 0")
@@ -203,5 +259,128 @@ struct SupervisionTests {
         #expect(refused.status != 0 && refused.output.contains("bench.json"), "\(refused.output)")
         #expect(harness.pluginPIDs().count == 4)
         harness.stop()
+    }
+
+    @Test("a second SIGTERM/SIGINT stops at once: calls still running go back to the queue, no plugin remains")
+    func secondSignalStopsAtOnce() throws {
+        // A grace long enough that only the second signal can end the wait before the calls finish (8 s).
+        let harness = try HostHarness(replicas: 2, settings: ["shutdownGraceMs": 60_000])
+        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 8000), count: 2, timeoutMs: 60_000)
+        try harness.start()
+        #expect(
+            try harness.wait(seconds: 30) { store in try ids.allSatisfy { try store.call(id: $0)?.state == .running } })
+        let pids = harness.pluginPIDs()
+        harness.sendSignal(SIGTERM)
+        #expect(try harness.wait(seconds: 10) { _ in harness.log.contains("stopping: waiting for calls in flight") })
+        harness.sendSignal(SIGINT)
+        #expect(harness.waitForExit(seconds: 6), "the host waited for its calls after a second signal")
+        harness.stop()
+        #expect(harness.host?.terminationStatus == 0, "\(harness.log)")
+        #expect(harness.log.contains("second stop signal: stopping at once"))
+        #expect(pids.allSatisfy { !HostHarness.isAlive($0) }, "a plugin outlived its host")
+        // Neither call finished; both are queued again, same attempt, for the next host.
+        let calls = try ids.compactMap { try harness.store().call(id: $0) }
+        #expect(calls.count == 2)
+        #expect(calls.allSatisfy { $0.state == .queued && $0.attempt == 1 }, "\(calls.map { ($0.state, $0.attempt) })")
+        #expect(calls.allSatisfy { $0.message == "host stopped while the call was running; queued again" })
+    }
+
+    @Test("ctl drain: a plugin gets no new calls and its call in flight finishes; ctl resume gives it work again")
+    func drainAndResume() throws {
+        let harness = try HostHarness(
+            replicas: 0, plugins: [Self.plugin("bench", replicas: 1), Self.plugin("spare", replicas: 1)])
+        try harness.start()
+        #expect(try harness.wait(seconds: 20) { _ in (try harness.status()["workers"] as? [Any])?.count == 2 })
+        let status = try harness.status()
+        let pids = try ["bench", "spare"].map { try #require(replicas(status, plugin: $0).first?["pid"] as? Int) }
+        // One long call in flight; the plugin running it is drained. Both serve the same methods, and both
+        // say `bench` in their Hello: drain goes by the configured name.
+        let long = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 1500), timeoutMs: 30_000)[0]
+        #expect(try harness.wait(seconds: 20) { try $0.call(id: long)?.state == .running })
+        let holder = try #require(try harness.store().call(id: long)?.worker)
+        let drained = holder == "bench/\(pids[0])" ? "bench" : "spare"
+        let other = drained == "bench" ? pids[1] : pids[0]
+        let answer = try harness.ctl(["drain", drained])
+        #expect(answer.status == 0 && answer.output.contains("no new calls"), "\(answer.output)")
+        let plugins = try harness.status()["plugins"] as? [[String: Any]] ?? []
+        #expect(plugins.first { $0["plugin"] as? String == drained }?["state"] as? String == "drained")
+
+        let whileDrained = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 5), count: 20)
+        #expect(
+            try harness.wait(seconds: 30) { store in
+                try whileDrained.allSatisfy { try store.call(id: $0)?.state == .succeeded }
+            })
+        let store = try harness.store()
+        #expect(try whileDrained.allSatisfy { try store.call(id: $0)?.worker == "bench/\(other)" })
+        #expect(try harness.wait(seconds: 20) { try $0.call(id: long)?.state == .succeeded })
+        #expect(try store.call(id: long).map { $0.worker == holder && $0.attempt == 1 } == true)
+
+        #expect(try harness.ctl(["resume", drained]).status == 0)
+        #expect(try harness.ctl(["resume", drained]).output.contains("is not drained"))
+        // Two calls at once, one credit each: with the drained plugin back, both workers take one.
+        let after = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 500), count: 2)
+        #expect(
+            try harness.wait(seconds: 30) { store in
+                try after.allSatisfy { try store.call(id: $0)?.state == .succeeded }
+            })
+        harness.stop()
+        let workers = Set(try after.compactMap { try store.call(id: $0)?.worker })
+        #expect(workers == Set(pids.map { "bench/\($0)" }), "\(workers)")
+    }
+
+    @Test("ctl reload: changed settings get a rolling restart, a new plugin starts, a removed one stops; nothing lost")
+    func reloadChangesPlugins() throws {
+        let harness = try HostHarness(
+            replicas: 0, heartbeatMs: 1000,
+            plugins: [Self.plugin("bench", replicas: 1), Self.plugin("spare", replicas: 1)])
+        let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 5), count: 600)
+        try harness.start()
+        #expect(try harness.wait(seconds: 60) { try $0.calls(state: .succeeded).count >= 100 })
+        let before = try harness.status()
+        let bench = try #require(replicas(before, plugin: "bench").first?["pid"] as? Int)
+        let spare = try #require(replicas(before, plugin: "spare").first?["pid"] as? Int)
+
+        // Unchanged file: nothing to do, and the command-line --store and --runtime-dir are not "changes".
+        let unchanged = try harness.ctl(["reload"])
+        #expect(unchanged.status == 0 && unchanged.output.contains("no plugin changed"), "\(unchanged.output)")
+        #expect(!unchanged.output.contains("not applied"), "\(unchanged.output)")
+
+        try harness.rewriteConfig { config in
+            config["plugins"] = [
+                Self.plugin("bench", replicas: 1, ["arguments": ["--set", "leak-kb-per-call=0"]]),
+                Self.plugin("extra", replicas: 1),
+            ]
+        }
+        let answer = try harness.ctl(["reload"])
+        #expect(answer.status == 0, "\(answer.output)")
+        for change in ["bench: settings changed, rolling restart", "extra: added", "spare: removed (scaled to 0)"] {
+            #expect(answer.output.contains(change), "\(answer.output)")
+        }
+        #expect(!answer.output.contains("not applied"), "\(answer.output)")
+        let settled = try harness.wait(seconds: 30) { _ in
+            let status = try harness.status()
+            let now = self.replicas(status, plugin: "bench")
+            return now.count == 1 && now[0]["pid"] as? Int != bench && now[0]["state"] as? String == "running"
+                && self.replicas(status, plugin: "spare").isEmpty
+                && self.replicas(status, plugin: "extra").first?["state"] as? String == "running"
+                && (status["workers"] as? [Any])?.count == 2
+        }
+        #expect(settled, "\(harness.log.suffix(4000))")
+        #expect(!HostHarness.isAlive(Int32(bench)) && !HostHarness.isAlive(Int32(spare)))
+        // The new bench replica runs with the new arguments.
+        let newBench = try #require(replicas(try harness.status(), plugin: "bench").first?["pid"] as? Int)
+        let cmdline = try String(contentsOfFile: "/proc/\(newBench)/cmdline", encoding: .utf8)
+        #expect(cmdline.contains("leak-kb-per-call=0"))
+        #expect(try harness.wait(seconds: 120) { try $0.calls(state: .succeeded).count == 600 }, "\(harness.log)")
+
+        // A schedule change is reported as needing a host restart — and only that.
+        try harness.rewriteConfig { config in
+            config["schedule"] = [["name": "tick", "method": "bench.Noop", "everySeconds": 3600]]
+        }
+        let later = try harness.ctl(["reload"])
+        #expect(later.output.contains("not applied until the host restarts: schedule"), "\(later.output)")
+        #expect(!later.output.contains("store") && !later.output.contains("endpoints"), "\(later.output)")
+        harness.stop()
+        try expectAllOnceFirstTry(harness, ids)
     }
 }

@@ -1,10 +1,21 @@
+import CProtobufC
 import RaceDomain
 import RoadSenseProtocol
+import RoadSenseWireC
 import Testing
 
 @Suite("Peer and broadcast framing reject what a peer should not send")
 struct FramingTests {
     private let frames = PeerFrames.encode(.heartbeat(Heartbeat(sentMs: 7, inFlight: 1)))
+
+    @Test("a message routed to a peer is its identity in front of the same frames, and decodes past it")
+    func routedFrames() throws {
+        let message = PeerMessage.heartbeat(Heartbeat(sentMs: 7, inFlight: 1))
+        let routed = PeerFrames.encode(message, to: Array("bench-1".utf8))
+        #expect(routed == [Array("bench-1".utf8)] + frames)
+        #expect(try PeerFrames.decode(routed.dropFirst()) == message)
+        #expect(throws: WireError.self) { try PeerFrames.decode(routed.dropFirst(2)) }
+    }
 
     @Test("a peer message is the RS1 tag followed by its body")
     func peerFramesLayout() throws {
@@ -57,6 +68,12 @@ struct FramingTests {
                 .deadlineExceeded, .resourceExhausted, .aborted, .unavailable,
             ])
         #expect(StatusCode(wireValue: 99) == .unknown)
+        // Every name is the one protoc-c generated from proto/roadsense.proto, number for number.
+        var descriptor = roadsense__v1__status_code__descriptor
+        for code in StatusCode.allCases {
+            let value = protobuf_c_enum_descriptor_get_value(&descriptor, Int32(code.rawValue))
+            #expect(value.map { String(cString: $0.pointee.name) } == code.name)
+        }
         #expect(Priority.named("HIGH") == .high)
         #expect(Priority.named("urgent") == nil)
         #expect(Priority(wireValue: 0) == .medium)

@@ -20,8 +20,11 @@ extension RaceReport {
         var cars = entries.map { CarReport(entry: $0) }
         var notes: [String] = []
 
-        // Results: position, status, total time; cars only in the results file get a row of their own.
-        let unmatched = attachResults(data.results, to: &cars)
+        // Results: position, status, total time; cars only in the results file get a row of their own. Without an
+        // overall file (03_/00_), the by-class one (05_) serves: Al Kamel's POS there is the overall position
+        // (PIC is the one in class).
+        let byClass = data.files.results == nil && !data.resultsByClass.isEmpty
+        let unmatched = attachResults(byClass ? data.resultsByClass : data.results, to: &cars)
         for row in unmatched { cars.append(CarReport(resultsOnly: row)) }
         assignOnTrackPositions(&cars)
         let sessionS1 = cars.compactMap(\.bestS1Ms).min()
@@ -57,11 +60,14 @@ extension RaceReport {
         let rematched = Set(sharedNumbers.values.flatMap { $0.flatMap(\.vehicleIDs) })
         notes += data.mappingNotes.filter { note in !rematched.contains { note.hasPrefix($0 + ":") } }
 
-        let resultsName = data.files.results?.lastPathComponent
+        let resultsName = (byClass ? data.files.resultsByClass : data.files.results)?.lastPathComponent
+        let kind = resultsName.map {
+            byClass ? resultsKind($0) + "; results by class, whose POS is the overall position" : resultsKind($0)
+        }
         return RaceReport(
             track: trackName(data.files), race: data.files.race, directory: data.files.directory.path,
             utcOffsetHours: Double(data.utcOffsetMs) / 3_600_000, files: files, resultsFile: resultsName,
-            resultsKind: resultsName.map(resultsKind), cars: cars,
+            resultsKind: kind, cars: cars,
             weather: data.files.weather.map { WeatherSummary(file: $0.lastPathComponent, samples: data.weather) },
             badRows: ledger.counts + extraIssues, notes: notes)
     }

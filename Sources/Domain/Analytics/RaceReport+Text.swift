@@ -11,7 +11,7 @@ extension RaceReport {
         if let resultsFile, let resultsKind {
             lines.append("Results: \(resultsFile) (\(resultsKind))")
         } else {
-            lines.append("Results: none in the folder; positions are on-track only")
+            lines.append("Results: no results file (03_, 00_ or 05_) in the folder; positions are on-track only")
         }
         lines.append("Weather: \(weatherLine())")
         lines.append("")

@@ -11,6 +11,8 @@ public struct RaceData: Sendable {
     /// `vehicleID` is filled from the vehicle → car mapping when exactly one vehicle maps to the car.
     public var laps: [LapRecord] = []
     public var weather: [WeatherSample] = []
+    /// The weather file's line of each `weather` sample (same order), for messages about a sample.
+    public var weatherRows: [Int] = []
     public var results: [ResultRow] = []
     public var resultsByClass: [ResultRow] = []
     public var bestLaps: [BestLapsRow] = []
@@ -74,9 +76,11 @@ public struct RaceData: Sendable {
         }
         data.analysisLaps = analysis.rows
         let weather = readOptional(files.weather, kind: WeatherReader.kind, ledger: ledger) {
-            try WeatherReader.read(url: $0, ledger: ledger)
+            let read = try WeatherReader.readRows(url: $0, ledger: ledger)
+            return Array(zip(read.samples, read.rows))
         }
-        data.weather = weather.rows
+        data.weather = weather.rows.map(\.0)
+        data.weatherRows = weather.rows.map(\.1)
         data.results =
             readOptional(files.results, kind: "results", ledger: ledger) {
                 try ResultsReader.read(url: $0, kind: "results", ledger: ledger)

@@ -26,7 +26,8 @@ struct TelemetryRowScanner {
     private let neededFields: Int
 
     private var source: ByteLineSource
-    private var lineNumber: Int
+    /// The file line of the row read last (the header is line 1).
+    private(set) var lineNumber: Int
     /// Start and end offsets of the first `neededFields` fields of the current line.
     private let fieldBounds: FieldBounds
     private var recentRows = RecentRowWindow(capacity: TelemetryReader.duplicateWindow)

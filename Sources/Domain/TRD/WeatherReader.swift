@@ -40,6 +40,8 @@ public enum WeatherReader {
     /// What one pass over a (growing) weather file read, and where the next pass resumes.
     public struct Pass: Sendable {
         public var samples: [WeatherSample]
+        /// The file line of each sample (`rows[i]` is where `samples[i]` came from; the header is line 1).
+        public var rows: [Int]
         /// Just past the last whole line read (`FilePosition`).
         public var position: FilePosition
         /// Bytes of a last line without LF left for the next pass (with `wholeLinesOnly`).
@@ -50,6 +52,13 @@ public enum WeatherReader {
     /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
     public static func read(url: URL, ledger: RowIssueLedger) throws -> [WeatherSample] {
         try read(url: url, ledger: ledger, from: nil).samples
+    }
+
+    /// `read`, with the file line of each sample (`rows[i]` is where `samples[i]` came from; the header is
+    /// line 1), so a later check on a sample can name its row.
+    public static func readRows(url: URL, ledger: RowIssueLedger) throws -> (samples: [WeatherSample], rows: [Int]) {
+        let pass = try read(url: url, ledger: ledger, from: nil)
+        return (pass.samples, pass.rows)
     }
 
     /// Reads the rows from `start` on (a position an earlier pass returned; nil = the first data row), with row
@@ -93,6 +102,7 @@ public enum WeatherReader {
         }
 
         var samples: [WeatherSample] = []
+        var rows: [Int] = []
         var allTrackZero = true
         if let start, let track { allTrackZero = !trackTemperatureSeen(url, column: track, before: start) }
         var firstRow = 0
@@ -117,6 +127,7 @@ public enum WeatherReader {
             } else if rainValue != 0, rainValue != 1 {
                 bad("implausible RAIN", row, "RAIN", "'\(rainText)' is implausible (0 or 1)")
             }
+            rows.append(row)
             samples.append(
                 WeatherSample(
                     timeMs: timeMs, airTempC: reading(record, "AIR_TEMP"), trackTempC: reading(record, "TRACK_TEMP"),
@@ -132,7 +143,7 @@ public enum WeatherReader {
                 file: name, kind: kind, reason: "constant 0 track temperature (sensor absent)", row: firstRow,
                 field: "TRACK_TEMP", detail: "TRACK_TEMP is 0 in all \(samples.count) rows; read as missing")
         }
-        return Pass(samples: samples, position: file.position, unfinishedBytes: file.unfinishedBytes)
+        return Pass(samples: samples, rows: rows, position: file.position, unfinishedBytes: file.unfinishedBytes)
     }
 
     /// True when a row before `start` has a `TRACK_TEMP` other than 0, as `read` judges it (a row of the header's

@@ -28,7 +28,7 @@ public final class Host: @unchecked Sendable {
     var storeLocation = StoreLocation.sqlite(path: "")
     var context: ZMQContext!
     var router: ZMQSocket!
-    /// REP socket answering `roadsense ctl` requests (see Host+Control).
+    /// ROUTER socket answering `roadsense ctl` requests (see Host+Control).
     var control: ZMQSocket?
     /// CURVE keys and the ZAP handler, when an endpoint is `tcp://` (see Host+Security).
     var curve: CurveSecurity?
@@ -44,6 +44,8 @@ public final class Host: @unchecked Sendable {
     var lastLeadershipPollWallMs: Int64 = 0
     /// `recoverUnfinished` ran once: later takeovers leave this host's own calls alone (it still holds them).
     var hasRecovered = false
+    /// A replay's hold on the store's scheduler lock, when it was free (see Host+Schedule).
+    var replayStoreLock: SchedulerLeadership?
     var tracker = RaceTracker()
     /// The on-disk buffer of store writes made while the store is unreachable (see Host+Outage).
     var spool: WriteSpool!
@@ -60,6 +62,8 @@ public final class Host: @unchecked Sendable {
     var workers = WorkerTable()
     var inFlight: [String: PendingCall] = [:]
     var statistics = HostStatistics()
+    /// The rate limit on warnings about bad input from peers (see Host+BadInput).
+    var badInputLog = BadInputLog()
     var alertSeverities: [String: Severity] = [:]
     /// Laps and position last published per car (states without news are not re-published).
     var publishedStates: [String: [Int]] = [:]
@@ -68,9 +72,9 @@ public final class Host: @unchecked Sendable {
     var lastHeartbeatWallMs: Int64 = 0
     var lastInboxCheckWallMs: Int64 = 0
     var lastExpiryCheckWallMs: Int64 = 0
-    /// `plugin/pid` of the worker each in-flight call went to, kept until the call settles (a lost
-    /// worker leaves the worker table before its calls are failed).
-    var lastWorkerLabel: [String: String] = [:]
+    /// The earliest moment an in-flight call reaches a time limit (its deadline, or after Cancel its hard
+    /// limit): until then `enforceTimeLimits` has nothing to do and skips its walk over `inFlight`.
+    var nextTimeLimitWallMs: Int64 = .max
     /// The replay reached its end (as opposed to being stopped by a signal).
     var replayCompleted = false
 
@@ -83,15 +87,29 @@ public final class Host: @unchecked Sendable {
     public var onCallFinished: ((String, CallRecord.State) -> Void)?
     /// The configuration file this host was started with (`ctl reload` re-reads it).
     public var configFile: String?
+    /// The command-line flags that override the configuration file (`ctl reload` applies them again).
+    public var overrides = ConfigurationOverrides()
+    /// Each served method's retry policy, from the plugin manifests (updated by `ctl reload`).
+    var retryPolicies: [String: RetryPolicy] = [:]
     /// Plugins told by `ctl drain` to take no new calls.
     var drainedPlugins: Set<String> = []
     var lastMemoryCheckWallMs: Int64 = 0
-    /// Finish notices held until the open commit is done (see `committing`).
-    var heldFinishes: [(String, CallRecord.State, UInt64)] = []
+    /// Plugins already warned that their maxMemoryMB is below a fresh replica's memory.
+    var memoryWarnedPlugins: Set<String> = []
+    /// Calls finished in the open pass, announced once it commits (see `committing`).
+    var settling: [SettledCall] = []
     var holdingFinishes = false
+    /// The first write of the open pass that failed: the pass is rolled back instead of committed.
+    var passStoreError: Error?
+    /// Calls failed for good or expired whose final row a failed pass rolled back, stored again later.
+    var unstoredFinals: [SettledCall] = []
+    var lastUnstoredRetryWallMs: Int64 = 0
     /// Called on the host thread for each call that succeeded, with the nanoseconds from sending it to a
     /// worker to its result being handled and stored: the host's own round trip (the dispatch benchmark).
     public var onRoundTrip: ((UInt64) -> Void)?
+    /// Called on the host thread once calls submitted from other threads of this process are stored and
+    /// queued, with the number of calls now queued (the dispatch benchmark's memory figure).
+    public var onSubmittedQueued: ((Int) -> Void)?
     /// Called on the host thread when a worker registers, with its pid (the restart benchmark).
     public var onWorkerRegistered: ((UInt32) -> Void)?
     /// Calls submitted from other threads of this process, waiting for the loop.
@@ -136,6 +154,7 @@ public final class Host: @unchecked Sendable {
     /// Validates and binds everything before any plugin starts, so an operator error fails at once.
     func prepare() throws {
         try config.validate()
+        retryPolicies = config.plugins.retryPolicies()
         runtimeLock = try RuntimeLock.acquire(directory: config.runtimeDirectory)
         if let replay {
             do {
@@ -155,7 +174,7 @@ public final class Host: @unchecked Sendable {
         // The host writes small call rows: SQLite's own 2 MB page cache keeps it lean (100,000 queued calls
         // within the 50 MB target); the telemetry writers keep the larger default.
         storeLocation = try StoreLocation.parse(config.store)
-        store = try openStore(storeLocation, sqliteCacheKiB: 2048)
+        store = try openStore(storeLocation, sqliteCacheKiB: 2048, sqliteBusyTimeoutMs: config.storeBusyTimeoutMs)
         queue = CallQueue(spillAbove: config.residentQueuedCalls, load: { [unowned self] in try self.loadQueued($0) })
         try prepareSpool()
         try prepareScheduler()
@@ -170,7 +189,7 @@ public final class Host: @unchecked Sendable {
             broadcaster = try Broadcaster(context: context, endpoint: config.publishEndpoint) { [unowned self] in
                 try self.secure($0, endpoint: config.publishEndpoint, domain: CurveSecurity.updatesDomain)
             }
-            let control = try ZMQSocket(context: context, kind: .rep)
+            let control = try ZMQSocket(context: context, kind: .router)
             try control.bind(Self.controlEndpoint(runtimeDirectory: config.runtimeDirectory))
             self.control = control
         } catch {
@@ -194,14 +213,24 @@ public final class Host: @unchecked Sendable {
         supervisor.startDue(nowMs: wallNowMs())
         let expected = Set(config.plugins.filter { $0.replicas > 0 }.map(\.name))
         let deadline = wallNowMs() + 15_000
+        // A worker counts for the configured plugin that started its process (two plugins may run the same
+        // executable, whose Hello gives the same name), or for its Hello's name when it came on its own.
+        func registered() -> Set<String> {
+            Set(
+                workers.workers.values.map { worker in
+                    Int32(exactly: worker.hello.pid).flatMap { supervisor.replica(pid: $0)?.plugin.name }
+                        ?? worker.hello.plugin
+                })
+        }
         while wallNowMs() < deadline && !stopRequested.isSet {
-            let registered = Set(workers.workers.values.map(\.hello.plugin))
-            if expected.subtracting(supervisor.failed.keys).isSubset(of: registered) { return }
+            if expected.subtracting(supervisor.failed.keys).isSubset(of: registered()) { return }
             try pollOnce(timeoutMs: 50)
             _ = supervisor.collectExits(nowMs: wallNowMs())
             supervisor.startDue(nowMs: wallNowMs())
+            // Heartbeats go out meanwhile, or the workers already registered would find the host silent.
+            checkWorkers()
         }
-        let missing = expected.subtracting(workers.workers.values.map(\.hello.plugin)).sorted()
+        let missing = expected.subtracting(registered()).sorted()
         if !missing.isEmpty {
             logger.warning(
                 "plugins not registered after 15 s; their calls will queue until they connect",
@@ -217,17 +246,19 @@ public final class Host: @unchecked Sendable {
             let now = raceNowMs()
             supervise()
             tendStore()
+            storeUnstoredFinals()
             pollLeadership()
             try releaseFeed(upTo: now)
             // After the final round the race is over: the schedule stops, only the drain goes on.
             if !finalRound { fireSchedule(at: now, force: false) }
-            if scheduler.isActive && !storePaused { claimSubmitted() }
+            if claimsStoreCalls && !storePaused { claimSubmitted() }
             drainInbox()
             expireQueued()
             dispatch()
 
             try pollOnce(timeoutMs: pollTimeoutMs())
             checkWorkers()
+            flushBadInputWarnings()
             output.progress(self)
 
             // A replay ends after the last event: one final round of every job, then drain.
@@ -258,7 +289,7 @@ public final class Host: @unchecked Sendable {
         method: String, payload: [UInt8], priority: Priority = .medium, timeoutMs: Int64 = 30_000,
         maxAttempts: Int = 3, durable: Bool = true
     ) -> String {
-        let id = UUID().uuidString.lowercased()
+        let id = CallIDSource.shared.make()
         let now = wallNowMs()
         var pending = PendingCall(
             call: Call(
@@ -266,8 +297,8 @@ public final class Host: @unchecked Sendable {
                 payload: payload, priority: priority),
             entry: CallRecord.submitEntry, maxAttempts: maxAttempts, enqueuedWallMs: now, attemptTimeoutMs: timeoutMs)
         pending.durable = durable
-        inbox.append(pending)
-        wakeup.signal()
+        // The loop takes the whole inbox at once: only the call that finds it empty needs to wake it.
+        if inbox.append(pending) { wakeup.signal() }
         return id
     }
 
@@ -354,6 +385,7 @@ public final class Host: @unchecked Sendable {
     /// Says goodbye to the workers, stops the plugins and closes the sockets (linger is short, so this
     /// never hangs on undelivered messages).
     func shutdown() {
+        flushBadInputWarnings(force: true)
         for identity in workers.workers.keys {
             _ = try? router?.send(
                 [identity] + PeerFrames.encode(.goodbye(Goodbye(reason: "host stopping"))), dontWait: true)
@@ -364,6 +396,7 @@ public final class Host: @unchecked Sendable {
         broadcaster?.close()
         zap?.close()
         context?.terminate()
+        replayStoreLock?.release()
         runtimeLock = nil
     }
 }

@@ -7,6 +7,12 @@ struct HostStatistics {
     var predictions = 0
     var framesStored = 0
     var badFrames = 0
+    /// Replies that settled nothing: their attempt had been given up (worker lost) or settled already.
+    var lateReplies = 0
+    /// Messages on the control socket that were not one JSON request in a REQ or DEALER envelope.
+    var badControlRequests = 0
+    /// Worker Hellos refused for breaking the protocol's rules (`HelloRules`).
+    var refusedHellos = 0
     var storeErrors = 0
     /// Calls held because their plugin could not reach the store (not counted as attempts).
     var heldForStore = 0

@@ -69,7 +69,10 @@ public struct PluginOptions: Sendable {
             case "--store": store = try value()
             case "--credits":
                 let text = try value()
-                guard let n = UInt32(text), n >= 1 else { throw PluginUsageError("--credits must be ≥ 1, got \(text)") }
+                guard let n = UInt32(text), (1...1024).contains(n) else {
+                    throw PluginUsageError(
+                        "--credits must be a whole number from 1 to 1024 (docs/protocol.md), got \(text)")
+                }
                 credits = n
             case "--log-level": level = try value()
             case "--set":

@@ -30,6 +30,9 @@ public final class PluginWorker {
     private var lastSentMs: Int64 = 0
     private var reconnectDelayMs: Int64 = 250
     private var stopping: LockedFlag
+    /// Replies of inline calls read in the current burst, sent together once it is read: back-to-back sends
+    /// wake the socket's I/O thread once for the burst instead of once per reply.
+    private var readyReplies: [Reply] = []
 
     public init(service: PluginService, options: PluginOptions, logger: Logger) throws {
         self.service = service
@@ -47,13 +50,15 @@ public final class PluginWorker {
     /// Goodbye from the host, and exits with 0 (clean), 2 (bad usage) or 1 (fatal error).
     public static func main(service: PluginService) -> Never {
         signal(SIGPIPE, SIG_IGN)
-        _ = rs_set_parent_death_signal(SIGTERM)
+        // Started by the host, the launcher already asked for SIGKILL (which a stuck plugin cannot ignore);
+        // started by hand, the plugin stops with its parent.
+        if rs_parent_death_signal() == 0 { _ = rs_set_parent_death_signal(SIGTERM) }
         let environment = ProcessInfo.processInfo.environment
         let options: PluginOptions
         do {
             options = try PluginOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("roadsense-\(service.name): \(error)\n".utf8))
+            DescriptorOutput.standardError("roadsense-\(service.name): \(error)\n")
             exit(2)
         }
         let level = Logger.Level(name: options.logLevel) ?? .info
@@ -127,6 +132,18 @@ public final class PluginWorker {
     }
 
     private func send(_ message: PeerMessage) throws {
+        // Whatever was answered before goes first, in order.
+        if !readyReplies.isEmpty { try sendReadyReplies() }
+        try transmit(message)
+    }
+
+    private func sendReadyReplies() throws {
+        let replies = readyReplies
+        readyReplies.removeAll(keepingCapacity: true)
+        for reply in replies { try transmit(.reply(reply)) }
+    }
+
+    private func transmit(_ message: PeerMessage) throws {
         guard let socket else { return }
         if try !socket.send(PeerFrames.encode(message), dontWait: false) {
             // The host will notice the silence (a call's reply lost here is retried by the host).
@@ -148,6 +165,7 @@ public final class PluginWorker {
             }
             try handle(message)
         }
+        if !readyReplies.isEmpty { try sendReadyReplies() }
     }
 
     private func handle(_ message: PeerMessage) throws {
@@ -178,11 +196,12 @@ public final class PluginWorker {
     /// here at once when the work thread has nothing (so calls still run one at a time).
     private func start(_ call: Call) throws {
         if onWorkThread == 0 && inlineMethods.contains(call.method) {
+            // Nothing can cancel a call that runs to its end before the next message is read.
             let context = CallContext(
                 callID: call.callID, method: call.method, attempt: call.attempt,
-                deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
-                cancellation: LockedFlag())
-            try send(.reply(Self.execute(call: call, context: context, service: service, logger: logger)))
+                deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadata,
+                cancellation: Self.neverCancelled)
+            readyReplies.append(Self.execute(call: call, context: context, service: service, logger: logger))
             return
         }
         let flag = LockedFlag()
@@ -191,7 +210,7 @@ public final class PluginWorker {
         onWorkThread += 1
         let context = CallContext(
             callID: call.callID, method: call.method, attempt: call.attempt,
-            deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadataDictionary,
+            deadlineMs: call.deadlineMs > 0 ? call.deadlineMs : nil, metadata: call.metadata,
             cancellation: flag)
         let service = ServiceOnWorkQueue(service: self.service)
         let outbox = self.outbox
@@ -203,6 +222,9 @@ public final class PluginWorker {
             wakeup.signal()
         }
     }
+
+    /// The cancellation flag of inline calls: never set.
+    private static let neverCancelled = LockedFlag()
 
     static func execute(call: Call, context: CallContext, service: PluginService, logger: Logger) -> Reply {
         var reply = Reply(callID: call.callID, status: .ok, message: "", payload: [], attempt: call.attempt)
@@ -260,6 +282,9 @@ public final class PluginWorker {
                 } ?? ""
             logger.warning(
                 "host silent; reconnecting" + hint, ["silent_ms": now - lastHeardMs, "retry_in_ms": reconnectDelayMs])
+            // Closed before the wait: a Hello still queued on it would otherwise reach a host that comes up
+            // meanwhile, which would register a worker that is asleep here and then lose it for its silence.
+            socket?.close()
             usleep(useconds_t(reconnectDelayMs * 1000))
             reconnectDelayMs = min(reconnectDelayMs * 2, 8000)
             try connect()

@@ -122,11 +122,12 @@ public enum StoreTable: String, CaseIterable, Sendable {
 
 /// Opens the store named by `location`, applying migrations unless `migrate` is false
 /// (`roadsense migrate --dry-run` looks before it leaps).
-public func openStore(_ location: StoreLocation, migrate: Bool = true, sqliteCacheKiB: Int = 32_768) throws
-    -> RaceStore
-{
+public func openStore(
+    _ location: StoreLocation, migrate: Bool = true, sqliteCacheKiB: Int = 32_768, sqliteBusyTimeoutMs: Int = 10_000
+) throws -> RaceStore {
     switch location {
-    case .sqlite(let path): try SQLiteRaceStore(path: path, migrate: migrate, cacheKiB: sqliteCacheKiB)
+    case .sqlite(let path):
+        try SQLiteRaceStore(path: path, migrate: migrate, cacheKiB: sqliteCacheKiB, busyTimeoutMs: sqliteBusyTimeoutMs)
     case .postgres(let url): try PostgresRaceStore(url: url, migrate: migrate)
     }
 }

@@ -61,7 +61,7 @@ def parse_options(argv: list[str], environ=os.environ) -> argparse.Namespace:
     parser.add_argument("--connect", default=environ.get("ROADSENSE_PLUGIN_ENDPOINT"),
                         help="the host's plugin socket, e.g. ipc:///tmp/roadsense-0/plugins.ipc")
     parser.add_argument("--store", default=None, help="accepted and ignored (this plugin stores nothing)")
-    parser.add_argument("--credits", type=int, default=1, help="calls it may hold at once (>= 1)")
+    parser.add_argument("--credits", type=int, default=1, help="calls it may hold at once (1..1024)")
     parser.add_argument("--log-level", default=environ.get("ROADSENSE_LOG_LEVEL", "info"),
                         help="debug|info|warning|error")
     parser.add_argument("--server-key", default=environ.get("ROADSENSE_CURVE_SERVER_KEY"),
@@ -72,8 +72,8 @@ def parse_options(argv: list[str], environ=os.environ) -> argparse.Namespace:
     options.curve = curve_keys(options.server_key, options.secret_key_file)
     if not options.connect:
         raise UsageError("no host endpoint: pass --connect ENDPOINT")
-    if options.credits < 1:
-        raise UsageError(f"--credits must be >= 1, got {options.credits}")
+    if not 1 <= options.credits <= 1024:
+        raise UsageError(f"--credits must be 1..1024 (docs/protocol.md), got {options.credits}")
     if options.log_level.lower() not in LEVELS:
         raise UsageError(f"unknown --log-level {options.log_level}")
     return options
@@ -325,6 +325,12 @@ class Plugin:
         silent = now - self.last_heard_ms
         if silent > self.heartbeat_interval_ms * self.liveness:
             self.log.warning("host silent; reconnecting", silent_ms=silent, retry_in_ms=self.reconnect_delay_ms)
+            # Closed before the wait, so a Hello still queued on it cannot reach a host that comes up meanwhile
+            # (it would register a worker that sleeps here, then lose it for its silence).
+            if self.socket is not None:
+                self.poller.unregister(self.socket)
+                self.socket.close(linger=0)
+                self.socket = None
             if self._sleep(self.reconnect_delay_ms):
                 return  # SIGTERM while waiting
             self.reconnect_delay_ms = min(self.reconnect_delay_ms * 2, RECONNECT_MAX_MS)

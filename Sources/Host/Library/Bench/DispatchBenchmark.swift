@@ -1,6 +1,5 @@
 import Foundation
 import RoadSenseProtocol
-import RoadSenseStore
 
 /// `roadsense bench dispatch`: no-op calls through a real host (in this process, on its own thread) to N
 /// `roadsense-bench` plugin processes over ipc — throughput and round-trip percentiles, transient and
@@ -54,9 +53,10 @@ struct DispatchBenchmark {
         let tracker = CompletionTracker()
         host.onCallFinished = { id, state in tracker.callFinished(id, state) }
         host.onRoundTrip = { nanoseconds in tracker.roundTrip(nanoseconds) }
+        host.onSubmittedQueued = { queued in tracker.queued(queued) }
         let stopped = DispatchSemaphore(value: 0)
         let thread = Thread {
-            do { _ = try host.run() } catch { FileHandle.standardError.write(Data("bench host: \(error)\n".utf8)) }
+            do { _ = try host.run() } catch { Console.error("bench host: \(error)\n") }
             stopped.signal()
         }
         thread.stackSize = 8 << 20
@@ -113,15 +113,16 @@ struct DispatchBenchmark {
 
     /// Resident memory of this process before and after 100,000 durable calls are queued with no worker.
     private func queuedMemory(calls: Int) throws -> (idle: Double, queued: Double) {
-        try withHost(replicas: 0) { host, _ in
+        try withHost(replicas: 0) { host, tracker in
             usleep(200_000)
             let idle = Self.residentMB()
             let noop = BenchRequest().encoded()
             for _ in 0..<calls { host.submit(method: "bench.Noop", payload: noop, durable: true) }
-            // Wait until the host has stored and queued them all.
-            let store = try SQLiteRaceStore(path: String(host.config.store.dropFirst("sqlite:".count)))
-            let deadline = Date().addingTimeInterval(120)
-            while try store.count(.calls) < calls && Date() < deadline { usleep(200_000) }
+            // The host says when it has stored and queued them all (no store connection of the benchmark's own
+            // in this process: its page cache would count as the host's memory).
+            guard tracker.wait(untilQueued: calls, timeout: 120) else {
+                throw HostError(.socket, "bench: the host did not queue \(calls) calls within 120 s")
+            }
             return (idle, Self.residentMB())
         }
     }

@@ -52,7 +52,7 @@ struct IngestBenchmark {
         FileManager.default.createFile(atPath: destination.path, contents: nil)
         let handle = try FileHandle(forWritingTo: destination)
         defer { try? handle.close() }
-        handle.write(Data((header + "\r\n").utf8))
+        try handle.write(contentsOf: Data((header + "\r\n").utf8))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let order = layout == .backward ? Array((0..<copies).reversed()) : Array(0..<copies)
@@ -69,7 +69,7 @@ struct IngestBenchmark {
                 }
                 block += fields.joined(separator: ",") + "\r\n"
             }
-            handle.write(Data(block.utf8))
+            try handle.write(contentsOf: Data(block.utf8))
         }
     }
 

@@ -73,7 +73,7 @@ struct RestartBenchmark {
         host.onWorkerRegistered = { registrations.registered($0) }
         let stopped = DispatchSemaphore(value: 0)
         let thread = Thread {
-            do { _ = try host.run() } catch { FileHandle.standardError.write(Data("bench host: \(error)\n".utf8)) }
+            do { _ = try host.run() } catch { Console.error("bench host: \(error)\n") }
             stopped.signal()
         }
         thread.stackSize = 8 << 20

@@ -93,11 +93,11 @@ struct StoreBenchmark {
             ]
             block += fields.joined(separator: ",") + "\n"
             if index % 50_000 == 49_999 {
-                handle.write(Data(block.utf8))
+                try handle.write(contentsOf: Data(block.utf8))
                 block = ""
             }
         }
-        handle.write(Data(block.utf8))
+        try handle.write(contentsOf: Data(block.utf8))
     }
 
     /// Runs a reference loader (sqlite3 or psql) and returns its wall time in seconds.

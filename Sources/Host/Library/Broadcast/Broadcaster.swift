@@ -35,6 +35,12 @@ final class Broadcaster {
 
     func hold() { holding = true }
 
+    /// Drops what was published while held: the commit that was to keep it failed.
+    func discardHeld() {
+        holding = false
+        held.removeAll(keepingCapacity: true)
+    }
+
     func release() {
         holding = false
         for frames in held { _ = try? socket.send(frames, dontWait: true) }

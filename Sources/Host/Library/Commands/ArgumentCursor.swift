@@ -19,12 +19,20 @@ struct ArgumentCursor {
         return value
     }
 
+    /// A decimal number (`--speed 2.5`, `--deadline 0.5`) in `minimum…maximum`.
     mutating func number(for option: String, minimum: Double, maximum: Double = 1e9) throws -> Double {
         let text = try value(for: option)
-        guard let number = Double(text), number >= minimum, number <= maximum else {
-            throw HostError(.usage, "\(option) must be a number from \(minimum) to \(maximum), got '\(text)'")
+        guard let number = Double(text), number.isFinite, number >= minimum, number <= maximum else {
+            throw HostError(
+                .usage,
+                "\(option) must be a number from \(Self.plain(minimum)) to \(Self.plain(maximum)), got '\(text)'")
         }
         return number
+    }
+
+    /// `1000000000` rather than `1000000000.0` or `1e+09`; `0.01` as written.
+    static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     mutating func integer(for option: String, in range: ClosedRange<Int>) throws -> Int {

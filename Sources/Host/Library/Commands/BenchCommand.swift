@@ -61,10 +61,10 @@ struct BenchCommand {
         var baselines = true
         while let argument = cursor.next() {
             switch argument {
-            case "--calls": benchmark.calls = Int(try cursor.number(for: argument, minimum: 1))
-            case "--workers": benchmark.workers = Int(try cursor.number(for: argument, minimum: 1))
-            case "--credits": benchmark.credits = Int(try cursor.number(for: argument, minimum: 1))
-            case "--sequential": benchmark.sequential = Int(try cursor.number(for: argument, minimum: 10))
+            case "--calls": benchmark.calls = try cursor.integer(for: argument, in: 1...100_000_000)
+            case "--workers": benchmark.workers = try cursor.integer(for: argument, in: 1...64)
+            case "--credits": benchmark.credits = try cursor.integer(for: argument, in: 1...1024)
+            case "--sequential": benchmark.sequential = try cursor.integer(for: argument, in: 10...10_000_000)
             case "--json": json = true
             case "--no-baselines": baselines = false
             default: throw HostError(.usage, "unknown option '\(argument)' for bench dispatch")

@@ -49,6 +49,18 @@ struct BenchIngestCommand {
             default: throw HostError(.usage, "unknown option '\(argument)' for bench ingest")
             }
         }
+        if let source {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue,
+                FileManager.default.isReadableFile(atPath: source)
+            else {
+                throw HostError(
+                    .badInput,
+                    "bench ingest --source \(source): "
+                        + (isDirectory.boolValue ? "is a directory" : "no such file, or not readable")
+                        + "; give a long-format TRD telemetry CSV (e.g. R1_barber_telemetry_data_sample.csv)")
+            }
+        }
         let input = try source.map { URL(fileURLWithPath: $0) } ?? Self.defaultSource()
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "roadsense-ingest-\(getpid())")

@@ -48,11 +48,18 @@ struct CtlCommand {
                 words.append(argument)
             }
         }
+        guard let first = words.first, storeSubcommands.contains(first) else {
+            let unknown = words.first.map { "unknown ctl subcommand '\($0)'; " } ?? ""
+            throw HostError(.usage, unknown + StatusCommand.subcommandList)
+        }
         let config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
         return CtlCommand(
             words: words, store: try StoreLocation.parse(store ?? config.store), json: json, openOnly: openOnly,
             carNumber: carNumber, note: note)
     }
+
+    /// The subcommands that read the store (the others ask a running host: `StatusCommand`).
+    static let storeSubcommands: Set<String> = ["calls", "dead-letter", "alerts", "ack"]
 
     /// The store, refused when it does not exist yet: a mistyped path must not look like an empty queue.
     static func existing(_ location: StoreLocation) throws -> StoreLocation {
@@ -95,8 +102,7 @@ struct CtlCommand {
             guard words.count == 2 else { throw HostError(.usage, "ctl ack ID [--note TEXT]") }
             return try acknowledge(words[1], store: store, nowMs: now)
         default:
-            throw HostError(
-                .usage, "ctl needs a subcommand: calls, dead-letter list|show ID|retry ID|purge, alerts, ack ID")
+            throw HostError(.usage, StatusCommand.subcommandList)
         }
     }
 

@@ -48,8 +48,7 @@ struct KeygenCommand {
 
     func execute() throws -> Int32 {
         let pair = try generate()
-        FileHandle.standardError.write(
-            Data("wrote \(secretPath) (secret, mode 0600: keep it on this machine) and \(publicPath)\n".utf8))
+        Console.error("wrote \(secretPath) (secret, mode 0600: keep it on this machine) and \(publicPath)\n")
         print(pair.publicKey.z85)
         return 0
     }

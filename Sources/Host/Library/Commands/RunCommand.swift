@@ -1,5 +1,6 @@
 import Foundation
 import RoadSenseProtocol
+import RoadSenseStore
 
 /// `roadsense run`.
 struct RunCommand {
@@ -8,6 +9,8 @@ struct RunCommand {
     var watchPrefixes: [String]?
     /// The `--config` file, re-read by `ctl reload`.
     var configFile: String?
+    /// The flags that override the file (re-applied by `ctl reload`).
+    var overrides = ConfigurationOverrides()
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> RunCommand {
         var configFile: String?
@@ -43,24 +46,39 @@ struct RunCommand {
             throw HostError(.usage, "--race and --speed only apply to a replay: add --replay DIR")
         }
         if replayDirectory?.isEmpty == true { throw HostError(.usage, "--replay needs a directory") }
+        if let level, Logger.Level(name: level) == nil {
+            throw HostError(.usage, "--log-level: unknown level '\(level)'")
+        }
+        let overrides = ConfigurationOverrides(
+            store: store, runtimeDirectory: runtime, pluginsDirectory: pluginsDirectory, logLevel: level)
         var config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
-        if let runtime { config.useRuntimeDirectory(runtime) }
-        if let store { config.store = store }
-        if let pluginsDirectory {
-            config.pluginsDirectory = pluginsDirectory
-            config.plugins = try PluginManifests.apply(to: config.plugins, directory: pluginsDirectory)
-            try config.validate(source: "--plugins-dir \(pluginsDirectory)")
-        }
-        if let level {
-            guard Logger.Level(name: level) != nil else {
-                throw HostError(.usage, "--log-level: unknown level '\(level)'")
-            }
-            config.logLevel = level
-        }
+        try overrides.apply(to: &config)
+        try Self.checkStoreDirectory(config.store)
         let replay = replayDirectory.map {
             ReplayOptions(directory: URL(fileURLWithPath: $0, isDirectory: true), race: race, speed: speed)
         }
-        return RunCommand(config: config, replay: replay, watchPrefixes: watch, configFile: configFile)
+        return RunCommand(
+            config: config, replay: replay, watchPrefixes: watch, configFile: configFile, overrides: overrides)
+    }
+
+    /// A SQLite store named by the operator (`--store`, the configuration's `store`) must be in a directory
+    /// that exists: a mistyped path would otherwise become a new empty store in a new directory, as `submit`
+    /// and `ctl` refuse to. Only the default store (`$ROADSENSE_HOME`, `~/.local/state/roadsense`) makes its own.
+    static func checkStoreDirectory(_ store: String) throws {
+        guard case .sqlite(let path) = try StoreLocation.parse(store),
+            StoreLocation.sqlite(path: path) != .defaultLocation()
+        else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard directory.isEmpty || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw HostError(
+                .badInput,
+                "store \(store): the directory \(directory) does not exist; create it (mkdir -p \(directory)) or give "
+                    + "another --store")
+        }
+        if !directory.isEmpty && !isDirectory.boolValue {
+            throw HostError(.badInput, "store \(store): \(directory) is not a directory")
+        }
     }
 
     func execute() throws -> Int32 {
@@ -72,6 +90,7 @@ struct RunCommand {
         }
         let host = try Host(config: config, replay: replay, logger: logger, output: output)
         host.configFile = configFile
+        host.overrides = overrides
         host.onReady = { [unowned host] in
             // A tcp:// PUB with CURVE admits the watcher with the key pair the host made for its own plugins.
             subscriber?.curve = host.localClientKeys
@@ -82,7 +101,7 @@ struct RunCommand {
         output.clearLine()
         if subscriber == nil || subscriber?.sawSummary == false { print(UpdateFormatter.summary(summary)) }
         if host.interrupted && replay != nil {
-            FileHandle.standardError.write(Data("roadsense: replay interrupted before the race ended\n".utf8))
+            Console.error("roadsense: replay interrupted before the race ended\n")
             return 130
         }
         return host.anythingFailed ? 1 : 0

@@ -10,7 +10,10 @@ struct SubmitCommand {
     var payload: [UInt8]
     var priority: Priority
     var timeoutMs: Int64
-    var attempts: Int
+    /// nil: the method's retry policy on the host (its plugin manifest), stored as `max_attempts` 0.
+    var attempts: Int?
+    /// Attempts `--wait` is patient for: `attempts`, else the policy of `--config` (or the defaults).
+    var expectedAttempts: Int
     var wait: Bool
     var store: StoreLocation
 
@@ -22,7 +25,7 @@ struct SubmitCommand {
         var payloadFile: String?
         var priority = Priority.medium
         var timeout = 30.0
-        var attempts = 3
+        var attempts: Int?
         var wait = false
         var store: String?
         var configFile: String?
@@ -35,7 +38,7 @@ struct SubmitCommand {
                 guard let p = Priority.named(name) else { throw HostError(.usage, "--priority: high, medium or low") }
                 priority = p
             case "--deadline": timeout = try cursor.number(for: argument, minimum: 0.001)
-            case "--attempts": attempts = Int(try cursor.number(for: argument, minimum: 1))
+            case "--attempts": attempts = try cursor.integer(for: argument, in: 1...100)
             case "--wait": wait = true
             case "--store": store = try cursor.value(for: argument)
             case "--config": configFile = try cursor.value(for: argument)
@@ -65,9 +68,11 @@ struct SubmitCommand {
             payload = []  // the request with every field at its default
         }
         let config = try configFile.map { try HostConfiguration.load(file: $0) } ?? .defaults()
+        let policy = config.plugins.retryPolicies()[method] ?? .standard
         return SubmitCommand(
             method: method, payload: payload, priority: priority, timeoutMs: Int64(timeout * 1000), attempts: attempts,
-            wait: wait, store: try StoreLocation.parse(store ?? config.store))
+            expectedAttempts: attempts ?? policy.maxAttempts, wait: wait,
+            store: try StoreLocation.parse(store ?? config.store))
     }
 
     /// The request of `method` (its message from ``MethodMessages``) written as JSON, on the wire.
@@ -116,22 +121,21 @@ struct SubmitCommand {
         try store.recordCall(
             CallRecord(
                 callID: id, method: method, priority: priority.rawValue, attempt: 1, state: .queued, enqueuedMs: now,
-                entry: CallRecord.submitEntry, payload: payload, maxAttempts: attempts, timeoutMs: timeoutMs))
+                entry: CallRecord.submitEntry, payload: payload, maxAttempts: attempts ?? 0, timeoutMs: timeoutMs))
         // Written straight to the file descriptor, so the id is out even if the wait is interrupted.
         Console.write(id + "\n")
         guard wait else { return 0 }
 
         // Poll the durable row until the call is finished (the host writes every transition there), for at
         // most every attempt's limit plus a minute for the host to pick it up and retry.
-        let patience = Date().addingTimeInterval(Double((timeoutMs + 10_000) * Int64(attempts)) / 1000 + 60)
+        let patience = Date().addingTimeInterval(Double((timeoutMs + 10_000) * Int64(expectedAttempts)) / 1000 + 60)
         let hintAt = Date().addingTimeInterval(5)
         var hinted = false
         while Date() < patience {
             let current = try store.call(id: id)
             if !hinted && Date() > hintAt && current?.owner == nil {
                 hinted = true
-                FileHandle.standardError.write(
-                    Data("roadsense: no host has picked up \(id) yet; is one running on this store? waiting…\n".utf8))
+                Console.error("roadsense: no host has picked up \(id) yet; is one running on this store? waiting…\n")
             }
             if let call = current, call.isFinished {
                 let outcome = Self.outcome(of: call)
@@ -142,10 +146,8 @@ struct SubmitCommand {
             usleep(50_000)
         }
         let state = (try? store.call(id: id))?.map(\.state.rawValue) ?? "unknown"
-        FileHandle.standardError.write(
-            Data(
-                "roadsense: call \(id) is still \(state); is a host running on this store? (roadsense ctl calls)\n".utf8
-            ))
+        Console.error(
+            "roadsense: call \(id) is still \(state); is a host running on this store? (roadsense ctl calls)\n")
         return 1
     }
 }

@@ -23,6 +23,15 @@ struct TrainCommand {
         guard !directories.isEmpty, let output else {
             throw HostError(.usage, "train needs race directories and an output file: roadsense train DIR… -o MODEL")
         }
+        // Checked before the minutes of training, not after.
+        let folder = (output as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            throw HostError(
+                .badInput, "train -o \(output): the directory \(folder) does not exist; create it (mkdir -p \(folder))")
+        } else if !folder.isEmpty, !isDirectory.boolValue {
+            throw HostError(.badInput, "train -o \(output): \(folder) is not a directory")
+        }
         return TrainCommand(directories: directories, output: output)
     }
 

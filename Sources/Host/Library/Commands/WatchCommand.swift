@@ -9,6 +9,8 @@ struct WatchCommand {
     var untilSummary: Bool
     /// For a `tcp://` PUB socket with CURVE: the host's public key and this subscriber's key pair.
     var curve: (serverKey: CurveKey, keys: CurveKeyPair)?
+    /// The runtime directory the endpoint was derived from (no `--endpoint`): checked for a live host.
+    var runtimeDirectory: String?
 
     static func parse(_ cursor: inout ArgumentCursor) throws -> WatchCommand {
         var endpoint: String?
@@ -33,9 +35,13 @@ struct WatchCommand {
         }
         var config = HostConfiguration.defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
+        if let endpoint { try EndpointOption.check(endpoint, option: "watch --endpoint") }
         var command = WatchCommand(
             endpoint: endpoint ?? config.publishEndpoint, prefixes: prefixes, untilSummary: untilSummary)
         command.curve = try curveKeys(serverKey: serverKey, secretKeyFile: secretKeyFile)
+        if endpoint == nil && config.publishEndpoint.hasPrefix("ipc://") {
+            command.runtimeDirectory = config.runtimeDirectory
+        }
         return command
     }
 
@@ -57,12 +63,18 @@ struct WatchCommand {
         let subscriber = UpdateSubscriber(endpoint: endpoint, prefixes: prefixes)
         subscriber.curve = curve
         try subscriber.start()
-        FileHandle.standardError.write(Data("watching \(endpoint) (Ctrl-C to stop)\n".utf8))
+        Console.error("watching \(endpoint) (Ctrl-C to stop)\n")
         let stop = LockedFlag()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { stop.set() }
         source.resume()
+        // A local endpoint with no live host behind it would wait in silence: say so, and keep waiting.
+        if let directory = runtimeDirectory, RuntimeLock.runningHost(directory: directory) == nil {
+            Console.error(
+                "roadsense: no host is running on \(directory) (no live host in \(directory)/host.lock); waiting for "
+                    + "one to start there (roadsense run --runtime-dir \(directory))\n")
+        }
         while !stop.isSet && !(untilSummary && subscriber.sawSummary) { usleep(20_000) }
         subscriber.cancel()
         return 0

@@ -27,6 +27,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     public var pluginsDirectory: String?
     /// On SIGTERM, how long calls in flight may run to completion before they go back to the queue.
     public var shutdownGraceMs: Int = 10_000
+    /// SQLite only: how long a write waits for another process's lock on the database before it fails (and
+    /// the pass it belongs to is rolled back and its calls retried).
+    public var storeBusyTimeoutMs: Int = 10_000
     /// CURVE secret key of the host (a `roadsense keygen` `.key` file, mode 0600); required for `tcp://`.
     public var curveSecretKeyFile: String?
     /// Directory whose `*.pub` files are the public keys of the workers and subscribers allowed in.
@@ -43,6 +46,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
 
     /// The spool directory in effect.
     public var effectiveSpoolDirectory: String { spoolDirectory ?? runtimeDirectory + "/spool" }
+    /// For messages: the index of the configuration file's `schedule` item that made or changed each entry,
+    /// by entry name (entries are merged with the built-in ones, so their position is not the file's).
+    var scheduleItems: [String: Int] = [:]
 
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HostConfiguration
@@ -72,7 +78,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pluginEndpoint, publishEndpoint, runtimeDirectory, store, heartbeatIntervalMs, liveness, schedule
         case hardLimitGraceMs, builtInSchedule
-        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, pluginsDirectory
+        case plugins, logLevel, residentQueuedCalls, shutdownGraceMs, storeBusyTimeoutMs, pluginsDirectory
         case curveSecretKeyFile, curveAllowedKeysDir, curveAllowedKeysFile, insecureTcp
         case spoolDirectory, spoolMaxBytes
     }
@@ -113,6 +119,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         // from none).
         let builtIn = try c.decodeIfPresent(Bool.self, forKey: .builtInSchedule) ?? true
         let patches = try c.decodeIfPresent([ScheduleEntryPatch].self, forKey: .schedule) ?? []
+        for (index, patch) in patches.enumerated() { scheduleItems[patch.name] = index }
         do {
             schedule = try ScheduleEntryPatch.merge(builtIn ? base.schedule : [], patches)
         } catch let error as HostError {
@@ -124,6 +131,8 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         residentQueuedCalls =
             try c.decodeIfPresent(Int.self, forKey: .residentQueuedCalls) ?? base.residentQueuedCalls
         shutdownGraceMs = try c.decodeIfPresent(Int.self, forKey: .shutdownGraceMs) ?? base.shutdownGraceMs
+        storeBusyTimeoutMs =
+            try c.decodeIfPresent(Int.self, forKey: .storeBusyTimeoutMs) ?? base.storeBusyTimeoutMs
         pluginsDirectory = try c.decodeIfPresent(String.self, forKey: .pluginsDirectory)
         curveSecretKeyFile = try c.decodeIfPresent(String.self, forKey: .curveSecretKeyFile)
         curveAllowedKeysDir = try c.decodeIfPresent(String.self, forKey: .curveAllowedKeysDir)
@@ -138,6 +147,7 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw HostError(.badConfiguration, "cannot read configuration file \(file): missing or unreadable")
         }
+        try ConfigurationFile.checkSyntax(data, what: "configuration file \(file)")
         do {
             var config = try JSONDecoder().decode(HostConfiguration.self, from: data)
             if let directory = config.pluginsDirectory {
@@ -147,15 +157,12 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
                 config.pluginsDirectory = path
                 config.plugins = try PluginManifests.apply(to: config.plugins, directory: path)
             }
-            try config.validate(source: file)
+            try config.validate(source: "configuration file \(file)")
             return config
         } catch let error as HostError {
             throw error
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-            let DecodingError.keyNotFound(_, context), let DecodingError.dataCorrupted(context)
-        {
-            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            throw HostError(.badConfiguration, "configuration file \(file), field \(path): \(context.debugDescription)")
+        } catch let error as DecodingError {
+            throw HostError(.badConfiguration, "configuration file \(file), \(ConfigurationFile.describe(error))")
         } catch {
             throw HostError(.badConfiguration, "configuration file \(file) is not valid JSON: \(error)")
         }
@@ -175,6 +182,9 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         }
         guard (0...600_000).contains(shutdownGraceMs) else {
             throw refuse("shutdownGraceMs", "must be 0…600000 ms, got \(shutdownGraceMs)")
+        }
+        guard (0...600_000).contains(storeBusyTimeoutMs) else {
+            throw refuse("storeBusyTimeoutMs", "must be 0…600000 ms, got \(storeBusyTimeoutMs)")
         }
         guard (0...10_000_000).contains(residentQueuedCalls) else {
             throw refuse("residentQueuedCalls", "must be 0…10000000 calls, got \(residentQueuedCalls)")
@@ -197,8 +207,11 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
         let year = 365.0 * 86_400
         let served = Set(plugins.flatMap(\.methods))
         var names = Set<String>()
-        for (index, entry) in schedule.enumerated() {
-            let field = "schedule.\(index) (\(entry.name))"
+        for entry in schedule {
+            // The file's own item number; an entry no item touched is a built-in one.
+            let field =
+                scheduleItems[entry.name].map { "schedule.\($0) (\(entry.name))" }
+                ?? "schedule (built-in \(entry.name))"
             guard names.insert(entry.name).inserted else { throw refuse(field + ".name", "two entries have this name") }
             do {
                 _ = try entry.spec()
@@ -211,14 +224,19 @@ public struct HostConfiguration: Decodable, Sendable, Equatable {
                     throw refuse(field + "." + name, "must be > 0 and at most a year, got \(limit)")
                 }
             }
-            guard (1...100).contains(entry.maxAttempts) else {
-                throw refuse(field + ".maxAttempts", "must be 1…100, got \(entry.maxAttempts)")
+            if let attempts = entry.maxAttempts, !(1...100).contains(attempts) {
+                throw refuse(field + ".maxAttempts", "must be 1…100, got \(attempts)")
             }
             guard Priority.named(entry.priority) != nil else {
                 throw refuse(field + ".priority", "must be high, medium or low, got '\(entry.priority)'")
             }
             if entry.enabled && !served.contains(entry.method) {
-                throw refuse(field + ".method", "no plugin in `plugins` serves \(entry.method)")
+                throw refuse(
+                    field + ".method",
+                    "no plugin in `plugins` serves \(entry.method)"
+                        + (scheduleItems[entry.name] == nil
+                            ? "; add the plugin, or switch the entry off: {\"name\": \"\(entry.name)\", \"enabled\": false}"
+                            : ""))
             }
         }
         var pluginNames: Set<String> = []

@@ -26,6 +26,10 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     /// drained and stopped.
     public var maxCallsPerProcess: Int = 0
     public var maxMemoryMB: Int = 0
+    /// Retry policy of every method this plugin serves (see `RetryPolicy`), unless `methodRetry` names it.
+    public var retry: RetryPolicy = .standard
+    /// Retry policies of single methods; keys a method's policy leaves out come from `retry`.
+    public var methodRetry: [String: RetryPolicy] = [:]
 
     public init(
         name: String, executable: String, arguments: [String] = [], methods: [String], replicas: Int = 1,
@@ -60,7 +64,7 @@ public struct PluginConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, executable, arguments, methods, replicas, credits, environment
         case restartBackoffMs, restartBackoffCapMs, maxRestarts, restartWindowSeconds
-        case maxCallsPerProcess, maxMemoryMB
+        case maxCallsPerProcess, maxMemoryMB, retry, methodRetry
     }
 
     /// `name`, `executable` and `methods` are required; one replica with one credit by default.
@@ -82,7 +86,14 @@ public struct PluginConfig: Codable, Sendable, Equatable {
             try c.decodeIfPresent(Int.self, forKey: .restartWindowSeconds) ?? base.restartWindowSeconds
         maxCallsPerProcess = try c.decodeIfPresent(Int.self, forKey: .maxCallsPerProcess) ?? base.maxCallsPerProcess
         maxMemoryMB = try c.decodeIfPresent(Int.self, forKey: .maxMemoryMB) ?? base.maxMemoryMB
+        retry = try c.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? .standard
+        let perMethod = try c.decodeIfPresent([String: RetryPolicy.Patch].self, forKey: .methodRetry) ?? [:]
+        let pluginWide = retry
+        methodRetry = perMethod.mapValues { $0.applied(to: pluginWide) }
     }
+
+    /// The retry policy of `method` when this plugin serves it.
+    public func retryPolicy(for method: String) -> RetryPolicy { methodRetry[method] ?? retry }
 
     /// Refuses settings that cannot work; `refuse(key, rule)` makes the error (the caller adds where).
     func validate(refuse: (String, String) -> Error) throws {
@@ -107,6 +118,15 @@ public struct PluginConfig: Codable, Sendable, Equatable {
         }
         guard maxMemoryMB == 0 || (16...1_048_576).contains(maxMemoryMB) else {
             throw refuse("maxMemoryMB", "must be 0 (no limit) or 16…1048576 MB, got \(maxMemoryMB)")
+        }
+        try retry.validate { key, rule in refuse("retry.\(key)", rule) }
+        for (method, policy) in methodRetry.sorted(by: { $0.key < $1.key }) {
+            guard methods.contains(method) else {
+                throw refuse(
+                    "methodRetry.\(method)",
+                    "\(method) is not one of this plugin's methods (\(methods.joined(separator: ", ")))")
+            }
+            try policy.validate { key, rule in refuse("methodRetry.\(method).\(key)", rule) }
         }
     }
 }

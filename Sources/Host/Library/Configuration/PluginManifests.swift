@@ -39,19 +39,11 @@ enum PluginManifests {
             throw HostError(.badConfiguration, "cannot read plugin manifest \(path)")
         }
         let manifest: PluginConfig
+        try ConfigurationFile.checkSyntax(data, what: "plugin manifest \(path)")
         do {
             manifest = try JSONDecoder().decode(PluginConfig.self, from: data)
-        } catch DecodingError.keyNotFound(let key, let context) {
-            let field = (context.codingPath + [key]).map { $0.intValue.map(String.init) ?? $0.stringValue }
-                .joined(separator: ".")
-            throw HostError(.badConfiguration, "plugin manifest \(path), field \(field): required, and missing")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-            let DecodingError.dataCorrupted(context)
-        {
-            let field = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            throw HostError(
-                .badConfiguration,
-                "plugin manifest \(path), field \(field.isEmpty ? "(top level)" : field): \(context.debugDescription)")
+        } catch let error as DecodingError {
+            throw HostError(.badConfiguration, "plugin manifest \(path), \(ConfigurationFile.describe(error))")
         } catch {
             throw HostError(.badConfiguration, "plugin manifest \(path) is not valid JSON: \(error)")
         }

@@ -20,8 +20,9 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
     /// `high`, `medium` or `low`.
     public var priority: String
     public var enabled: Bool
-    /// Attempts before the call is given up (retryable status codes only).
-    public var maxAttempts: Int
+    /// Attempts before the call is given up (retryable status codes only); nil: its method's retry policy
+    /// (the plugin manifest's `retry` / `methodRetry`, 3 by default).
+    public var maxAttempts: Int?
     /// Deadline (soft time limit) of one attempt; default: the interval (for cron, the gap to the next slot).
     public var timeoutSeconds: Double?
     /// A call not started this long after it was scheduled is dropped as expired; default: the interval.
@@ -34,7 +35,7 @@ public struct ScheduleEntryConfig: Codable, Sendable, Equatable {
 
     public init(
         name: String, method: String, everySeconds: Double? = nil, cron: String? = nil, timeZone: String = "UTC",
-        jitterSeconds: Double = 0, priority: String, enabled: Bool = true, maxAttempts: Int = 3,
+        jitterSeconds: Double = 0, priority: String, enabled: Bool = true, maxAttempts: Int? = nil,
         timeoutSeconds: Double? = nil, expirySeconds: Double? = nil, expires: Bool = true,
         missedRunPolicy: String = "skipToNext"
     ) {

@@ -15,6 +15,14 @@ struct StatusCommand {
     var endpoint: String
     var json: Bool
     var request: [String: Any] = ["command": "status"]
+    /// The runtime directory the endpoint comes from (no `--endpoint`), for the message when nobody answers.
+    var runtimeDirectory: String?
+
+    /// Every `ctl` subcommand, for the message when one is missing or unknown.
+    static let subcommandList =
+        "ctl needs a subcommand — asking a running host: status, schedule, scale PLUGIN N, restart PLUGIN, "
+        + "drain PLUGIN, resume PLUGIN, reload; reading the store: calls, dead-letter list|show ID|retry ID|purge, "
+        + "alerts, ack ID (roadsense help ctl)"
 
     static func parse(_ arguments: [String]) throws -> StatusCommand {
         var cursor = ArgumentCursor(arguments)
@@ -34,8 +42,10 @@ struct StatusCommand {
         }
         var config = HostConfiguration.defaults()
         if let runtime { config.useRuntimeDirectory(runtime) }
+        if let endpoint { try EndpointOption.check(endpoint, option: "ctl --endpoint") }
         var command = StatusCommand(
             endpoint: endpoint ?? Host.controlEndpoint(runtimeDirectory: config.runtimeDirectory), json: json)
+        if endpoint == nil { command.runtimeDirectory = config.runtimeDirectory }
         command.request = try request(words)
         return command
     }
@@ -49,10 +59,10 @@ struct StatusCommand {
             }
             return ["command": "scale", "plugin": words[1], "replicas": count]
         case ("restart", 2), ("drain", 2), ("resume", 2): return ["command": words[0], "plugin": words[1]]
+        case (let word, _) where commands.contains(word):
+            throw HostError(.usage, "ctl \(word): wrong arguments; roadsense help ctl shows each form")
         default:
-            throw HostError(
-                .usage,
-                "ctl: status | schedule | scale PLUGIN N | restart PLUGIN | drain PLUGIN | resume PLUGIN | reload")
+            throw HostError(.usage, subcommandList)
         }
     }
 
@@ -67,14 +77,13 @@ struct StatusCommand {
         guard ready.sockets.first == true, let frames = try socket.receive(dontWait: true), let body = frames.first,
             let status = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         else {
-            throw HostError(
-                .socket, "no host answered on \(endpoint) within 3 s; is one running with this --runtime-dir?")
+            throw HostError(.socket, noAnswer())
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: status, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if let error = status["error"] as? String {
-            FileHandle.standardError.write(Data("roadsense ctl: \(error)\n".utf8))
+            Console.error("roadsense ctl: \(error)\n")
         } else if request["command"] as? String == "status" {
             print(Self.text(status))
         } else if request["command"] as? String == "schedule" {
@@ -104,6 +113,19 @@ struct StatusCommand {
         }
     }
 
+    /// Why nobody answered, as far as this machine can tell.
+    func noAnswer() -> String {
+        let base = "no host answered on \(endpoint) within 3 s"
+        guard let runtimeDirectory else {
+            return base + "; is a host's control socket at that --endpoint, and is the host up?"
+        }
+        guard let pid = RuntimeLock.runningHost(directory: runtimeDirectory) else {
+            return base + ": no host is running with --runtime-dir \(runtimeDirectory) (start one with roadsense run "
+                + "--runtime-dir \(runtimeDirectory), or give the --runtime-dir the host was started with)"
+        }
+        return base + "; the host there (pid \(pid)) is alive but busy or stuck; try again, or look at its log"
+    }
+
     static func text(_ s: [String: Any]) -> String {
         var lines = [
             "host \(s["host"] ?? "?") pid \(s["pid"] ?? "?") "
@@ -126,7 +148,9 @@ struct StatusCommand {
             lines.append(
                 "calls: dispatched \(calls["dispatched"] ?? 0)  failed \(calls["failed"] ?? 0)  "
                     + "retries \(calls["retries"] ?? 0)  expired \(calls["expired"] ?? 0)  "
-                    + "bad frames \(calls["bad_frames"] ?? 0)")
+                    + "bad frames \(calls["bad_frames"] ?? 0)  late replies \(calls["late_replies"] ?? 0)  "
+                    + "refused hellos \(calls["refused_hellos"] ?? 0)  "
+                    + "bad control requests \(calls["bad_control_requests"] ?? 0)")
         }
         if let security = s["security"] as? [String: Any] {
             lines.append(Self.securityLine(security))
@@ -140,9 +164,13 @@ struct StatusCommand {
         lines.append("replicas:")
         for r in s["replicas"] as? [[String: Any]] ?? [] {
             let exit = (r["last_exit"] as? String).flatMap { $0.isEmpty ? nil : "  last exit: \($0)" } ?? ""
+            let process = r["pid"].map { "pid \($0)  up \(r["uptime_s"] ?? 0) s  " } ?? ""
             lines.append(
-                "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  pid \(r["pid"] ?? 0)  "
-                    + "up \(r["uptime_s"] ?? 0) s  restarts \(r["restarts"] ?? 0)\(exit)")
+                "  \(r["plugin"] ?? "?")[\(r["replica"] ?? 0)]  \(r["state"] ?? "?")  \(process)"
+                    + "restarts \(r["restarts"] ?? 0)"
+                    + (r["pid"] != nil ? "  memory \(r["rss_mb"] ?? 0) MB" : "")
+                    + ((r["ready_rss_mb"] as? Double).flatMap { $0 > 0 ? " (\($0) MB when ready)" : nil } ?? "")
+                    + exit)
         }
         lines.append("workers:")
         for w in s["workers"] as? [[String: Any]] ?? [] {

@@ -2,10 +2,14 @@ import RoadSenseProtocol
 
 /// Calls waiting for a worker, by priority and method.
 ///
-/// - **Order**: high goes first, but after `starvationBound` consecutive picks that passed over waiting
-///   lower-priority work, the oldest call of the lowest waiting priority goes next — so a low call waits
-///   behind at most `starvationBound` high or medium dispatches. Within a priority, the oldest call whose
-///   method has a free worker goes first.
+/// - **Order** (weighted fair, every priority with a bound): high goes first, but a lower priority that has a
+///   call some worker could take is passed over only so often. Medium is passed over at most `mediumBound`
+///   (4) times, then its oldest runnable call goes next; low at most `lowBound` (8) times — or one time
+///   more when medium's forced turn falls on the same dispatch, since medium's turn comes first. High is
+///   passed over only by those forced turns, so at most twice in a row. A priority's count goes up only at
+///   dispatches where it had a runnable call, and starts over when it is served or has nothing queued.
+///   With all three backlogged the dispatches run H H H H M H H H L M H H H H M H H L …: about 13 high, 5
+///   medium and 2 low in 20. Within a priority, the oldest call whose method has a free worker goes first.
 /// - **Cost**: each priority keeps one FIFO lane per method, so a pop looks at one head per method, never
 ///   along a queue of calls no worker can take. Calls in retry backoff wait in `delayed` until due.
 /// - **Memory**: past `spillAbove` queued calls, a durable call keeps only a 40-byte `SpilledCall` here —
@@ -40,17 +44,23 @@ struct CallQueue {
     /// Reads a spilled call back from the store: nil if its row is gone; throws if the store cannot answer.
     typealias Loader = (String) throws -> PendingCall?
 
-    let starvationBound: Int
+    /// Times a runnable medium call may be passed over before medium goes next.
+    let mediumBound: Int
+    /// Times a runnable low call may be passed over before low goes next (medium's forced turn first).
+    let lowBound: Int
     let spillAbove: Int
     private let load: Loader?
-    private var lanes: [Priority: [String: Lane]] = [:]
-    private var depths: [Priority: Int] = [:]
+    /// By priority (`slot(_:)`), then by method.
+    private var lanes: [[String: Lane]] = Array(repeating: [:], count: Priority.allCases.count)
+    private var depths: [Int] = Array(repeating: 0, count: Priority.allCases.count)
     private var delayed: [PendingCall] = []
     private var entryCounts: [String: Int] = [:]
     private var entryNames: [String] = []
     private var entryIndexes: [String: UInt16] = [:]
     private var nextSequence: UInt64 = 0
-    private var passedOver = 0
+    /// Dispatches that passed over a runnable medium (low) call since medium (low) was last served.
+    private var mediumPassedOver = 0
+    private var lowPassedOver = 0
     private(set) var count = 0
     /// Calls whose row had vanished from the store when they were due (dropped; logged by the host).
     private(set) var vanished: [String] = []
@@ -58,19 +68,23 @@ struct CallQueue {
     /// body must stay in memory (a lane that already spills then takes its newer resident calls first).
     var spillPaused = false
 
-    init(starvationBound: Int = 8, spillAbove: Int = .max, load: Loader? = nil) {
-        self.starvationBound = starvationBound
+    init(mediumBound: Int = 4, lowBound: Int = 8, spillAbove: Int = .max, load: Loader? = nil) {
+        self.mediumBound = max(mediumBound, 0)
+        self.lowBound = max(lowBound, 0)
         self.spillAbove = load == nil ? .max : spillAbove
         self.load = load
     }
 
-    func depth(_ priority: Priority) -> Int { depths[priority] ?? 0 }
+    func depth(_ priority: Priority) -> Int { depths[Self.slot(priority)] }
     /// Calls currently held as spilled references (for status and tests).
-    var spilledCount: Int { lanes.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.spilled.count } } }
+    var spilledCount: Int { lanes.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.spilled.count } } }
+
+    /// The index of `priority` in `lanes` and `depths` (high 0, medium 1, low 2).
+    private static func slot(_ priority: Priority) -> Int { priority.rawValue - Priority.high.rawValue }
 
     mutating func push(_ call: PendingCall) {
         count += 1
-        depths[call.call.priority, default: 0] += 1
+        depths[Self.slot(call.call.priority)] += 1
         entryCounts[call.entry, default: 0] += 1
         if call.notBeforeWallMs > 0 {
             delayed.append(call)
@@ -81,15 +95,15 @@ struct CallQueue {
 
     private mutating func append(_ call: PendingCall) {
         nextSequence += 1
-        let priority = call.call.priority
+        let slot = Self.slot(call.call.priority)
         let method = call.call.method
-        var lane = lanes[priority]?.removeValue(forKey: method) ?? Lane()
-        if let spilled = spill(call, sequence: nextSequence, laneHasSpilled: !lane.spilled.isEmpty) {
-            lane.spilled.append(spilled)
+        let laneHasSpilled = lanes[slot][method].map { !$0.spilled.isEmpty } ?? false
+        // Changed in place (the default subscript's modify), so the lane's storage is never copied.
+        if let spilled = spill(call, sequence: nextSequence, laneHasSpilled: laneHasSpilled) {
+            lanes[slot][method, default: Lane()].spilled.append(spilled)
         } else {
-            lane.resident.append(ResidentCall(sequence: nextSequence, pending: call))
+            lanes[slot][method, default: Lane()].resident.append(ResidentCall(sequence: nextSequence, pending: call))
         }
-        lanes[priority, default: [:]][method] = lane
     }
 
     /// The compact form of `call`, when it may leave memory: durable, a UUID id, and the queue is long (or
@@ -117,23 +131,47 @@ struct CallQueue {
     /// call's body cannot be read from the store (the call stays queued).
     mutating func pop(nowMs: Int64, canRun: (String) -> Bool) throws -> PendingCall? {
         promoteDelayed(nowMs: nowMs)
-        let order: [Priority] = passedOver >= starvationBound ? [.low, .medium, .high] : [.high, .medium, .low]
-        for priority in order where depth(priority) > 0 {
-            while let method = oldestRunnable(priority, canRun: canRun) {
-                guard let call = try take(priority, method) else { continue }
-                let lowerWaiting = Priority.allCases.contains { $0 > priority && depth($0) > 0 }
-                let starvedTurn = passedOver >= starvationBound
-                passedOver = (!starvedTurn && lowerWaiting) ? passedOver + 1 : 0
-                return call
+        while true {
+            // The oldest runnable method of each priority (nil: nothing of that priority can run now).
+            let high = depth(.high) > 0 ? oldestRunnable(.high, canRun: canRun) : nil
+            let medium = depth(.medium) > 0 ? oldestRunnable(.medium, canRun: canRun) : nil
+            let low = depth(.low) > 0 ? oldestRunnable(.low, canRun: canRun) : nil
+            let priority: Priority
+            let method: String
+            if let medium, mediumPassedOver >= mediumBound {
+                (priority, method) = (.medium, medium)
+            } else if let low, lowPassedOver >= lowBound {
+                (priority, method) = (.low, low)
+            } else if let next = high.map({ (Priority.high, $0) }) ?? medium.map({ (.medium, $0) })
+                ?? low.map({ (.low, $0) })
+            {
+                (priority, method) = next
+            } else {
+                return nil
             }
+            // A spilled call whose row vanished is no dispatch: look again.
+            guard let call = try take(priority, method) else { continue }
+            mediumPassedOver = Self.turns(
+                mediumPassedOver, served: priority == .medium, runnable: medium != nil, queued: depth(.medium) > 0)
+            lowPassedOver = Self.turns(
+                lowPassedOver, served: priority == .low, runnable: low != nil, queued: depth(.low) > 0)
+            return call
         }
-        return nil
     }
+
+    /// A priority's count of dispatches that passed it over: back to 0 when it was served or has nothing
+    /// queued, one more when it had a runnable call, unchanged when its calls could not run anyway.
+    private static func turns(_ count: Int, served: Bool, runnable: Bool, queued: Bool) -> Int {
+        served || !queued ? 0 : runnable ? count + 1 : count
+    }
+
+    private static let highestFirst: [Priority] = [.high, .medium, .low]
+    private static let lowestFirst: [Priority] = [.low, .medium, .high]
 
     /// The method whose lane head is oldest among those `canRun` accepts.
     private func oldestRunnable(_ priority: Priority, canRun: (String) -> Bool) -> String? {
         var best: (method: String, sequence: UInt64)?
-        for (method, lane) in lanes[priority] ?? [:] {
+        for (method, lane) in lanes[Self.slot(priority)] {
             guard let head = lane.headSequence, head < (best?.sequence ?? .max), canRun(method) else { continue }
             best = (method, head)
         }
@@ -142,26 +180,27 @@ struct CallQueue {
 
     /// Takes the head of a lane; nil when it was a spilled call whose row is gone (recorded in `vanished`).
     private mutating func take(_ priority: Priority, _ method: String) throws -> PendingCall? {
-        // Taken out of the dictionary while it changes, so its storage is not copied.
-        guard var lane = lanes[priority]?.removeValue(forKey: method) else { return nil }
-        defer { if !lane.isEmpty { lanes[priority, default: [:]][method] = lane } }
+        // Changed in place through its index (one lookup), so its storage is not copied.
+        let slot = Self.slot(priority)
+        guard let index = lanes[slot].index(forKey: method) else { return nil }
+        defer { if lanes[slot].values[index].isEmpty { lanes[slot].remove(at: index) } }
         let call: PendingCall?
         let entry: String
-        if let resident = lane.resident.first {
+        if let resident = lanes[slot].values[index].resident.first {
             call = resident.pending
             entry = resident.pending.entry
-            lane.resident.removeFirst()
-        } else if let spilled = lane.spilled.first, let load {
+            lanes[slot].values[index].resident.removeFirst()
+        } else if let spilled = lanes[slot].values[index].spilled.first, let load {
             let id = spilled.id.string
             call = try load(id)
             entry = entryNames[Int(spilled.entryIndex)]
-            lane.spilled.removeFirst()
+            lanes[slot].values[index].spilled.removeFirst()
             if call == nil { vanished.append(id) }
         } else {
             return nil
         }
         count -= 1
-        depths[priority, default: 1] -= 1
+        depths[slot] -= 1
         forget(entry: entry)
         return call
     }
@@ -186,10 +225,10 @@ struct CallQueue {
     /// whose body the store cannot give back now stays queued, and is looked at again next time.
     mutating func removeExpired(nowMs: Int64) -> [PendingCall] {
         var expired: [PendingCall] = []
-        for (priority, byMethod) in lanes {
-            for method in byMethod.keys {
-                guard var lane = lanes[priority]?.removeValue(forKey: method) else { continue }
-                defer { if !lane.isEmpty { lanes[priority, default: [:]][method] = lane } }
+        for slot in lanes.indices {
+            for method in Array(lanes[slot].keys) {
+                guard var lane = lanes[slot].removeValue(forKey: method) else { continue }
+                defer { if !lane.isEmpty { lanes[slot][method] = lane } }
                 let before = lane.count
                 let residentGone = lane.resident.removeAll {
                     $0.pending.call.attempt == 1 && ($0.pending.expiresWallMs ?? .max) < nowMs
@@ -208,7 +247,7 @@ struct CallQueue {
                 }
                 let removed = before - lane.count
                 count -= removed
-                depths[priority, default: removed] -= removed
+                depths[slot] -= removed
             }
         }
         for call in expired { forget(entry: call.entry) }

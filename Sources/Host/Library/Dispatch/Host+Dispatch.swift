@@ -51,11 +51,12 @@ extension Host {
         let timeout = max(entry.timeoutSeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let expiry = max(entry.expirySeconds.map { Int64($0 * 1000 / speed) } ?? interval, Self.minimumLimitMs)
         let call = Call(
-            callID: UUID().uuidString.lowercased(), method: entry.method, deadlineMs: now + timeout, attempt: 1,
+            callID: CallIDSource.shared.make(), method: entry.method, deadlineMs: now + timeout, attempt: 1,
             metadata: [], payload: payload,
             priority: Priority.named(entry.priority) ?? .medium)
         let pending = PendingCall(
-            call: call, entry: entry.name, maxAttempts: max(entry.maxAttempts, 1), enqueuedWallMs: now,
+            call: call, entry: entry.name,
+            maxAttempts: max(entry.maxAttempts ?? retryPolicy(for: entry.method).maxAttempts, 1), enqueuedWallMs: now,
             attemptTimeoutMs: timeout, expiresWallMs: entry.expires ? now + expiry : nil)
         record(pending, state: .queued, withPayload: true)
         queue.push(pending)
@@ -69,29 +70,42 @@ extension Host {
         let now = wallNowMs()
         guard now - lastExpiryCheckWallMs >= 250 else { return }
         lastExpiryCheckWallMs = now
-        for pending in queue.removeExpired(nowMs: wallNowMs()) {
-            statistics.expired += 1
-            logger.warning(
-                "call expired before it could start; dropped, not run late",
-                ["call.id": pending.call.callID, "call.method": pending.call.method, "entry": pending.entry])
-            record(pending, state: .expired, message: "not started before its expiry")
+        let expired = queue.removeExpired(nowMs: wallNowMs())
+        guard !expired.isEmpty else { return }
+        committing("expired calls") {
+            for pending in expired {
+                statistics.expired += 1
+                logger.warning(
+                    "call expired before it could start; dropped, not run late",
+                    ["call.id": pending.call.callID, "call.method": pending.call.method, "entry": pending.entry])
+                record(pending, state: .expired, message: "not started before its expiry")
+            }
         }
     }
 
     /// Takes calls submitted from other threads of this process (`submit(…)`); durable ones are stored first.
     func drainInbox() {
+        let taken = queueInbox()
+        guard taken > 0 else { return }
+        if taken >= 1024 && queue.spilledCount > 0 {
+            // A burst was just stored and mostly spilled, and its in-process copies are gone: hand the memory
+            // they used back to the system now, rather than keep it as free heap.
+            _ = rs_release_free_memory()
+        }
+        onSubmittedQueued?(queue.count)
+    }
+
+    /// Stores and queues what the inbox holds; returns how many calls that was. (Its own function, so the
+    /// batch is released before `drainInbox` trims the heap.)
+    private func queueInbox() -> Int {
         let calls = inbox.takeAll()
-        guard !calls.isEmpty else { return }
+        guard !calls.isEmpty else { return 0 }
         // One commit for the whole batch; each call is stored before it can be dispatched.
         committing("submitted calls") {
             for pending in calls { record(pending, state: .queued, withPayload: true) }
         }
         for pending in calls { queue.push(pending) }
-        if queue.spilledCount > 0 && calls.count >= 1024 {
-            // A burst was just stored and mostly spilled: hand the memory its in-process copies used back to
-            // the system now, rather than keep it as free heap.
-            _ = rs_release_free_memory()
-        }
+        return calls.count
     }
 
     /// Picks up calls queued from outside this process (submitted, or retried from the dead letters).
@@ -99,14 +113,21 @@ extension Host {
         let now = wallNowMs()
         guard now - lastInboxCheckWallMs >= 500 else { return }
         lastInboxCheckWallMs = now
+        let claimed: [CallRecord]
         do {
-            for record in try store.claimUnownedCalls(owner: hostID) where accept(PendingCall(record: record)) {
-                logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
-            }
+            // Claimed in a transaction of its own: a later failure must not undo the claim of calls now queued here.
+            claimed = try store.claimUnownedCalls(owner: hostID)
         } catch {
             if noteStoreFailure(error) { return }
             statistics.storeErrors += 1
             logger.error("could not read submitted calls from the store; will try again", ["error": error])
+            return
+        }
+        guard !claimed.isEmpty else { return }
+        committing("claimed calls") {
+            for record in claimed where accept(pendingCall(from: record)) {
+                logger.info("call accepted from the store", ["call.id": record.callID, "call.method": record.method])
+            }
         }
     }
 
@@ -114,7 +135,9 @@ extension Host {
     /// would wait forever, so it fails at once, for good (UNIMPLEMENTED, dead-lettered).
     func accept(_ pending: PendingCall) -> Bool {
         let method = pending.call.method
-        guard config.plugins.contains(where: { $0.methods.contains(method) }) || workers.serves(method) else {
+        // The plugins now (`ctl reload` may have added some), or at start before the supervisor exists.
+        let plugins = supervisor.map { Array($0.plugins.values) } ?? config.plugins
+        guard plugins.contains(where: { $0.methods.contains(method) }) || workers.serves(method) else {
             attemptFailed(pending, status: .unimplemented, message: "no plugin of this host serves \(method)")
             return false
         }
@@ -130,18 +153,23 @@ extension Host {
         hasRecovered = true
         guard !unfinished.isEmpty else { return }
         adoptScheduledCalls(unfinished)
+        committing("recovered calls") { recover(unfinished) }
+        logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
+    }
+
+    private func recover(_ unfinished: [CallRecord]) {
         for record in unfinished {
+            let pending = pendingCall(from: record)
             // A call that was running on its last attempt has used its budget: dead-letter it.
-            if record.state == .running && record.attempt >= record.maxAttempts {
-                var last = PendingCall(record: record)
+            if record.state == .running && record.attempt >= pending.maxAttempts {
+                var last = pendingCall(from: record)
                 last.call.attempt = UInt32(max(record.attempt, 1))
                 last.errors.removeLast()
                 attemptFailed(last, status: .unavailable, message: "host stopped while the last attempt was running")
                 continue
             }
-            if accept(PendingCall(record: record)) { self.record(PendingCall(record: record), state: .queued) }
+            if accept(pending) { self.record(pending, state: .queued) }
         }
-        logger.warning("recovered calls left unfinished by a previous host", ["calls": unfinished.count])
     }
 
     /// Maps each schedule entry's last firing to the unfinished call it made (enqueued in the same transaction,
@@ -174,8 +202,15 @@ extension Host {
         defer { reportVanished() }
         while true {
             let next: PendingCall?
+            // The worker found for a method while choosing the call is the one it goes to (nothing changes the
+            // table in between): one walk over the workers per call, not two.
+            var chosen: (method: String, identity: [UInt8])?
             do {
-                next = try queue.pop(nowMs: now, canRun: { workers.available(for: $0) != nil })
+                next = try queue.pop(nowMs: now) { method in
+                    guard let identity = workers.available(for: method) else { return false }
+                    chosen = (method, identity)
+                    return true
+                }
             } catch {
                 if noteStoreFailure(error) { return }
                 statistics.storeErrors += 1
@@ -184,14 +219,17 @@ extension Host {
                     ["error": error])
                 return
             }
-            guard var pending = next, let identity = workers.available(for: pending.call.method) else { return }
+            guard var pending = next,
+                let identity = chosen?.method == pending.call.method
+                    ? chosen?.identity : workers.available(for: pending.call.method)
+            else { return }
             pending.call.deadlineMs = now + pending.attemptTimeoutMs
             pending.dispatchedNs = DispatchTime.now().uptimeNanoseconds
             do {
                 // Metadata is added on the way out rather than kept on every queued call.
                 var outgoing = pending.call
                 outgoing.metadata = [("entry", pending.entry), ("host", hostID)]
-                guard try router.send([identity] + PeerFrames.encode(.call(outgoing)), dontWait: true) else {
+                guard try router.send(PeerFrames.encode(.call(outgoing), to: identity), dontWait: true) else {
                     queue.push(pending)
                     return
                 }
@@ -203,9 +241,9 @@ extension Host {
                 continue
             }
             pending.worker = identity
+            pending.workerLabel = workers.dispatched(to: identity, callID: pending.call.callID)
             pending.dispatchedWallMs = now
-            workers.dispatched(to: identity, callID: pending.call.callID)
-            lastWorkerLabel[pending.call.callID] = workers[identity]?.label
+            nextTimeLimitWallMs = min(nextTimeLimitWallMs, pending.call.deadlineMs)
             inFlight[pending.call.callID] = pending
             statistics.callsDispatched += 1
             record(pending, state: .running)
@@ -213,7 +251,7 @@ extension Host {
                 "call dispatched",
                 [
                     "call.id": pending.call.callID, "call.method": pending.call.method, "attempt": pending.call.attempt,
-                    "worker": workers[identity]?.label ?? "?",
+                    "worker": pending.workerLabel ?? "?",
                 ])
         }
     }
@@ -234,7 +272,7 @@ extension Host {
         // The pass's own writes first: the row read back must be the latest.
         flushBatchWrites()
         guard let record = try store.call(id: callID) else { return nil }
-        return PendingCall(record: record)
+        return pendingCall(from: record)
     }
 
     /// Decides what happens to a call whose attempt failed: retry with backoff (full jitter) when the
@@ -242,25 +280,26 @@ extension Host {
     func attemptFailed(_ pending: PendingCall, status: StatusCode, message: String) {
         var pending = pending
         // The worker that ran this attempt, for the record (it may already be gone from the table).
-        let worker = pending.worker.flatMap { workers[$0]?.label } ?? lastWorkerLabel[pending.call.callID]
+        let worker = pending.workerLabel
         let ranOn = worker.map { " on \($0)" } ?? ""
         pending.errors.append("attempt \(pending.call.attempt)\(ranOn): \(status.name): \(message)")
         pending.worker = nil
+        pending.cancelSent = false  // the next attempt gets its own Cancel at its own deadline
         // A plugin that could not reach the store while the host cannot either: an outage, not the call's fault.
         if status == .unavailable && pending.durable && storeUnreachableNow() {
             pending.errors.removeLast()
             return holdForStore(pending, message: message)
         }
         if status.isRetryable && Int(pending.call.attempt) < pending.maxAttempts {
-            let cap = min(200 * (Int64(1) << min(Int64(pending.call.attempt), 5)), 5000)
-            pending.notBeforeWallMs = wallNowMs() + Int64.random(in: 0...cap)
+            let delay = retryPolicy(for: pending.call.method).delayMs(afterAttempt: pending.call.attempt)
+            pending.notBeforeWallMs = wallNowMs() + delay
             pending.call.attempt += 1
             statistics.retries += 1
             logger.warning(
                 "call attempt failed; retrying",
                 [
                     "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
-                    "attempt": pending.call.attempt, "reason": message,
+                    "attempt": pending.call.attempt, "retry_in_ms": delay, "reason": message,
                 ])
             queue.push(pending)
             record(pending, state: .queued, status: status.name, message: message)
@@ -272,13 +311,12 @@ extension Host {
                     "call.id": pending.call.callID, "call.method": pending.call.method, "status": status.name,
                     "attempts": pending.call.attempt, "reason": message,
                 ])
-            finished(pending, .failed)
-            scheduledCallFinished(pending.call.callID, .failed)
-            lastWorkerLabel[pending.call.callID] = nil
-            guard pending.durable else { return }
-            let row = pending.record(
-                state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
-            persist("dead letter", .deadLetter(row, nowMs: wallNowMs()))
+            let row =
+                pending.durable
+                ? pending.record(state: .failed, owner: hostID, worker: worker, status: status.name, message: message)
+                : nil
+            if let row { persist("dead letter", .deadLetter(row, nowMs: wallNowMs())) }
+            finished(pending, .failed, row: row)
         }
     }
 
@@ -287,16 +325,15 @@ extension Host {
         withPayload: Bool = false, result: [UInt8]? = nil
     ) {
         let final = state.isFinal
-        if final {
-            finished(pending, state)
-            scheduledCallFinished(pending.call.callID, state)
-            lastWorkerLabel[pending.call.callID] = nil
+        var row: CallRecord?
+        if pending.durable {
+            let written = pending.record(
+                state: state, owner: hostID, worker: pending.worker != nil ? pending.workerLabel : nil, status: status,
+                message: message, finishedMs: final ? wallNowMs() : nil, withPayload: withPayload, result: result)
+            persist("calls", .call(written))
+            row = written
         }
-        guard pending.durable else { return }
-        let finished = final ? wallNowMs() : nil
-        let row = pending.record(
-            state: state, owner: hostID, worker: pending.worker.flatMap { workers[$0]?.label }, status: status,
-            message: message, finishedMs: finished, withPayload: withPayload, result: result)
-        persist("calls", .call(row))
+        // A success that is not stored is run again, not stored again: only other final rows are kept.
+        if final { finished(pending, state, row: state == .succeeded ? nil : row) }
     }
 }

@@ -26,15 +26,13 @@ extension Host {
         var handled = 0
         while handled < Self.maxPerPass, let frames = try router.receive(dontWait: true) {
             handled += 1
-            guard frames.count >= 2 else { continue }
             let identity = frames[0]
             let message: PeerMessage
             do {
-                message = try PeerFrames.decode(Array(frames.dropFirst()))
+                message = try PeerFrames.decode(frames.dropFirst())
             } catch {
                 statistics.badFrames += 1
-                logger.warning(
-                    "dropped a malformed frame from a peer", ["peer": Self.printable(identity), "error": error])
+                warnBadInput("dropped a malformed frame from a peer", peer: identity, ["error": error])
                 continue
             }
             handle(message, from: identity)
@@ -45,10 +43,11 @@ extension Host {
 
     func handle(_ message: PeerMessage, from identity: [UInt8]) {
         let now = wallNowMs()
-        workers.heard(identity, nowMs: now)
+        let known = workers.heard(identity, nowMs: now)
         switch message {
         case .hello(let hello):
-            if workers[identity] != nil { workerLost(identity, reason: "registered again") }
+            if let problem = HelloRules.problem(hello) { return refuse(hello, from: identity, problem) }
+            if known { workerLost(identity, reason: "registered again") }
             workers.register(identity, hello: hello, nowMs: now)
             onWorkerRegistered?(hello.pid)
             let welcome = Welcome(
@@ -62,16 +61,32 @@ extension Host {
                     "methods": hello.methods.joined(separator: ","),
                 ])
         case .heartbeat:
-            if workers[identity] == nil { askToRegister(identity) }
+            if !known { askToRegister(identity) }
         case .reply(let reply):
-            guard workers[identity] != nil else { return askToRegister(identity) }
+            guard known else {
+                // A worker written off (silent, stuck) that comes back: its call went elsewhere.
+                lateReply(reply, from: identity, reason: "from a worker this host no longer knows")
+                return askToRegister(identity)
+            }
             complete(reply, from: identity)
         case .goodbye(let goodbye):
             workerLost(identity, reason: "said goodbye: \(goodbye.reason)")
         case .welcome, .call, .cancel:
             statistics.badFrames += 1
-            logger.warning("a plugin sent a host-only message; ignored", ["peer": Self.printable(identity)])
+            warnBadInput("a plugin sent a host-only message; ignored", peer: identity)
         }
+    }
+
+    /// A Hello that breaks the protocol's rules registers nothing; the peer is told why (a Goodbye, which
+    /// means "stop") and, if it was registered under that identity, it is lost as for a second Hello.
+    func refuse(_ hello: Hello, from identity: [UInt8], _ problem: String) {
+        statistics.refusedHellos += 1
+        if workers[identity] != nil { workerLost(identity, reason: "sent an invalid Hello") }
+        warnBadInput(
+            "refused a worker's Hello: it breaks the protocol (docs/protocol.md); the worker is not registered",
+            peer: identity, ["problem": problem, "worker.pid": hello.pid])
+        let goodbye = Goodbye(reason: "refused: invalid Hello: \(problem)")
+        _ = try? router.send([identity] + PeerFrames.encode(.goodbye(goodbye)), dontWait: true)
     }
 
     /// A worker the host does not know (the host restarted) is told to register again.
@@ -86,35 +101,50 @@ extension Host {
         guard let current = inFlight[reply.callID], current.worker == identity,
             reply.attempt == current.call.attempt
         else {
-            logger.debug(
-                "late reply for an attempt already settled or re-sent; ignored",
-                ["call.id": reply.callID, "attempt": reply.attempt])
-            return
+            return lateReply(reply, from: identity, reason: "for an attempt already settled or sent elsewhere")
         }
-        workers[identity]?.inFlight.remove(reply.callID)
         inFlight[reply.callID] = nil
         let pending = current
         guard reply.status == .ok else {
-            workers[identity]?.failed += 1
-            workers[identity]?.lastError = "\(reply.status.name): \(reply.message.prefix(200))"
+            workers.replied(
+                identity, callID: reply.callID, failure: "\(reply.status.name): \(reply.message.prefix(200))")
             return attemptFailed(pending, status: reply.status, message: reply.message)
         }
         do {
             try apply(result: reply.payload, of: pending.call.method)
-            workers[identity]?.done += 1
+            workers.replied(identity, callID: reply.callID)
             record(
                 pending, state: .succeeded, status: StatusCode.ok.name,
                 result: pending.entry == CallRecord.submitEntry || Self.keepsResult(pending.call.method)
                     ? reply.payload : nil)
         } catch {
-            workers[identity]?.failed += 1
+            workers.replied(
+                identity, callID: reply.callID,
+                failure: "INTERNAL: reply payload does not decode: \(error)".prefix(200)
+                    .description)
             attemptFailed(pending, status: .internal, message: "reply payload does not decode: \(error)")
         }
+    }
+
+    /// A reply that settles nothing (at-least-once: its call was re-sent, and the new attempt's reply is the
+    /// one that counts). Counted (`ctl status`, `calls.late_replies`) and logged; never stored.
+    func lateReply(_ reply: Reply, from identity: [UInt8], reason: String) {
+        statistics.lateReplies += 1
+        logger.info(
+            "late reply ignored: \(reason)",
+            [
+                "call.id": reply.callID, "attempt": reply.attempt, "status": reply.status.name,
+                "peer": Self.printable(identity),
+            ])
     }
 
     /// Heartbeats the workers, and declares dead those silent past the liveness window; calls running
     /// past their deadline are cancelled and retried.
     func checkWorkers() {
+        committing("worker checks") { checkWorkersPass() }
+    }
+
+    private func checkWorkersPass() {
         let now = wallNowMs()
         if now - lastHeartbeatWallMs >= Int64(config.heartbeatIntervalMs) {
             lastHeartbeatWallMs = now
@@ -140,6 +170,14 @@ extension Host {
     /// Hard limit (deadline + `hardLimitGraceMs`): the worker is presumed stuck; a plugin process this host
     /// started is killed (the supervisor restarts it), and the call is retried or dead-lettered by policy.
     func enforceTimeLimits(nowMs now: Int64) {
+        guard now > nextTimeLimitWallMs else { return }
+        defer {
+            // The next moment anything here is due: a deadline, or the hard limit of a call already sent Cancel.
+            let grace = Int64(config.hardLimitGraceMs)
+            nextTimeLimitWallMs = inFlight.values.reduce(Int64.max) {
+                min($0, $1.call.deadlineMs + ($1.cancelSent ? grace : 0))
+            }
+        }
         for callID in Array(inFlight.keys) {
             // Re-read each call: losing a stuck worker below re-queues its other calls mid-loop.
             guard let pending = inFlight[callID], now > pending.call.deadlineMs, let worker = pending.worker else {
@@ -189,7 +227,18 @@ extension Host {
         }
     }
 
+    /// A peer's identity for a log line: as text when it is printable ASCII (a plugin's own readable
+    /// identity, `telemetry-4242-1a2b3c4d`), else `hex:` and its bytes (libzmq's generated ids start with a
+    /// NUL byte; a fuzzer's are anything), cut at 32 bytes — never raw bytes, which would make the log binary.
     static func printable(_ identity: [UInt8]) -> String {
-        String(decoding: identity, as: UTF8.self).filter { $0.isASCII && !$0.isNewline }
+        let shown = identity.prefix(32)
+        let more = identity.count > shown.count ? "…" : ""
+        if !shown.isEmpty && shown.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
+            return String(decoding: shown, as: UTF8.self) + more
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for byte in shown { hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return "hex:" + String(decoding: hex, as: UTF8.self) + more
     }
 }

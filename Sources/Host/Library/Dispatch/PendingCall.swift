@@ -15,6 +15,9 @@ struct PendingCall {
     let expiresWallMs: Int64?
     /// Worker identity while in flight.
     var worker: [UInt8]?
+    /// `plugin/pid` of the worker the latest attempt went to, kept after it settles (a lost worker leaves the
+    /// worker table before its calls are failed, and the error names it).
+    var workerLabel: String?
     var dispatchedWallMs: Int64 = 0
     /// Monotonic time of the current attempt's send, for the round-trip figure.
     var dispatchedNs: UInt64 = 0

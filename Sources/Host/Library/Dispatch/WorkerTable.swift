@@ -37,13 +37,34 @@ struct WorkerTable {
         workers[identity] = Worker(identity: identity, hello: hello, lastHeardWallMs: nowMs)
     }
 
-    mutating func heard(_ identity: [UInt8], nowMs: Int64) {
-        workers[identity]?.lastHeardWallMs = nowMs
+    /// Whether `identity` is registered (without copying its entry out).
+    func contains(_ identity: [UInt8]) -> Bool { workers.index(forKey: identity) != nil }
+
+    /// Notes that `identity` was heard from; whether it is registered. (One lookup: this runs for every message.)
+    @discardableResult
+    mutating func heard(_ identity: [UInt8], nowMs: Int64) -> Bool {
+        guard let index = workers.index(forKey: identity) else { return false }
+        workers.values[index].lastHeardWallMs = nowMs
+        return true
     }
 
+    /// Takes `callID` off `identity` when its reply arrives; `failure` (`STATUS: message`) when it failed.
+    mutating func replied(_ identity: [UInt8], callID: String, failure: String? = nil) {
+        guard let index = workers.index(forKey: identity) else { return }
+        workers.values[index].inFlight.remove(callID)
+        if let failure {
+            workers.values[index].failed += 1
+            workers.values[index].lastError = failure
+        } else {
+            workers.values[index].done += 1
+        }
+    }
+
+    /// Changes through this subscript (`workers[id]?.done += 1`) happen in place: a get/set pair would copy the
+    /// worker out, and its `inFlight` set with it, on every reply.
     subscript(identity: [UInt8]) -> Worker? {
         get { workers[identity] }
-        set { workers[identity] = newValue }
+        _modify { yield &workers[identity] }
     }
 
     @discardableResult
@@ -70,6 +91,8 @@ struct WorkerTable {
     func hasWorker(pid: UInt32) -> Bool { workers.values.contains { $0.hello.pid == pid } }
     func isBusy(pid: UInt32) -> Bool { workers.values.contains { $0.hello.pid == pid && !$0.inFlight.isEmpty } }
 
+    var anyDraining: Bool { workers.values.contains(where: \.draining) }
+
     /// Marks each worker draining or not, as `drain` says.
     mutating func setDraining(_ drain: (Worker) -> Bool) {
         for identity in Array(workers.keys) {
@@ -79,11 +102,14 @@ struct WorkerTable {
         }
     }
 
-    /// Records that `identity` was just given a call.
-    mutating func dispatched(to identity: [UInt8], callID: String) {
+    /// Records that `identity` was just given a call; returns its label (nil if it is not registered).
+    @discardableResult
+    mutating func dispatched(to identity: [UInt8], callID: String) -> String? {
         dispatches += 1
-        workers[identity]?.lastDispatch = dispatches
-        workers[identity]?.inFlight.insert(callID)
+        guard let index = workers.index(forKey: identity) else { return nil }
+        workers.values[index].lastDispatch = dispatches
+        workers.values[index].inFlight.insert(callID)
+        return workers.values[index].label
     }
 
     /// Workers silent for longer than `limitMs`.

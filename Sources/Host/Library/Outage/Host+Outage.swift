@@ -39,52 +39,63 @@ extension Host {
     }
 
     /// Writes a pass's writes in one transaction, or spools them. A failure other than the store being
-    /// unreachable is logged and counted, never fatal to the host.
-    func writeNow(_ writes: [StoreWrite], _ what: String) {
-        guard !writes.isEmpty else { return }
+    /// unreachable, or a spool that refuses them, is logged and counted (never fatal to the host) and returned:
+    /// the writes are not kept.
+    @discardableResult
+    func writeNow(_ writes: [StoreWrite], _ what: String) -> Error? {
+        guard !writes.isEmpty else { return nil }
         if storeWritable {
             do {
                 try store.batch { for write in writes { try write.apply(to: store) } }
-                return
+                return nil
             } catch let error as StoreError where error.code == .unavailable {
                 storeUnreachable(error)
             } catch {
                 statistics.storeErrors += 1
                 logger.error("could not store \(what); the host keeps running", ["error": error])
-                return
+                return error
             }
         }
-        spoolWrites(writes, what)
+        return spoolWrites(writes, what)
     }
 
-    /// Writes the open pass's collected writes now (before a read that must see them).
+    /// Writes the open pass's collected writes now (before a read that must see them, and at its end). A
+    /// failure fails the pass (`committing` rolls back what it announces).
     func flushBatchWrites() {
         guard !batchWrites.isEmpty else { return }
         let writes = batchWrites
         batchWrites.removeAll(keepingCapacity: true)
-        writeNow(writes, batchWhat ?? "writes")
+        if let error = writeNow(writes, batchWhat ?? "writes"), passStoreError == nil { passStoreError = error }
         batchWhat = nil
     }
 
-    /// Appends writes to the spool and makes them durable; a full spool refuses them (counted and logged).
-    private func spoolWrites(_ writes: [StoreWrite], _ what: String) {
+    /// Appends writes to the spool and makes them durable; a full spool refuses them (counted and logged), and
+    /// the error says so.
+    private func spoolWrites(_ writes: [StoreWrite], _ what: String) -> Error? {
+        var failure: Error?
         for write in writes {
             do {
                 if try !spool.append(write.encoded()) {
-                    // Lost: the run reports a store error (exit status 1 for a replay).
                     statistics.storeErrors += 1
+                    failure =
+                        failure
+                        ?? StoreError(
+                            code: .unavailable, reason: "the store spool is full (\(spool.maxBytes) bytes)",
+                            location: spool.directory)
                     if !spoolFullReported {
                         spoolFullReported = true
                         logger.error(
-                            "store spool full: new writes are refused and lost until the store is back (the "
-                                + "oldest are kept); raise spoolMaxBytes or bring the database back",
+                            "store spool full: new writes are refused until the store is back (the oldest are "
+                                + "kept; calls whose results are refused stay queued); raise spoolMaxBytes or "
+                                + "bring the database back",
                             ["spool": spool.directory, "max_bytes": spool.maxBytes, "what": what])
                     }
                 }
             } catch {
                 statistics.storeErrors += 1
+                failure = failure ?? error
                 logger.error(
-                    "could not spool \(what) while the store is unreachable; it is lost",
+                    "could not spool \(what) while the store is unreachable",
                     ["spool": spool.directory, "error": error])
             }
         }
@@ -93,7 +104,9 @@ extension Host {
         } catch {
             statistics.storeErrors += 1
             logger.error("could not fsync the store spool", ["spool": spool.directory, "error": error])
+            return error
         }
+        return failure
     }
 
     /// Notes a failed store call: an unreachable store begins an outage (once). Returns true for that case.

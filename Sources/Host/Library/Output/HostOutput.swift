@@ -36,7 +36,7 @@ public final class HostOutput: @unchecked Sendable {
     private func draw(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1b}[K\(line)".utf8))
+        Console.error("\r\u{1b}[K\(line)")
     }
 
     static func clock(_ ms: Int64) -> String {

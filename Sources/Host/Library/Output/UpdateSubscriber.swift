@@ -88,8 +88,7 @@ public final class UpdateSubscriber: @unchecked Sendable {
                     if !Console.write(UpdateFormatter.line(update) + "\n") {
                         // The reader went away (`| head`, or `less` quit): stop printing; the host runs on.
                         stdoutClosed = true
-                        FileHandle.standardError.write(
-                            Data("roadsense: standard output closed; no longer printing updates\n".utf8))
+                        Console.error("roadsense: standard output closed; no longer printing updates\n")
                     }
                 }
             }

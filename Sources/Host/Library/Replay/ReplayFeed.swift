@@ -52,9 +52,12 @@ struct ReplayFeed {
             return false
         }
 
-        var timing: [FeedEvent] =
-            race.laps.map { .lap($0) } + race.lapEnds.map { .lapEnd($0) } + race.weather.map { .weather($0) }
-        timing = timing.filter { inside($0) }
+        var timing: [FeedEvent] = race.laps.map { .lap($0) }.filter { inside($0) }
+        timing += race.lapEnds.map { .lapEnd($0) }.filter { inside($0) }
+        for (index, sample) in race.weather.enumerated() {
+            let row = index < race.weatherRows.count ? race.weatherRows[index] : 0
+            if inside(.weather(sample), row: row) { timing.append(.weather(sample)) }
+        }
         // A stable sort: laps, then lap_end events, then weather on the same millisecond.
         timing = timing.enumerated().sorted { ($0.element.timeMs, $0.offset) < ($1.element.timeMs, $1.offset) }
             .map(\.element)
@@ -109,7 +112,7 @@ struct ReplayFeed {
         return (first - 10 * 60_000)...(last + 5 * 60_000)
     }
 
-    /// Counts one event left out of the replay; `file` and `row` name a telemetry sample's file and line.
+    /// Counts one event left out of the replay; `row` is its file line (`file` names a telemetry sample's file).
     static func countOutside(_ event: FeedEvent, file: String?, row: Int, files: RaceFiles, ledger: RowIssueLedger) {
         let reason = "outside the race window (another session?)"
         switch event {
@@ -123,7 +126,7 @@ struct ReplayFeed {
                 field: "timestamp", detail: nil)
         case .weather(let w):
             ledger.record(
-                file: files.weather?.lastPathComponent ?? "weather", kind: "weather", reason: reason, row: 0,
+                file: files.weather?.lastPathComponent ?? "weather", kind: "weather", reason: reason, row: row,
                 field: "TIME_UTC_SECONDS", detail: "\(w.timeMs / 1000)")
         case .lap:
             break

@@ -10,12 +10,16 @@ import RoadSenseStore
 /// and polls the leadership twice a second, taking over when the leader dies (the kernel or the database drops
 /// its lock). The leader confirms its lock before every firing and at every poll; one that lost it (its
 /// PostgreSQL session ended) steps down and polls like a standby.
-/// Replay mode: the schedule runs on the replay clock, in memory, with no leadership.
+/// Replay mode: the schedule runs on the replay clock, in memory. The durable queue is still the store's: a replay
+/// that can take the store's scheduler lock (no live leader, no other replay on the store) holds it for its run,
+/// finishes the calls a killed host left and claims submitted calls, as a leader does; a live host started
+/// meanwhile stands by until the replay ends. A replay that cannot take it runs its own race's calls only.
 extension Host {
     /// How often a standby tries to take the leadership (wall milliseconds).
     static let leadershipPollMs: Int64 = 500
 
-    /// Builds the scheduler; in live mode takes the leadership if it is free and, if so, recovers unfinished calls.
+    /// Builds the scheduler; takes the leadership if it is free (for a replay, the store's lock only) and, if so,
+    /// recovers unfinished calls.
     func prepareScheduler() throws {
         let live = replay == nil
         let speed = replay?.speed ?? 1
@@ -36,7 +40,10 @@ extension Host {
             }
             if let failure { throw failure }
         }
-        guard live else { return }
+        guard live else {
+            try prepareReplayQueue()
+            return
+        }
         if scheduler.activate(now: Date()) {
             try recoverUnfinished()
         } else {
@@ -45,6 +52,23 @@ extension Host {
                 ["lock": scheduler.leadership?.resource ?? ""])
         }
     }
+
+    /// A replay takes the store's scheduler lock if it is free, for the whole run, and then finishes what a killed
+    /// host left (the lock is what tells that no other host is working on those calls).
+    private func prepareReplayQueue() throws {
+        let lock = store.schedulerLeadership()
+        guard try lock.tryAcquire() else {
+            logger.info(
+                "another host holds this store's scheduler lock: this replay runs its own calls only and leaves "
+                    + "submitted and unfinished calls to that host", ["lock": lock.resource])
+            return
+        }
+        replayStoreLock = lock
+        try recoverUnfinished()
+    }
+
+    /// Whether this host claims the calls submitted to the store: the leader, or a replay holding the store's lock.
+    var claimsStoreCalls: Bool { scheduler.isActive && (replay == nil || replayStoreLock?.isHeld == true) }
 
     /// Every `leadershipPollMs`: the leader confirms it still holds the lock (stepping down if not); a standby
     /// tries to take it, and on taking it takes over the calls the previous leader left queued or running.
@@ -144,7 +168,7 @@ extension Host {
 
     /// Reports a finished call to the scheduler when a schedule entry fired it.
     func scheduledCallFinished(_ callID: String, _ state: CallRecord.State) {
-        guard let fired = scheduledSlots.removeValue(forKey: callID) else { return }
+        guard !scheduledSlots.isEmpty, let fired = scheduledSlots.removeValue(forKey: callID) else { return }
         let outcome: ScheduleEntryState.Outcome =
             switch state {
             case .succeeded: .succeeded
@@ -160,7 +184,8 @@ extension Host {
         return [
             "host": hostID, "role": scheduler.role, "clock": replay == nil ? "wall" : "replay",
             "now_utc": BeatScheduler.text(Self.date(now), TimeZone(identifier: "UTC")!),
-            "leadership": scheduler.leadership?.resource ?? "", "entries": scheduler.rows(now: Self.date(now)),
+            "leadership": (scheduler.leadership ?? replayStoreLock)?.resource ?? "",
+            "entries": scheduler.rows(now: Self.date(now)),
         ]
     }
 

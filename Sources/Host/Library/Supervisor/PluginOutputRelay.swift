@@ -1,9 +1,14 @@
 import Foundation
 import RoadSenseProtocol
 
-/// Reads a plugin process's stdout or stderr line by line (on Foundation's reader thread) and re-emits
-/// each line into the host log with the plugin's name and pid, so one log tells the whole story. A line
-/// that is already logfmt from the plugin runtime is passed through with `plugin` and `worker.pid` added.
+/// Reads a plugin process's stdout or stderr line by line and re-emits each line into the host log with the
+/// plugin's name and pid, so one log tells the whole story. A line that is already logfmt from the plugin
+/// runtime is passed through with `plugin` and `worker.pid` added.
+///
+/// Each stream has its own reader thread doing blocking reads until end of file, which holds the pipe's read
+/// end until then. (Foundation's `readabilityHandler` is not called again at end of file when the last
+/// bytes and the end arrive together — a process that prints a last unfinished line and exits — and the
+/// supervisor forgets a process, and its Pipe, as soon as it exits.)
 final class PluginOutputRelay: @unchecked Sendable {
     private let lock = NSLock()
     private var partial = Data()
@@ -11,23 +16,36 @@ final class PluginOutputRelay: @unchecked Sendable {
     private let plugin: String
     private var pid: Int32 = 0
     private let stream: String
+    private let reading: FileHandle
 
     init(pipe: Pipe, plugin: String, stream: String, logger: Logger) {
         self.logger = logger
         self.plugin = plugin
         self.stream = stream
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                self?.flush(final: true)
-            } else {
-                self?.receive(data)
-            }
-        }
+        reading = pipe.fileHandleForReading
     }
 
-    func started(pid: Int32) { lock.withLock { self.pid = pid } }
+    /// The process runs: relay its output from now until end of file (what it wrote before is in the pipe).
+    func started(pid: Int32) {
+        lock.withLock { self.pid = pid }
+        let thread = Thread { [self] in
+            let fd = reading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    receive(Data(buffer[0..<count]))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            flush(final: true)
+        }
+        thread.name = "roadsense.relay.\(plugin).\(stream)"
+        thread.start()
+    }
 
     private func receive(_ data: Data) {
         lock.lock()

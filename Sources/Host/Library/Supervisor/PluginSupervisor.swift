@@ -4,8 +4,10 @@ import RoadSenseProtocol
 /// Starts every plugin replica as its own OS process and keeps it running, one plugin at a time (OTP-like,
 /// per plugin): a crashed replica is restarted after its plugin's backoff; a plugin whose replicas crash
 /// more than `maxRestarts` times within `restartWindowSeconds` is marked FAILED and left down until
-/// `restart(plugin:)`. Replicas can be added, retired (drained, then stopped) and replaced (the successor
-/// starts first) while the host runs. Plugins set PR_SET_PDEATHSIG, so none outlives the host.
+/// `restart(plugin:)` (the host drains and stops its replicas still running). Replicas can be added, retired (drained, then stopped) and replaced (the successor
+/// starts first) while the host runs. Every replica is started through `roadsense-launch`, which sets
+/// PR_SET_PDEATHSIG(SIGKILL) before it execs the plugin, so no plugin — whatever its executable — outlives the
+/// host.
 /// Process exits are reported through a lock-protected list, drained by the host loop thread; everything
 /// else runs on that thread.
 final class PluginSupervisor: @unchecked Sendable {
@@ -30,6 +32,8 @@ final class PluginSupervisor: @unchecked Sendable {
         /// SIGTERM was sent (drained, or its grace ran out).
         var stopSent = false
         var retireStartedWallMs: Int64 = 0
+        /// Resident memory (MB) of the current process when its worker registered (ready), for recycling.
+        var baselineMB: Double?
         /// Relays of the current process's stdout and stderr (kept alive as long as the process).
         var relays: [PluginOutputRelay] = []
 
@@ -85,8 +89,18 @@ final class PluginSupervisor: @unchecked Sendable {
         return nextID
     }
 
+    /// `roadsense-launch`, beside `roadsense`: every plugin process is started through it.
+    var launcher: String { binDirectory + "/" + Self.launcherName }
+    static let launcherName = "roadsense-launch"
+
     /// Checks every executable exists before anything starts, so a missing build fails at once.
     func verifyExecutables() throws {
+        guard FileManager.default.isExecutableFile(atPath: launcher) else {
+            throw HostError(
+                .pluginMissing,
+                "\(launcher) not found or not executable: the host starts every plugin through it (so none "
+                    + "outlives the host); build it (swift build) or install it beside roadsense")
+        }
         for plugin in Set(plugins.values.map(\.executable)) {
             let path = resolve(plugin)
             guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -118,9 +132,13 @@ final class PluginSupervisor: @unchecked Sendable {
         let plugin = replicas[index].plugin
         let id = replicas[index].id
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: resolve(plugin.executable))
+        // Through the launcher: it has the kernel SIGKILL the plugin when this host dies, then execs it (same
+        // pid), so no plugin outlives the host, whatever executable it is.
+        process.executableURL = URL(fileURLWithPath: launcher)
         process.arguments =
-            plugin.arguments + ["--connect", endpoint, "--credits", String(plugin.credits), "--log-level", logLevel]
+            [String(getpid()), resolve(plugin.executable)] + plugin.arguments + [
+                "--connect", endpoint, "--credits", String(plugin.credits), "--log-level", logLevel,
+            ]
         // The store URL goes in the environment, not on the command line: a PostgreSQL password in it would
         // be readable by every user of the machine in /proc/PID/cmdline (and `ps`), while /proc/PID/environ
         // is readable only by the plugin's own user.
@@ -147,6 +165,7 @@ final class PluginSupervisor: @unchecked Sendable {
             replicas[index].relays = relays
             replicas[index].startedWallMs = nowMs
             replicas[index].stopSent = false
+            replicas[index].baselineMB = nil
             logger.info(
                 "plugin started", ["plugin": plugin.name, "replica": id, "worker.pid": process.processIdentifier])
         } catch {
@@ -188,6 +207,13 @@ final class PluginSupervisor: @unchecked Sendable {
                 continue
             }
             if stopping { continue }
+            if replica.stopSent && failed[replica.plugin.name] != nil {
+                // Stopped because its plugin FAILED: not a crash, and not restarted until `ctl restart`.
+                logger.info(
+                    "plugin replica stopped: its plugin is FAILED",
+                    ["plugin": replica.plugin.name, "worker.pid": pid, "exit": replicas[index].lastExit ?? "?"])
+                continue
+            }
             crashed(index, nowMs: nowMs)
             if failed[replica.plugin.name] != nil { continue }
             logger.warning(
@@ -218,8 +244,9 @@ final class PluginSupervisor: @unchecked Sendable {
             failed[plugin.name] = failure
             newFailures.append(failure)
             logger.error(
-                "plugin FAILED: it crashed too often and will not be restarted; its calls wait in the queue. "
-                    + "Fix the cause, then run: roadsense ctl restart \(plugin.name)",
+                "plugin FAILED: it crashed too often and will not be restarted; its other replicas finish the "
+                    + "calls they hold and stop, and its calls wait in the queue. Fix the cause, then run: "
+                    + "roadsense ctl restart \(plugin.name)",
                 [
                     "plugin": plugin.name, "crashes": times.count, "window_s": plugin.restartWindowSeconds,
                     "last_exit": failure.lastExit,
@@ -249,6 +276,14 @@ final class PluginSupervisor: @unchecked Sendable {
         plugins[plugin.name] = plugin
         for _ in 0..<plugin.replicas { addReplica(plugin) }
         startDue(nowMs: nowMs)
+    }
+
+    /// Settings that apply without a restart (the retry policy): the plugin and its replicas take them now.
+    func update(plugin: PluginConfig) {
+        plugins[plugin.name] = plugin
+        for index in replicas.indices where replicas[index].plugin.name == plugin.name {
+            replicas[index].plugin = plugin
+        }
     }
 
     /// Replicas that count towards a plugin's size (not retiring).
@@ -331,6 +366,12 @@ final class PluginSupervisor: @unchecked Sendable {
         else { return }
         replicas[index].stopSent = true
         process.terminate()
+    }
+
+    /// Records a replica's resident memory at ready (the base of its recycling rule).
+    func setBaseline(_ id: Int, megabytes: Double) {
+        guard let index = replicas.firstIndex(where: { $0.id == id }) else { return }
+        replicas[index].baselineMB = megabytes
     }
 
     func replica(pid: Int32) -> Replica? { replicas.first { $0.pid == pid } }

@@ -39,6 +39,17 @@ final class RuntimeLock {
         return RuntimeLock(fd: fd, path: path)
     }
 
+    /// The pid of the host running on `directory`, read from its lock file, when that process is alive; nil
+    /// when no host has run there or the last one has gone. Reads only (no lock is taken, so a host starting
+    /// at this instant is not disturbed).
+    static func runningHost(directory: String) -> Int32? {
+        guard let data = FileManager.default.contents(atPath: directory + "/host.lock"),
+            let pid = Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            pid > 0
+        else { return nil }
+        return kill(pid, 0) == 0 || errno == EPERM ? pid : nil
+    }
+
     deinit {
         flock(fd, LOCK_UN)
         close(fd)

@@ -171,9 +171,16 @@ struct JSONTextParser {
         while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
     }
 
+    /// Names where the text went wrong as a person finds it in an editor (line and column, 1-based, the column
+    /// in bytes) and as a program does (the byte offset).
     private func failure(_ expected: String) -> WireError {
         let found = position < bytes.count ? "'\(Unicode.Scalar(bytes[position]))'" : "the end"
+        let before = bytes[..<min(position, bytes.count)]
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let column = position - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
         return WireError(
-            .badJSON, "not valid JSON at byte \(position) (found \(found)): expected \(expected)", messageType: "JSON")
+            .badJSON,
+            "not valid JSON at line \(line), column \(column) (byte \(position), found \(found)): expected \(expected)",
+            messageType: "JSON")
     }
 }

@@ -21,7 +21,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// Parses one JSON document (RFC 8259; whitespace around it allowed, nothing else after it).
-    /// - Throws: ``WireError`` `.badJSON` naming the byte offset and what was expected there.
+    /// - Throws: ``WireError`` `.badJSON` naming the line, column and byte offset and what was expected there.
     public static func parse(_ text: String) throws -> JSONValue {
         var parser = JSONTextParser(Array(text.utf8))
         return try parser.document()

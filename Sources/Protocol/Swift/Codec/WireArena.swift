@@ -3,10 +3,16 @@ import Glibc
 
 /// Owns every C allocation made while building one protobuf-c struct tree for packing.
 ///
-/// Strings are `strdup`'d, arrays and submessages `malloc`'d; ``with(_:)`` frees them all once the body
+/// Strings, arrays and submessages are carved out of one region that grows by whole blocks (a host/plugin
+/// message costs one `malloc` instead of one per string and struct); ``with(_:)`` frees it all once the body
 /// returns, so nothing built here may be kept beyond it.
 final class WireArena {
-    private var allocations: [UnsafeMutableRawPointer] = []
+    /// The first block; a bigger tree chains more blocks (each at least twice the previous).
+    static let firstBlockBytes = 1024
+    private var blocks: [UnsafeMutableRawPointer] = []
+    private var cursor: UnsafeMutableRawPointer?
+    private var left = 0
+    private var nextBlockBytes = WireArena.firstBlockBytes
 
     private init() {}
 
@@ -19,9 +25,15 @@ final class WireArena {
 
     /// A C copy of `string`. An embedded NUL ends the string on the wire (protobuf-c uses `char *`).
     func string(_ string: String) -> UnsafeMutablePointer<CChar> {
-        guard let copy = strdup(string) else { fatalError("strdup: out of memory") }
-        allocations.append(copy)
-        return copy
+        var string = string
+        return string.withUTF8 { utf8 in
+            let copy = allocate(CChar.self, count: utf8.count + 1)
+            if let base = utf8.baseAddress {
+                UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: utf8.count)
+            }
+            copy[utf8.count] = 0
+            return copy
+        }
     }
 
     func strings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
@@ -56,7 +68,7 @@ final class WireArena {
     }
 
     /// A C array of pointers to filled structs, for a repeated message field (nil when empty).
-    /// The structs share one allocation so a 10k-sample batch costs two mallocs plus its strings.
+    /// The structs share one allocation so a 10k-sample batch costs two allocations plus its strings.
     func messages<Message: CWireMessage>(
         _ values: [Message]
     ) -> UnsafeMutablePointer<UnsafeMutablePointer<Message.CMessage>?>? {
@@ -75,14 +87,33 @@ final class WireArena {
         value.fill(&message.pointee, in: self)
     }
 
+    /// Uninitialized, suitably aligned room for `count` elements, valid until the arena is released.
     private func allocate<Element>(_ type: Element.Type, count: Int) -> UnsafeMutablePointer<Element> {
-        guard let raw = malloc(MemoryLayout<Element>.stride * count) else { fatalError("malloc: out of memory") }
-        allocations.append(raw)
-        return raw.bindMemory(to: Element.self, capacity: count)
+        let alignment = max(MemoryLayout<Element>.alignment, 1)
+        let size = MemoryLayout<Element>.stride * count
+        if let cursor {
+            let padding = (alignment - Int(bitPattern: cursor) % alignment) % alignment
+            if padding + size <= left {
+                let start = cursor + padding
+                self.cursor = start + size
+                left -= padding + size
+                return start.bindMemory(to: Element.self, capacity: count)
+            }
+        }
+        // A new block (malloc's alignment covers every C type protobuf-c uses).
+        let blockSize = max(nextBlockBytes, size)
+        nextBlockBytes = min(nextBlockBytes * 2, 1 << 20)
+        guard let block = malloc(max(blockSize, 1)) else { fatalError("malloc: out of memory") }
+        blocks.append(block)
+        cursor = block + size
+        left = blockSize - size
+        return block.bindMemory(to: Element.self, capacity: count)
     }
 
     private func releaseAll() {
-        for allocation in allocations { free(allocation) }
-        allocations.removeAll()
+        for block in blocks { free(block) }
+        blocks.removeAll()
+        cursor = nil
+        left = 0
     }
 }

@@ -26,12 +26,13 @@ enum WireReader {
         try pointer.map { try Message(unpacked: $0.pointee) }
     }
 
-    /// A submessage the Swift type cannot do without.
+    /// A submessage the Swift type cannot do without. `owner` is only worked out for the error (it comes from
+    /// reflection, too slow for every message).
     static func required<Message: CWireMessage>(
-        _ pointer: UnsafeMutablePointer<Message.CMessage>?, field: String, of owner: String
+        _ pointer: UnsafeMutablePointer<Message.CMessage>?, field: String, of owner: @autoclosure () -> String
     ) throws -> Message {
         guard let message: Message = try message(pointer) else {
-            throw WireError(.missingField, "field \(field) is absent", messageType: owner)
+            throw WireError(.missingField, "field \(field) is absent", messageType: owner())
         }
         return message
     }

@@ -8,15 +8,21 @@ public final class LockedQueue<Item>: @unchecked Sendable {
 
     public init() {}
 
-    public func append(_ item: Item) {
+    /// Returns whether the queue was empty: only then does the consumer need waking (it takes everything
+    /// that is there at once, so a queue that already held items has a wake-up on its way).
+    @discardableResult
+    public func append(_ item: Item) -> Bool {
         lock.lock()
+        let wasEmpty = items.isEmpty
         items.append(item)
         lock.unlock()
+        return wasEmpty
     }
 
     public func takeAll() -> [Item] {
         lock.lock()
         defer { lock.unlock() }
+        guard !items.isEmpty else { return [] }
         let taken = items
         items.removeAll()
         return taken

@@ -48,8 +48,14 @@ public struct Logger: Sendable {
 
     public func log(_ level: Level, _ message: String, _ metadata: KeyValuePairs<String, Any> = [:]) {
         guard level >= minimum else { return }
+        log(level, message, fields: metadata.map { ($0.key, $0.value) })
+    }
+
+    /// `log` with metadata built at run time (a literal `KeyValuePairs` cannot be extended).
+    public func log(_ level: Level, _ message: String, fields: [(String, Any)]) {
+        guard level >= minimum else { return }
         var line = "ts=\(Self.timestamp()) level=\(level.name) component=\(component) msg=\(Self.quote(message))"
-        for (key, value) in metadata {
+        for (key, value) in fields {
             line += " \(key)=\(Self.quote(String(describing: value)))"
         }
         sink.write(line)
@@ -87,13 +93,22 @@ public struct Logger: Sendable {
     }
 }
 
-/// Where log lines go: standard error by default, or a collector in tests.
+/// Where log lines go: standard error by default, or a collector in tests. Lines are written with
+/// `write(2)` (`DescriptorOutput`): when the reader of the descriptor has gone (`2>&1 | head -1`), the
+/// first failed write turns the sink off and every later line is dropped — the process runs on.
 public final class LogSink: @unchecked Sendable {
     private let lock = NSLock()
+    /// Kept so the descriptor stays open as long as the sink writes to it.
     private let handle: FileHandle?
+    private let descriptor: Int32?
+    /// Set once a write failed (EPIPE, EBADF): the logs have nowhere to go.
+    private var closed = false
     private var collected: [String] = []
 
-    public init(handle: FileHandle?) { self.handle = handle }
+    public init(handle: FileHandle?) {
+        self.handle = handle
+        descriptor = handle?.fileDescriptor
+    }
 
     public static let standardError = LogSink(handle: FileHandle.standardError)
 
@@ -103,11 +118,18 @@ public final class LogSink: @unchecked Sendable {
     public func write(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
-        if let handle {
-            handle.write(Data((line + "\n").utf8))
+        if let descriptor {
+            if !closed && DescriptorOutput.send(line + "\n", to: descriptor) == .closed { closed = true }
         } else {
             collected.append(line)
         }
+    }
+
+    /// Whether a write failed and lines are now dropped.
+    public var isClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return closed
     }
 
     public var lines: [String] {

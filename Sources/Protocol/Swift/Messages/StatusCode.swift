@@ -31,13 +31,26 @@ public enum StatusCode: Int, Sendable, CaseIterable {
         }
     }
 
-    /// The proto name, e.g. `DEADLINE_EXCEEDED`. (Derived from the case name, so the type must not become
-    /// `CustomStringConvertible` by way of `name`.)
+    /// The proto name, e.g. `DEADLINE_EXCEEDED` (read for every stored call: a table, not reflection).
     public var name: String {
-        String(describing: self).reduce(into: "") { name, character in
-            if character.isUppercase { name.append("_") }
-            name.append(contentsOf: character.uppercased())
+        switch self {
+        case .ok: "OK"
+        case .cancelled: "CANCELLED"
+        case .unknown: "UNKNOWN"
+        case .invalidArgument: "INVALID_ARGUMENT"
+        case .deadlineExceeded: "DEADLINE_EXCEEDED"
+        case .notFound: "NOT_FOUND"
+        case .alreadyExists: "ALREADY_EXISTS"
+        case .permissionDenied: "PERMISSION_DENIED"
+        case .resourceExhausted: "RESOURCE_EXHAUSTED"
+        case .failedPrecondition: "FAILED_PRECONDITION"
+        case .aborted: "ABORTED"
+        case .outOfRange: "OUT_OF_RANGE"
+        case .unimplemented: "UNIMPLEMENTED"
+        case .internal: "INTERNAL"
+        case .unavailable: "UNAVAILABLE"
+        case .dataLoss: "DATA_LOSS"
+        case .unauthenticated: "UNAUTHENTICATED"
         }
     }
-
 }

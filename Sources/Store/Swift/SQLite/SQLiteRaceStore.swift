@@ -11,9 +11,10 @@ public final class SQLiteRaceStore: RaceStore {
     /// Leader locks held by this handle: name → the open lock file.
     var leaderLocks: [String: Int32] = [:]
 
-    public init(path: String, migrate: Bool = true, cacheKiB: Int = 32_768) throws {
+    /// `busyTimeoutMs`: how long a write waits for another connection's lock before it fails with `busy`.
+    public init(path: String, migrate: Bool = true, cacheKiB: Int = 32_768, busyTimeoutMs: Int = 10_000) throws {
         location = .sqlite(path: path)
-        db = try SQLiteConnection(path: path, cacheKiB: cacheKiB)
+        db = try SQLiteConnection(path: path, busyTimeoutMs: Int32(clamping: busyTimeoutMs), cacheKiB: cacheKiB)
         try db.execute(StoreSchema.createMigrationsTable, name: "create_schema_migrations")
         if migrate { try self.migrate(upTo: nil) }
     }
