@@ -4,8 +4,9 @@ import Foundation
 
 /// The telemetry reader as it was before the byte-level scanner (one `String` per field through `CSVFile`,
 /// `Set<[String]>` for duplicates), kept as the oracle the fast reader must agree with row for row. Since then it
-/// has gained one rule, written here the plain way: a (vehicle, timestamp, channel) key read in the last
-/// `duplicateWindow` distinct keys is a repeated or conflicting reading (SOURCES.md item 22).
+/// has gained two rules, written here the plain way: a (vehicle, timestamp, channel) key read in the last
+/// `duplicateWindow` distinct keys is a repeated or conflicting reading (SOURCES.md item 22), and a row of another
+/// width than the header is judged by `CSVFile.acceptFieldCount` (`FieldCountRule`).
 struct ReferenceTelemetryReader: Sequence {
     private let url: URL
     private let ledger: RowIssueLedger
@@ -82,13 +83,10 @@ struct ReferenceTelemetryReader: Sequence {
                 return nil
             }
 
-            // A row with too few fields is not a telemetry row at all (a truncated or foreign line).
-            let needed =
-                Swift.max(lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn) + 1
-            guard record.fields.count >= needed else {
-                return bad(
-                    "malformed row", nil, "\(record.fields.count) fields, expected \(file?.header.count ?? needed)")
-            }
+            // A row of another width than the header: the rule every `CSVFile` reader applies.
+            let read = [lapColumn, metaTimeColumn, channelColumn, valueColumn, timestampColumn, vehicleColumn]
+            guard let file, file.acceptFieldCount(record, reading: read, kind: TelemetryReader.kind, ledger: ledger)
+            else { return nil }
 
             // Duplicates first, so a repeated bad row is counted once as bad and once as duplicate.
             if isRecentDuplicate(record.fields) { return bad("duplicate row", nil) }

@@ -83,13 +83,18 @@ struct TelemetryScannerAgreementTests {
             row("2", "gear", "2", vehicle: "GR86-ÄÖ-1"), row("2", "gear", "2", vehicle: "GR86-022-13"),
             row("2", "warp_drive", "1"), row("2", "Speed", "1"), row("2", "speed", ""), row("2", "speed", "  "),
             row("2", "speed", "120.5", tail: ""), row("2", "speed", "120.5", tail: ",,"), ",2,\(meta)\r\n",
-            "\r\n", "\n", "\r", row("2", "gear", "4", tail: ""),
+            "\r\n", "\n", "\r", row("2", "gear", "4", tail: ""), row("2", "speed", "121.5", tail: ",x"),
+            row("2", "speed", "122.5", tail: ",\"q,\"").replacingOccurrences(of: "0,\"q", with: "\"0\",\"q"),
+            ",2,\(meta),speed,123.5,2025-09-05T00:28:21.001Z,GR86-002-000\r\n",
         ]
         let url = try TestData.temporaryFile("odd_telemetry.csv", "\r\n" + header + rows.joined())
         let (samples, ledger) = try compare(url)
         #expect(samples > 10)
         #expect(ledger.count(reason: "duplicate row") >= 2)
-        #expect(ledger.count(reason: "malformed row") == 1)
+        #expect(ledger.count(reason: FieldCountRule.shortReason) == 1)
+        #expect(ledger.count(reason: FieldCountRule.trailingEmptyReason) == 1)
+        #expect(ledger.count(reason: FieldCountRule.longReason) == 2)
+        #expect(ledger.count(reason: FieldCountRule.unreadMissingReason) == 1)
     }
 
     @Test("agrees when a duplicate lies just inside or just outside the remembered window")

@@ -49,10 +49,50 @@ struct ReplayRobustnessTests {
         #expect(total == 32, "14 + 13 + 5: \(telemetry)")
         #expect(telemetry.keys.contains { $0.contains("unknown telemetry_name") }, "\(telemetry)")
         #expect(telemetry.keys.contains { $0.contains("32768") }, "\(telemetry)")
-        #expect(telemetry["malformed row"] == 1, "\(telemetry)")
+        #expect(telemetry[FieldCountRule.shortReason] == 1, "\(telemetry)")
         #expect(telemetry["non-numeric telemetry_value"] == 1, "\(telemetry)")
         #expect(telemetry["empty telemetry_value"] == 1, "\(telemetry)")
         #expect(summary.callsFailed == 0)
+    }
+
+    /// A copy of the excerpt with the named files emptied (0 bytes).
+    static func excerpt(emptying names: [String]) throws -> URL {
+        let directory = try TestPaths.temporaryDirectory("empty-files")
+        for file in try FileManager.default.contentsOfDirectory(atPath: TestPaths.excerpt.path) {
+            let target = directory.appendingPathComponent(file)
+            if names.contains(file) {
+                try Data().write(to: target)
+            } else {
+                try FileManager.default.copyItem(at: TestPaths.excerpt.appendingPathComponent(file), to: target)
+            }
+        }
+        return directory
+    }
+
+    @Test("an empty weather and an empty telemetry file are bad files in the summary; the race is replayed, exit 0")
+    func emptyOptionalFiles() throws {
+        let weather = "26_Weather_Race 1_Anonymized.CSV"
+        let telemetry = "R1_barber_telemetry_data_sample.csv"
+        let run = try ReplayIntegrationTests.replay(try Self.excerpt(emptying: [weather, telemetry]))
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        guard case .summary(let summary)? = run.updates.last?.body else {
+            Issue.record("no summary")
+            return
+        }
+        let badFiles = summary.badRows.filter { $0.reason == RaceData.badFileReason }
+        #expect(Set(badFiles.map(\.file)) == [weather, telemetry], "\(summary.badRows)")
+        #expect(badFiles.allSatisfy { $0.example?.contains("file is empty") == true })
+        #expect(summary.laps == 132 && summary.samples == 0)
+        #expect(summary.callsFailed == 0)
+    }
+
+    @Test("an empty timing sheet and an empty lap_end file leave no race: exit 2 naming both files")
+    func noLapTiming() throws {
+        let analysis = "23_AnalysisEnduranceWithSections_Race 1_Anonymized.CSV"
+        let run = try ReplayIntegrationTests.replay(try Self.excerpt(emptying: [analysis, "R1_barber_lap_end.csv"]))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("[no_lap_timing]"), "\(run.stderr)")
+        #expect(run.stderr.contains(analysis) && run.stderr.contains("R1_barber_lap_end.csv"))
     }
 
     @Test("garbage frames from a rogue peer are dropped and the replay completes")

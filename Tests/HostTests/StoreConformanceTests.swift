@@ -50,9 +50,12 @@ struct StoreConformanceTests {
     @Test(
         "a database at each earlier version migrates to the latest and keeps its rows", arguments: StoreKind.available)
     func migratesFromEachEarlierVersion(kind: StoreKind) throws {
-        for from in 0..<knownMigrations.count {
+        // Start from an empty database and from each version but the last (the versions, not 1…n: they need not
+        // be contiguous).
+        let versions = knownMigrations.map(\.version)
+        for from in [0] + versions.dropLast() {
             try StoreKit.with(kind, "from\(from)", migrate: false) { store, location in
-                #expect(try store.migrate(upTo: from) == Array(1..<(from + 1)))
+                #expect(try store.migrate(upTo: from) == versions.filter { $0 <= from })
                 let frames = Self.twoCarFrames
                 if from >= 1 {
                     try store.upsertLaps([Self.lap])
@@ -241,6 +244,7 @@ struct StoreConformanceTests {
             var newer = older
             newer.frame.timeMs += 10_000
             newer.samples = 12
+            newer.finished = true
             try store.upsertCarStates([older, newer, newer])
             #expect(try store.count(.carStates) == 2)
             var expected = newer

@@ -59,6 +59,19 @@ struct UpdateFormatterTests {
             ])
     }
 
+    @Test("a car state shows the lap it is on, and after the chequered flag the laps of its race (not the cool-down)")
+    func carStateLap() {
+        let frame = CarFrame(vehicleID: "", carNumber: 13, timeMs: 1_000, lap: 28)
+        var state = CarState(frame: frame, samples: 0, bestLapMs: 97_428, position: 1, lapsCompleted: 26)
+        let update = { (state: CarState) in
+            UpdateFormatter.line(Update(seq: 1, publishedMs: 1_000, topic: "telemetry.13", body: .carState(state)))
+        }
+        #expect(update(state) == "telemetry.13            lap 27  P1  best 1:37.428  0 samples")
+        state.lapsCompleted = 27
+        state.finished = true
+        #expect(update(state) == "telemetry.13            finished, 27 laps  P1  best 1:37.428  0 samples")
+    }
+
     @Test("a weather report, or one without per-car figures, stays one line")
     func weatherLine() {
         let report = AnalyticsReport(

@@ -14,7 +14,7 @@ enum WireFixtures {
 
     static let state = CarState(
         frame: fullFrame, samples: 4_321, lastLapMs: 98_765, bestLapMs: 97_001, position: 3, lapsCompleted: 16,
-        maxSpeedKph: 201.5)
+        maxSpeedKph: 201.5, finished: true)
 
     static let bareState = CarState(frame: emptyFrame, samples: 0)
 

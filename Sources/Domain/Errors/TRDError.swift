@@ -19,6 +19,8 @@ public struct TRDError: Error, CustomStringConvertible, Equatable, Sendable {
         public static let badHeader = Code("bad_header")
         /// A race directory lacks the files needed to load a race.
         public static let raceFilesMissing = Code("race_files_missing")
+        /// Neither the analysis (timing sheet) nor the lap_end file gives a lap: there is no race to read.
+        public static let noLapTiming = Code("no_lap_timing")
         /// No UTC reference exists to place local `HOUR` times on the UTC clock.
         public static let noTimeReference = Code("no_time_reference")
         /// The temporary file that sorts telemetry by time could not be made, written or read back.

@@ -8,8 +8,8 @@ public struct LiveCarState: Codable, Sendable, Equatable {
     public var carKey: String
     public var vehicleID: String
     public var carNumber: Int?
-    /// The lap the car is on: the timing sheet's completed laps + 1 when timing knows the car, else the
-    /// telemetry's lap counter; 0 = unknown.
+    /// The lap the car is on: the timing sheet's completed laps + 1 when timing knows the car (its completed laps
+    /// once it has finished: the cool-down lap is no race lap), else the telemetry's lap counter; 0 = unknown.
     public var lap: Int
     public var lapDistanceM: Double?
     public var speedKph: Double?
@@ -62,7 +62,7 @@ public struct LiveCarState: Codable, Sendable, Equatable {
             var state = LiveCarState(
                 standing: standing, vehicleID: frame.vehicleID, carNumber: standing?.carNumber ?? number,
                 bestLapMs: standing.flatMap { bestLap(history.byCar[$0.carKey] ?? []) })
-            state.lap = standing.map { $0.lapsCompleted + 1 } ?? frame.lap
+            state.lap = standing.map(Self.lap) ?? frame.lap
             state.lapDistanceM = frame.lapDistanceM
             state.speedKph = frame.speedKph
             state.throttlePct = frame.throttlePct
@@ -79,7 +79,7 @@ public struct LiveCarState: Codable, Sendable, Equatable {
             var state = LiveCarState(
                 standing: standing, vehicleID: standing.vehicleID, carNumber: standing.carNumber,
                 bestLapMs: bestLap(history.byCar[standing.carKey] ?? []))
-            state.lap = standing.lapsCompleted + 1
+            state.lap = Self.lap(standing)
             states.append(state)
         }
         return states.sorted { ($0.position ?? .max, $0.carKey) < ($1.position ?? .max, $1.carKey) }
@@ -94,6 +94,11 @@ public struct LiveCarState: Codable, Sendable, Equatable {
         lastLapMs = standing?.lastLapMs
         self.bestLapMs = bestLapMs
         position = standing?.position
+    }
+
+    /// The lap a car timing knows is on: completed + 1, or its completed laps once it has finished.
+    static func lap(_ standing: CarStanding) -> Int {
+        standing.finished ? standing.lapsCompleted : standing.lapsCompleted + 1
     }
 
     /// Fastest timed lap from lap 2 on.

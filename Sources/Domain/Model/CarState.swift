@@ -9,11 +9,15 @@ public struct CarState: Sendable, Equatable {
     public var lapsCompleted: Int
     /// Highest speed seen in the window.
     public var maxSpeedKph: Double?
+    /// The car has taken the chequered flag (`CarStanding.finished`): `lapsCompleted` is its race, and it is on
+    /// its cool-down lap rather than lap `lapsCompleted + 1`.
+    public var finished: Bool
 
     public init(
         frame: CarFrame, samples: Int, lastLapMs: Int64? = nil, bestLapMs: Int64? = nil, position: Int? = nil,
-        lapsCompleted: Int = 0, maxSpeedKph: Double? = nil
+        lapsCompleted: Int = 0, maxSpeedKph: Double? = nil, finished: Bool = false
     ) {
+        self.finished = finished
         self.frame = frame
         self.samples = samples
         self.lastLapMs = lastLapMs

@@ -6,6 +6,7 @@ import Foundation
 /// Bad rows go to the ledger under kind `analysis`:
 /// - `bad NUMBER` / `bad LAP_NUMBER` / `bad LAP_TIME` / `bad HOUR` — skipped.
 /// - `bad sector time` / `bad KPH` / `bad TOP_SPEED` / `bad ELAPSED` / `bad PIT_TIME` — field read as nil, row kept.
+/// - a row of another width than the header: `FieldCountRule` (kept or dropped as it says).
 /// - `duplicate (NUMBER, LAP_NUMBER)` — kept (anonymisation merged `03` and `3`, SOURCES.md item 30).
 /// - `implausible LAP_TIME` — a lap of a day or more; skipped.
 /// - `implausible sector time` / `implausible ELAPSED` / `implausible PIT_TIME` — a day or more;
@@ -88,7 +89,15 @@ public enum AnalysisReader {
 
         var laps: [AnalysisLap] = []
         var seen: Set<String> = []
+        let optionalColumns: [Int?] = [
+            s1Column, s2Column, s3Column, kphColumn, elapsedColumn, topSpeedColumn, pitColumn, pitTimeColumn,
+            flagColumn,
+        ]
+        let read =
+            [numberColumn, lapColumn, lapTimeColumn, hourColumn] + optionalColumns
+            + points.flatMap { [$0.time, $0.elapsed] }
         for record in file {
+            guard file.acceptFieldCount(record, reading: read, kind: kind, ledger: ledger) else { continue }
             let row = record.line
             let label = record[numberColumn].trimmingCharacters(in: .whitespaces)
             guard let number = Int(label), number >= 0 else {

@@ -3,7 +3,8 @@ import Foundation
 /// Reads a `99_Best 10 Laps By Driver` file (25 columns, or 29 with TEAM/names at indianapolis).
 ///
 /// Padding pairs (`;;0`: empty time, lap 0) are skipped silently; a non-empty time that does not
-/// parse is counted `bad BESTLAP time`. Rows without a numeric `NUMBER` are counted `bad NUMBER`.
+/// parse is counted `bad BESTLAP time`. Rows without a numeric `NUMBER` are counted `bad NUMBER`. A row of another
+/// width than the header follows `FieldCountRule`.
 public enum BestLapsReader {
     public static let kind = "best_laps"
 
@@ -18,7 +19,9 @@ public enum BestLapsReader {
         let pairs = (1...10).map { (file.column("BESTLAP_\($0)"), file.column("BESTLAP_\($0)_LAPNUM")) }
 
         var rows: [BestLapsRow] = []
+        let read = [numberColumn, totalColumn, averageColumn] + pairs.flatMap { [$0.0, $0.1] }
         for record in file {
+            guard file.acceptFieldCount(record, reading: read, kind: kind, ledger: ledger) else { continue }
             let label = record[numberColumn].trimmingCharacters(in: .whitespaces)
             guard let number = Int(label) else {
                 ledger.record(

@@ -2,8 +2,8 @@ import Foundation
 
 /// A streaming CSV reader for the TRD files: reads a file of any size in constant memory.
 ///
-/// The file is read in 64 KiB chunks through `FileHandle`; only the current line is held as a
-/// `String`. It handles a UTF-8 byte-order mark, CRLF or LF line ends, `,` or `;` as delimiter
+/// The file is read in 1 MiB chunks through `ByteLineSource` (the telemetry scanner's line cutter, so both
+/// number and cut lines alike); only the current line is held as `String`s. It handles a UTF-8 byte-order mark, CRLF or LF line ends, `,` or `;` as delimiter
 /// (whichever appears more often in the header line), double-quoted fields (`""` inside quotes is
 /// one quote; a quoted field cannot span lines), a trailing separator on every line (the empty
 /// last header column is dropped) and spaces around header names (trimmed).
@@ -21,7 +21,7 @@ public final class CSVFile: Sequence, IteratorProtocol {
     /// Set when a read failed mid-file; iteration stops there.
     public private(set) var readError: TRDError?
 
-    private let source: LineSource
+    private var source: ByteLineSource
     private var lineNumber = 0
     private let headerFieldCount: Int
     /// True when every line ends in a separator (the header's empty last column was dropped).
@@ -30,8 +30,12 @@ public final class CSVFile: Sequence, IteratorProtocol {
     let headerLineNumber: Int
 
     /// Opens `url` and reads its header line.
+    ///
+    /// `from` resumes at a position an earlier pass reported (`position`): the header is still read from the top,
+    /// then reading goes on at that byte offset with line numbers counting from its line. `wholeLinesOnly` leaves
+    /// a last line without LF unread — a file still being written — for the next pass (`unfinishedBytes`).
     /// - Throws: `TRDError` `.fileMissing`, `.unreadable`, or `.badHeader` (empty file).
-    public init(url: URL) throws {
+    public init(url: URL, from start: FilePosition? = nil, wholeLinesOnly: Bool = false) throws {
         path = url.path
         fileName = url.lastPathComponent
 
@@ -41,25 +45,22 @@ public final class CSVFile: Sequence, IteratorProtocol {
                 code: .fileMissing, reason: "file not found", file: url.path,
                 remedy: "check the data directory path and the file name")
         }
-        do {
-            source = LineSource(handle: try FileHandle(forReadingFrom: url))
-        } catch {
-            throw TRDError(
-                code: .unreadable, reason: "cannot open file (\(error.localizedDescription))", file: url.path,
-                remedy: "check file permissions")
+        guard var opened = ByteLineSource(path: url.path, wholeLinesOnly: wholeLinesOnly) else {
+            throw Self.openError(url)
         }
 
         // Header: the first non-empty line, BOM stripped, delimiter guessed from it.
         var rawHeader: [UInt8]?
-        while rawHeader == nil, let line = source.nextLine() {
+        while rawHeader == nil, let line = opened.nextLine() {
             lineNumber += 1
-            if !line.isEmpty { rawHeader = line }
+            if !line.isEmpty { rawHeader = Array(line) }
         }
         guard var headerBytes = rawHeader else {
-            source.close()
+            let error = opened.error
+            opened.close()
             throw TRDError(
-                code: source.error == nil ? .badHeader : .unreadable,
-                reason: source.error.map { "cannot read header (\($0))" } ?? "file is empty (no header line)",
+                code: error == nil ? .badHeader : .unreadable,
+                reason: error.map { "cannot read header (\($0))" } ?? "file is empty (no header line)",
                 file: url.path, row: 1, remedy: "re-copy the file from the source listed in SOURCES.md")
         }
         if headerBytes.starts(with: [0xEF, 0xBB, 0xBF]) { headerBytes.removeFirst(3) }
@@ -76,7 +77,29 @@ public final class CSVFile: Sequence, IteratorProtocol {
         header = names
         headerFieldCount = names.count
         headerLineNumber = lineNumber
+
+        // Resume only at an offset past the header; anything else reads from the first data line.
+        if let start, start.offset > opened.consumedOffset {
+            opened.close()
+            guard let resumed = ByteLineSource(path: url.path, offset: start.offset, wholeLinesOnly: wholeLinesOnly)
+            else { throw Self.openError(url) }
+            opened = resumed
+            lineNumber = start.line
+        }
+        source = opened
     }
+
+    private static func openError(_ url: URL) -> TRDError {
+        TRDError(
+            code: .unreadable, reason: "cannot open file (\(String(cString: strerror(errno))))", file: url.path,
+            remedy: "check file permissions")
+    }
+
+    /// Just past the last line read (blank lines included): where a later pass resumes (`init(url:from:)`).
+    public var position: FilePosition { FilePosition(offset: source.consumedOffset, line: lineNumber) }
+
+    /// Bytes of a last line without LF left unread (with `wholeLinesOnly`, once `next()` returned nil).
+    public var unfinishedBytes: Int { source.unfinishedBytes }
 
     /// Releases the file handle; later `next()` calls return nil.
     public func close() { source.close() }
@@ -107,12 +130,28 @@ public final class CSVFile: Sequence, IteratorProtocol {
             remedy: "is this the right kind of file? compare with SOURCES.md item 1 / 28-35")
     }
 
+    /// Applies `FieldCountRule` to `record`: a row of another width than the header is counted in `ledger` under
+    /// `kind`, naming this file, its row and the first field concerned. Returns false when it must be dropped.
+    /// - Parameter reading: the columns the reader uses (nil entries are columns the file lacks).
+    public func acceptFieldCount(_ record: CSVRecord, reading: [Int?], kind: String, ledger: RowIssueLedger) -> Bool {
+        let needed = (reading.compactMap { $0 }.max() ?? -1) + 1
+        let verdict = FieldCountRule.verdict(fields: record.fields.count, header: header, needed: needed) {
+            record.fields[headerFieldCount...].allSatisfy(\.isEmpty)
+        }
+        if let reason = verdict.reason {
+            ledger.record(
+                file: fileName, kind: kind, reason: reason, row: record.line, field: verdict.field,
+                detail: verdict.detail)
+        }
+        return verdict.keep
+    }
+
     /// The next non-empty data row, or nil at end of file (or after a read error, see `readError`).
     public func next() -> CSVRecord? {
         while let line = source.nextLine() {
             lineNumber += 1
             if line.isEmpty { continue }
-            var fields = CSVFile.split(line[...], delimiter: delimiter)
+            var fields = CSVFile.split(Array(line)[...], delimiter: delimiter)
             if trailingSeparator, fields.count > headerFieldCount, fields.last == "" { fields.removeLast() }
             return CSVRecord(line: lineNumber, fields: fields)
         }
@@ -122,73 +161,6 @@ public final class CSVFile: Sequence, IteratorProtocol {
                 row: lineNumber + 1, remedy: "check the disk and re-copy the file")
         }
         return nil
-    }
-
-    // MARK: - Byte handling
-
-    /// Owns the file handle and a chunk buffer; hands out lines without their CR/LF.
-    private final class LineSource {
-        private static let chunkSize = 64 * 1024
-
-        private let handle: FileHandle
-        private var buffer: [UInt8] = []
-        private var start = 0
-        private var atEOF = false
-        private var closed = false
-        /// Text of the read error that ended the file early, if any.
-        private(set) var error: String?
-
-        init(handle: FileHandle) { self.handle = handle }
-
-        deinit { close() }
-
-        func close() {
-            guard !closed else { return }
-            closed = true
-            atEOF = true
-            buffer = []
-            start = 0
-            try? handle.close()
-        }
-
-        /// The next line without CR/LF; nil at end of file.
-        func nextLine() -> [UInt8]? {
-            var searchFrom = start
-            while true {
-                if let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
-                    var end = newline
-                    if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    let line = Array(buffer[start..<end])
-                    start = newline + 1
-                    return line
-                }
-                if atEOF {
-                    guard start < buffer.count else { return nil }
-                    var end = buffer.count
-                    if buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    let line = Array(buffer[start..<end])
-                    start = buffer.count
-                    return line
-                }
-
-                // Drop the consumed prefix, then append one more chunk.
-                if start > 0 {
-                    buffer.removeFirst(start)
-                    start = 0
-                }
-                searchFrom = buffer.count
-                do {
-                    if let chunk = try handle.read(upToCount: LineSource.chunkSize), !chunk.isEmpty {
-                        buffer.append(contentsOf: chunk)
-                    } else {
-                        atEOF = true
-                    }
-                } catch {
-                    self.error = "\(error)"
-                    atEOF = true
-                }
-            }
-        }
     }
 
     /// Splits one line into fields, honouring double quotes.

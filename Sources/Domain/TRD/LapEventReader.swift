@@ -11,6 +11,7 @@ import Foundation
 /// - `spurious burst (<30 s lap)` — a lap_time `value` under 30 s, or a crossing less than 30 s after
 ///   the vehicle's previous kept crossing (the flip-flopping bursts of item 5); skipped.
 /// - `duplicate (vehicle_id, lap)` — the key was already kept earlier in time; skipped.
+/// - a row of another width than the header: `FieldCountRule` (kept or dropped as it says).
 /// - `bad lap` / `bad timestamp` / `bad meta_time` / `missing vehicle_id` — skipped.
 /// - `implausible timestamp` / `implausible meta_time` — an instant outside the years 2000–2100
 ///   (`TRDTime.plausibleInstantMs`); skipped.
@@ -43,7 +44,11 @@ public enum LapEventReader {
 
         // Parse every row; lap 32768 and malformed rows are dropped here.
         var parsed: [LapEvent] = []
+        let read = [
+            lapColumn, timestampColumn, vehicleColumn, metaTimeColumn, numberColumn, kind == .time ? valueColumn : nil,
+        ]
         for record in file {
+            guard file.acceptFieldCount(record, reading: read, kind: kind.rawValue, ledger: ledger) else { continue }
             let row = record.line
             let vehicleID = record[vehicleColumn]
             guard !vehicleID.isEmpty else {

@@ -52,22 +52,57 @@ public struct RaceData: Sendable {
     /// vehicle's events). A vehicle it leaves unassigned keeps its `vehicle_number` only if that car is on
     /// the timing sheet and not taken; otherwise it is unmapped. Without lap_end events or an analysis
     /// file every vehicle maps to its `vehicle_number`.
-    /// - Throws: `TRDError` when a present file cannot be read, or `.noTimeReference` when the
-    ///   analysis file exists but neither lap_end nor weather times do.
+    ///
+    /// A file that is empty, header-only or unreadable is left out as if missing and counted as a bad file (see
+    /// `readOptional`); the race needs lap timing only (the analysis file or lap_end).
+    /// - Throws: `TRDError` `.noLapTiming` when neither the analysis file nor lap_end gives a lap, or
+    ///   `.noTimeReference` when the analysis file has laps but neither lap_end nor weather times exist.
     public static func load(_ files: RaceFiles, ledger: RowIssueLedger) throws -> RaceData {
         var data = RaceData(files: files)
-        if let url = files.lapEnd { data.lapEnds = try LapEventReader.read(url: url, kind: .end, ledger: ledger) }
-        if let url = files.lapStart { data.lapStarts = try LapEventReader.read(url: url, kind: .start, ledger: ledger) }
-        if let url = files.lapTime { data.lapTimes = try LapEventReader.read(url: url, kind: .time, ledger: ledger) }
-        if let url = files.analysis { data.analysisLaps = try AnalysisReader.read(url: url, ledger: ledger) }
-        if let url = files.weather {
-            (data.weather, data.weatherRows) = try WeatherReader.readRows(url: url, ledger: ledger)
+        let lapEnd = readOptional(files.lapEnd, kind: LapEvent.Kind.end.rawValue, ledger: ledger) {
+            try LapEventReader.read(url: $0, kind: .end, ledger: ledger)
         }
-        if let url = files.results { data.results = try ResultsReader.read(url: url, kind: "results", ledger: ledger) }
-        if let url = files.resultsByClass {
-            data.resultsByClass = try ResultsReader.read(url: url, kind: "results_by_class", ledger: ledger)
+        data.lapEnds = lapEnd.rows
+        data.lapStarts =
+            readOptional(files.lapStart, kind: LapEvent.Kind.start.rawValue, ledger: ledger) {
+                try LapEventReader.read(url: $0, kind: .start, ledger: ledger)
+            }.rows
+        data.lapTimes =
+            readOptional(files.lapTime, kind: LapEvent.Kind.time.rawValue, ledger: ledger) {
+                try LapEventReader.read(url: $0, kind: .time, ledger: ledger)
+            }.rows
+        let analysis = readOptional(files.analysis, kind: AnalysisReader.kind, ledger: ledger) {
+            try AnalysisReader.read(url: $0, ledger: ledger)
         }
-        if let url = files.bestLaps { data.bestLaps = try BestLapsReader.read(url: url, ledger: ledger) }
+        data.analysisLaps = analysis.rows
+        let weather = readOptional(files.weather, kind: WeatherReader.kind, ledger: ledger) {
+            let read = try WeatherReader.readRows(url: $0, ledger: ledger)
+            return Array(zip(read.samples, read.rows))
+        }
+        data.weather = weather.rows.map(\.0)
+        data.weatherRows = weather.rows.map(\.1)
+        data.results =
+            readOptional(files.results, kind: "results", ledger: ledger) {
+                try ResultsReader.read(url: $0, kind: "results", ledger: ledger)
+            }.rows
+        data.resultsByClass =
+            readOptional(files.resultsByClass, kind: "results_by_class", ledger: ledger) {
+                try ResultsReader.read(url: $0, kind: "results_by_class", ledger: ledger)
+            }.rows
+        data.bestLaps =
+            readOptional(files.bestLaps, kind: BestLapsReader.kind, ledger: ledger) {
+                try BestLapsReader.read(url: $0, ledger: ledger)
+            }.rows
+
+        if data.analysisLaps.isEmpty, data.lapEnds.isEmpty {
+            throw TRDError(
+                code: .noLapTiming,
+                reason:
+                    "no lap timing, so no race to replay or report (analysis 23_…: \(analysis.problem ?? "no rows"); "
+                    + "lap_end: \(lapEnd.problem ?? "no rows"))",
+                file: files.directory.path,
+                remedy: "re-copy the race's 23_AnalysisEndurance… or lap_end file (SOURCES.md lists where from)")
+        }
 
         guard !data.analysisLaps.isEmpty else {
             data.mapVehiclesByNumber()
@@ -84,7 +119,8 @@ public struct RaceData: Sendable {
             throw TRDError(
                 code: .noTimeReference,
                 reason:
-                    "analysis HOUR is local time without a date and there is no lap_end or weather file to anchor it",
+                    "analysis HOUR is local time without a date and there is no lap_end or weather reading to anchor "
+                    + "it (lap_end: \(lapEnd.problem ?? "no rows"); weather: \(weather.problem ?? "no rows"))",
                 file: directory, remedy: "add the race's lap_end or 26_Weather file to the folder")
         }
         let anchor =

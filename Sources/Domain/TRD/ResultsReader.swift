@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Rows without a numeric `NUMBER` are counted `bad NUMBER` and skipped; a non-numeric `POSITION`
 /// or `LAPS` is counted (`bad POSITION`, `bad LAPS`) and read as nil / 0. Empty positions of
-/// non-starters are normal and not counted.
+/// non-starters are normal and not counted. A row of another width than the header follows `FieldCountRule`.
 public enum ResultsReader {
     /// - Parameter kind: `results` or `results_by_class`; only used in the ledger.
     /// - Throws: `TRDError` when the file cannot be opened or lacks `NUMBER`.
@@ -29,7 +29,12 @@ public enum ResultsReader {
         }
 
         var rows: [ResultRow] = []
+        let read = [
+            numberColumn, positionColumn, statusColumn, lapsColumn, totalColumn, gapColumn, previousColumn,
+            bestTimeColumn, bestNumberColumn,
+        ]
         for record in file {
+            guard file.acceptFieldCount(record, reading: read, kind: kind, ledger: ledger) else { continue }
             let row = record.line
             let label = record[numberColumn].trimmingCharacters(in: .whitespaces)
             guard let number = Int(label) else {

@@ -9,6 +9,8 @@ import Foundation
 /// Columns are found by header name (`lap`, `meta_time`, `telemetry_name`, `telemetry_value`,
 /// `timestamp`, `vehicle_id`). Rows are returned in file order (the feed writes them in reverse
 /// time order; see `TelemetryPivot` for sorting). Bad rows go to the ledger under kind `telemetry`:
+/// - a row of another width than the header: `FieldCountRule` (extra empty fields at the end, or missing columns
+///   behind the six read, are kept; a row short of a column read, or with a non-empty extra field, is dropped).
 /// - `unknown telemetry_name` — channel not in `knownChannels`; skipped.
 /// - `empty telemetry_value` / `non-numeric telemetry_value` — skipped (NaN and infinities are non-numeric).
 /// - `implausible <channel>` — a value outside the channel's range in `plausibleRanges`; skipped.

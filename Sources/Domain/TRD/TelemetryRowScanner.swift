@@ -4,7 +4,7 @@ import Foundation
 /// them from their bytes, and makes only the two `String`s a sample needs (both interned: the channel name
 /// from `TelemetryReader.channelNames`, the vehicle id from a small table of ids already seen).
 ///
-/// Every rule of `TelemetryReader` holds here unchanged, in the same order: malformed row, duplicate row,
+/// Every rule of `TelemetryReader` holds here unchanged, in the same order: field count, duplicate row,
 /// unknown channel, empty / non-numeric / implausible value, missing vehicle id, bad / implausible
 /// `timestamp` and `meta_time`, bad lap, repeated or conflicting (vehicle, timestamp, channel), lap 32768 kept
 /// as 0. Lines with a double quote or a non-ASCII byte
@@ -18,6 +18,7 @@ struct TelemetryRowScanner {
     private let fileName: String
     private let delimiter: UInt8
     private let headerFieldCount: Int
+    private let header: [String]
     private let trailingSeparator: Bool
     private let lapColumn: Int, metaTimeColumn: Int, channelColumn: Int, valueColumn: Int
     private let timestampColumn: Int, vehicleColumn: Int
@@ -54,6 +55,7 @@ struct TelemetryRowScanner {
         fileName = header.fileName
         delimiter = header.delimiter
         headerFieldCount = header.header.count
+        self.header = header.header
         trailingSeparator = header.trailingSeparator
         lapColumn = try header.requireColumn("lap")
         metaTimeColumn = try header.requireColumn("meta_time")
@@ -160,7 +162,14 @@ struct TelemetryRowScanner {
             fieldCount -= 1
             keyLength -= 1
         }
-        guard fieldCount >= neededFields else { return malformed(fieldCount) }
+        if fieldCount != headerFieldCount {
+            // Extra fields are empty when the line ends in that many separators.
+            let extra = fieldCount - headerFieldCount
+            let keep = checkFieldCount(fieldCount) {
+                extra <= keyLength && line[(keyLength - extra)..<keyLength].allSatisfy { $0 == delimiter }
+            }
+            guard keep else { return nil }
+        }
         if recentRows.isRepeat(UnsafeBufferPointer(rebasing: line[0..<keyLength])) {
             return bad("duplicate row", nil)
         }
@@ -178,7 +187,10 @@ struct TelemetryRowScanner {
     private mutating func slowSample(from line: UnsafeBufferPointer<UInt8>) -> TelemetrySample? {
         var fields = CSVFile.split(Array(line)[...], delimiter: delimiter)
         if trailingSeparator, fields.count > headerFieldCount, fields.last == "" { fields.removeLast() }
-        guard fields.count >= neededFields else { return malformed(fields.count) }
+        if fields.count != headerFieldCount {
+            guard checkFieldCount(fields.count, extraEmpty: { fields[headerFieldCount...].allSatisfy(\.isEmpty) })
+            else { return nil }
+        }
 
         // Duplicate key: the fields joined by the delimiter, or, when a field holds the delimiter itself, a
         // length-prefixed form behind 0xFF (a byte no UTF-8 text has), so different field lists never meet.
@@ -344,8 +356,16 @@ struct TelemetryRowScanner {
         return nil
     }
 
-    private func malformed(_ fieldCount: Int) -> TelemetrySample? {
-        bad("malformed row", nil, "\(fieldCount) fields, expected \(headerFieldCount)")
+    /// `FieldCountRule` for a row of another width than the header: counts it, and says whether it is kept.
+    private func checkFieldCount(_ fieldCount: Int, extraEmpty: () -> Bool) -> Bool {
+        let verdict = FieldCountRule.verdict(
+            fields: fieldCount, header: header, needed: neededFields, extraEmpty: extraEmpty)
+        if let reason = verdict.reason {
+            ledger.record(
+                file: fileName, kind: TelemetryReader.kind, reason: reason, row: lineNumber, field: verdict.field,
+                detail: verdict.detail)
+        }
+        return verdict.keep
     }
 
     /// The interned `String` for a vehicle id's bytes (at most 256 ids are kept; more are made each time).

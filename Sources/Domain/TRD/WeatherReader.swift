@@ -22,6 +22,7 @@ import Foundation
 /// `track temperature sentinel -999`); a `TRACK_TEMP` that is 0 in every row (barber: no sensor) reads
 /// as nil everywhere and is counted once as `constant 0 track temperature (sensor absent)`.
 ///
+/// A row of another width than the header follows `FieldCountRule` (a row missing `RAIN` is dropped: it was cut).
 /// Rows are skipped when `TIME_UTC_SECONDS` is not a positive number (`bad TIME_UTC_SECONDS`), does not
 /// fit `Int64` milliseconds (`out of range TIME_UTC_SECONDS`), or is outside the years 2000–2100
 /// (`implausible TIME_UTC_SECONDS`, see `TRDTime.plausibleInstantMs`).
@@ -36,15 +37,43 @@ public enum WeatherReader {
     /// The track-temperature value the station writes when it has no reading.
     static let trackSentinel: Double = -999
 
+    /// What one pass over a (growing) weather file read, and where the next pass resumes.
+    public struct Pass: Sendable {
+        public var samples: [WeatherSample]
+        /// The file line of each sample (`rows[i]` is where `samples[i]` came from; the header is line 1).
+        public var rows: [Int]
+        /// Just past the last whole line read (`FilePosition`).
+        public var position: FilePosition
+        /// Bytes of a last line without LF left for the next pass (with `wholeLinesOnly`).
+        public var unfinishedBytes: Int
+    }
+
+    /// Reads the whole file.
     /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
     public static func read(url: URL, ledger: RowIssueLedger) throws -> [WeatherSample] {
-        try readRows(url: url, ledger: ledger).samples
+        try read(url: url, ledger: ledger, from: nil).samples
     }
 
     /// `read`, with the file line of each sample (`rows[i]` is where `samples[i]` came from; the header is
     /// line 1), so a later check on a sample can name its row.
     public static func readRows(url: URL, ledger: RowIssueLedger) throws -> (samples: [WeatherSample], rows: [Int]) {
-        let file = try CSVFile(url: url)
+        let pass = try read(url: url, ledger: ledger, from: nil)
+        return (pass.samples, pass.rows)
+    }
+
+    /// Reads the rows from `start` on (a position an earlier pass returned; nil = the first data row), with row
+    /// numbers that still count from the top of the file, so a bad row anywhere shifts nothing.
+    ///
+    /// The constant-0 track-temperature rule then covers every row up to the end of this pass: a resumed pass reads
+    /// `TRACK_TEMP` of the rows before `start` again (a weather file is a few hundred rows) and reads its own 0s as
+    /// missing only while no earlier row had a non-zero track temperature. (Rows stored by earlier passes as missing
+    /// stay so if the sensor reports later.) `wholeLinesOnly` leaves a last line without LF — one the station is still
+    /// writing — for the next pass.
+    /// - Throws: `TRDError` when the file cannot be opened or lacks `TIME_UTC_SECONDS`.
+    public static func read(
+        url: URL, ledger: RowIssueLedger, from start: FilePosition?, wholeLinesOnly: Bool = false
+    ) throws -> Pass {
+        let file = try CSVFile(url: url, from: start, wholeLinesOnly: wholeLinesOnly)
         defer { file.close() }
         let name = file.fileName
         let timeColumn = try file.requireColumn("TIME_UTC_SECONDS")
@@ -75,8 +104,11 @@ public enum WeatherReader {
         var samples: [WeatherSample] = []
         var rows: [Int] = []
         var allTrackZero = true
+        if let start, let track { allTrackZero = !trackTemperatureSeen(url, column: track, before: start) }
         var firstRow = 0
+        let read = [timeColumn, track, rain] + Array(columns.values)
         for record in file {
+            guard file.acceptFieldCount(record, reading: read, kind: kind, ledger: ledger) else { continue }
             let row = record.line
             guard let timeMs = timeMs(record[timeColumn], row: row, bad: bad) else { continue }
 
@@ -111,7 +143,21 @@ public enum WeatherReader {
                 file: name, kind: kind, reason: "constant 0 track temperature (sensor absent)", row: firstRow,
                 field: "TRACK_TEMP", detail: "TRACK_TEMP is 0 in all \(samples.count) rows; read as missing")
         }
-        return (samples, rows)
+        return Pass(samples: samples, rows: rows, position: file.position, unfinishedBytes: file.unfinishedBytes)
+    }
+
+    /// True when a row before `start` has a `TRACK_TEMP` other than 0, as `read` judges it (a row of the header's
+    /// width with a Unix time; an empty or non-numeric reading counts as not 0, as there).
+    private static func trackTemperatureSeen(_ url: URL, column: Int, before start: FilePosition) -> Bool {
+        guard let file = try? CSVFile(url: url), let timeColumn = file.column("TIME_UTC_SECONDS") else { return false }
+        defer { file.close() }
+        while let record = file.next(), record.line <= start.line {
+            guard record.fields.count >= file.header.count,
+                let seconds = Double(record[timeColumn].trimmingCharacters(in: .whitespaces)), seconds > 0
+            else { continue }
+            if Double(record[column].trimmingCharacters(in: .whitespaces)) != 0 { return true }
+        }
+        return false
     }
 
     /// `TIME_UTC_SECONDS` as ms, checked: nil (and counted through `bad`) when it is not a positive number,

@@ -29,8 +29,6 @@ final class IngestService: PluginService {
     private var logger = Logger(component: "plugin.ingest")
     /// Samples folded and stored per store transaction.
     static let chunk = 20_000
-    /// Bytes before the cursor's offset that are hashed to notice a rewritten file.
-    static let tailLength = 64
 
     /// What one pass over one file found.
     struct Pass {
@@ -135,18 +133,15 @@ final class IngestService: PluginService {
     }
 
     /// A file's size and inode, or nil when it cannot be stat'ed (gone since the directory was listed).
-    static func identity(of file: URL) -> (size: Int64, inode: UInt64)? {
-        var info = stat()
-        guard stat(file.path, &info) == 0 else { return nil }
-        return (Int64(info.st_size), UInt64(info.st_ino))
-    }
+    static func identity(of file: URL) -> (size: Int64, inode: UInt64)? { FileResume.identity(of: file.path) }
 
     /// Stores every reading of a weather file that changed (see the type's comment).
     private func ingestWeather(
         _ file: URL, identity: (size: Int64, inode: UInt64), cursor: IngestCursor?, into store: RaceStore,
         ledger: RowIssueLedger
     ) throws -> Pass {
-        let readings = try WeatherReader.read(url: file, ledger: ledger)
+        // Whole lines only: a reading the station is still writing waits for the next pass.
+        let readings = try WeatherReader.read(url: file, ledger: ledger, from: nil, wholeLinesOnly: true).samples
         try store.upsertWeather(readings)
         var pass = Pass(
             taken: readings.count,
@@ -159,12 +154,8 @@ final class IngestService: PluginService {
     /// Why a telemetry file cannot be resumed at `cursor`, or nil when it can.
     static func restartReason(_ file: URL, identity: (size: Int64, inode: UInt64), cursor: IngestCursor) -> String? {
         guard let offset = cursor.offset else { return nil }
-        if let inode = cursor.inode, inode != identity.inode { return "was replaced (another inode)" }
-        if identity.size < offset { return "was truncated (\(identity.size) bytes, read up to \(offset))" }
-        if let expected = cursor.tailHash, tailHash(file, before: offset) != expected {
-            return "was rewritten (the bytes before offset \(offset) changed)"
-        }
-        return nil
+        return FileResume.restartReason(
+            path: file.path, identity: identity, offset: offset, inode: cursor.inode, tailHash: cursor.tailHash)
     }
 
     /// Stores the telemetry rows of `file` past the cursor's offset.
@@ -213,20 +204,8 @@ final class IngestService: PluginService {
         return Pass(taken: taken, cursor: cursor, restarted: restarted, unfinishedBytes: rows.unfinishedBytes)
     }
 
-    /// FNV-1a hash of the up to `tailLength` bytes of `file` just before `offset`; 0 when they cannot be read.
+    /// Hash of the bytes of `file` just before `offset` (`FileResume.tailHash`).
     static func tailHash(_ file: URL, before offset: Int64) -> UInt64 {
-        let length = Int(min(offset, Int64(tailLength)))
-        guard length > 0 else { return 0 }
-        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return 0 }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: length)
-        let got = bytes.withUnsafeMutableBytes {
-            pread(descriptor, $0.baseAddress, length, off_t(offset) - off_t(length))
-        }
-        guard got == length else { return 0 }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
+        FileResume.tailHash(path: file.path, before: offset)
     }
 }

@@ -65,16 +65,17 @@ final class TelemetryService: PluginService {
                 CarState(
                     frame: frame, samples: stats?.samples ?? 0, lastLapMs: standing?.lastLapMs,
                     bestLapMs: standing?.bestLapMs, position: standing?.position,
-                    lapsCompleted: standing?.lapsCompleted ?? 0, maxSpeedKph: stats?.maxSpeedKph))
+                    lapsCompleted: standing?.lapsCompleted ?? 0, maxSpeedKph: stats?.maxSpeedKph,
+                    finished: standing?.finished ?? false))
         }
         for standing in standings where !matched.contains(standing.carKey) {
             let frame = CarFrame(
                 vehicleID: standing.vehicleID, carNumber: standing.carNumber, timeMs: standing.lastCrossedMs,
-                lap: standing.lapsCompleted + 1)
+                lap: standing.finished ? standing.lapsCompleted : standing.lapsCompleted + 1)
             states.append(
                 CarState(
                     frame: frame, samples: 0, lastLapMs: standing.lastLapMs, bestLapMs: standing.bestLapMs,
-                    position: standing.position, lapsCompleted: standing.lapsCompleted))
+                    position: standing.position, lapsCompleted: standing.lapsCompleted, finished: standing.finished))
         }
         return states
     }

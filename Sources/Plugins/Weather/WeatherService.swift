@@ -7,7 +7,8 @@ import RoadSenseStore
 /// `weather.Update`: request `WeatherRequest`, response `AnalyticsReport` (kind `weather`).
 ///
 /// With `--set source=FILE` (an Al Kamel `26_Weather…` file the station keeps appending to), it first stores
-/// the readings added since its last call (tracked in the store like the ingest plugin's files). Then it reports
+/// the readings added since its last call, resuming at the byte offset its last call stopped at (kept in the
+/// store's `ingest_cursors`, like the ingest plugin's files; see `readNew`). Then it reports
 /// the `WeatherConditions` as of the request's `now` from the readings of the last `historyMs`: each sensor's
 /// latest reading, the air and track trends over the request's window, rain now and rain seen. In replay mode
 /// the host stores the race's weather as the replay releases it, so no source is needed.
@@ -16,11 +17,13 @@ final class WeatherService: PluginService {
     let methods = ["weather.Update"]
     private var stores: PluginStore?
     private var source: String?
+    private var logger = Logger(component: "plugin.weather")
     static let defaultWindowMs: Int64 = WeatherConditions.trendWindowMs
     /// How far back the readings go for "rain seen" (a race day).
     static let historyMs: Int64 = 12 * 3_600_000
 
     func start(options: PluginOptions, logger: Logger) throws {
+        self.logger = logger
         stores = try PluginStore(options.store)
         source = options.settings["source"]
     }
@@ -40,19 +43,57 @@ final class WeatherService: PluginService {
         return AnalyticsReport.weather(samples: samples, nowMs: request.nowMs, trendWindowMs: window).encoded()
     }
 
-    /// Stores the rows of the source file past its cursor.
+    /// Stores the rows of the source file added since the last pass.
+    ///
+    /// Like the ingest plugin's telemetry: the cursor is the byte offset just past the last whole line read and that
+    /// line's number, so a pass reads the new lines only, a bad row anywhere shifts nothing, and a line the station is
+    /// still writing waits for the next pass. A file replaced, truncated or rewritten (`FileResume`), or a cursor
+    /// from before offsets were kept, is read again from the top; re-storing a reading is an idempotent upsert.
     private func readNew(from source: String, into store: RaceStore, nowMs: Int64) throws {
-        let size = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.int64Value
-        guard let size else {
+        guard let identity = FileResume.identity(of: source) else {
             throw PluginError(.failedPrecondition, "weather source \(source) is missing or unreadable")
         }
         do {
             let cursor = try store.ingestCursor(file: source)
-            guard cursor?.bytes != size else { return }
-            let skip = (cursor.map { $0.bytes < size } ?? false) ? cursor!.rows : 0
-            let all = try WeatherReader.read(url: URL(fileURLWithPath: source), ledger: RowIssueLedger())
-            try store.upsertWeather(Array(all.dropFirst(skip)))
-            try store.saveIngestCursor(IngestCursor(file: source, bytes: size, rows: all.count, updatedMs: nowMs))
+            if let cursor, cursor.bytes == identity.size, cursor.inode == nil || cursor.inode == identity.inode {
+                return
+            }
+            var start: FilePosition?
+            var previousRows = 0
+            if let cursor, let offset = cursor.offset, let line = cursor.line {
+                if let why = FileResume.restartReason(
+                    path: source, identity: identity, offset: offset, inode: cursor.inode, tailHash: cursor.tailHash)
+                {
+                    logger.warning(
+                        "weather source replaced or rewritten since the last pass; reading it again from the start",
+                        ["file": source, "why": why])
+                } else {
+                    start = FilePosition(offset: offset, line: line)
+                    previousRows = cursor.rows
+                }
+            }
+            let ledger = RowIssueLedger()
+            let pass = try WeatherReader.read(
+                url: URL(fileURLWithPath: source), ledger: ledger, from: start, wholeLinesOnly: true)
+            try store.upsertWeather(pass.samples)
+            try store.saveIngestCursor(
+                IngestCursor(
+                    file: source, bytes: pass.position.offset + Int64(pass.unfinishedBytes),
+                    rows: previousRows + pass.samples.count, updatedMs: nowMs, offset: pass.position.offset,
+                    line: pass.position.line, inode: identity.inode,
+                    tailHash: FileResume.tailHash(path: source, before: pass.position.offset)))
+            // Bad rows of this pass (each is counted once: a later pass starts after it). Barber's absent track
+            // sensor is counted on every pass and is no news, so it is logged at info level.
+            for issue in ledger.counts {
+                let metadata: KeyValuePairs<String, Any> = [
+                    "file": source, "reason": issue.reason, "rows": issue.count, "first": issue.example ?? "",
+                ]
+                if issue.reason.hasPrefix("constant 0") {
+                    logger.info("weather rows repaired", metadata)
+                } else {
+                    logger.warning("weather rows counted as bad and left out or read as missing", metadata)
+                }
+            }
         } catch let error as TRDError {
             throw PluginError(.failedPrecondition, "weather source \(source): \(error)")
         } catch {

@@ -3151,7 +3151,7 @@ const ProtobufCMessageDescriptor roadsense__v1__car_frame__descriptor =
   (ProtobufCMessageInit) roadsense__v1__car_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor roadsense__v1__car_state__field_descriptors[7] =
+static const ProtobufCFieldDescriptor roadsense__v1__car_state__field_descriptors[8] =
 {
   {
     "frame",
@@ -3237,9 +3237,22 @@ static const ProtobufCFieldDescriptor roadsense__v1__car_state__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "finished",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Roadsense__V1__CarState, finished),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned roadsense__v1__car_state__field_indices_by_name[] = {
   3,   /* field[3] = best_lap_ms */
+  7,   /* field[7] = finished */
   0,   /* field[0] = frame */
   5,   /* field[5] = laps_completed */
   2,   /* field[2] = last_lap_ms */
@@ -3250,7 +3263,7 @@ static const unsigned roadsense__v1__car_state__field_indices_by_name[] = {
 static const ProtobufCIntRange roadsense__v1__car_state__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor roadsense__v1__car_state__descriptor =
 {
@@ -3260,7 +3273,7 @@ const ProtobufCMessageDescriptor roadsense__v1__car_state__descriptor =
   "Roadsense__V1__CarState",
   "roadsense.v1",
   sizeof(Roadsense__V1__CarState),
-  7,
+  8,
   roadsense__v1__car_state__field_descriptors,
   roadsense__v1__car_state__field_indices_by_name,
   1,  roadsense__v1__car_state__number_ranges,

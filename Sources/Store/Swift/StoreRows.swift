@@ -43,7 +43,7 @@ enum StoreRows {
     static let carStateColumns = """
         car_key, vehicle_id, time_ms, car_number, lap, lap_distance_m, speed_kph, throttle_pct, brake_front_bar,
         brake_rear_bar, gear, rpm, accel_long_g, accel_lat_g, samples, last_lap_ms, best_lap_ms, position,
-        laps_completed, max_speed_kph
+        laps_completed, max_speed_kph, finished
         """
 
     static func carState(_ s: CarState) -> [StoreValue?] {
@@ -54,6 +54,7 @@ enum StoreRows {
             .double(f.throttlePct), .double(f.brakeFrontBar), .double(f.brakeRearBar), .int(f.gear), .double(f.rpm),
             .double(f.accelLongG), .double(f.accelLatG), .integer(Int64(s.samples)), .int64(s.lastLapMs),
             .int64(s.bestLapMs), .int(s.position), .integer(Int64(s.lapsCompleted)), .double(s.maxSpeedKph),
+            .bool(s.finished),
         ]
     }
 
@@ -66,7 +67,8 @@ enum StoreRows {
             accelLatG: r.double(12))
         return CarState(
             frame: frame, samples: r.int(13) ?? 0, lastLapMs: r.int64(14), bestLapMs: r.int64(15),
-            position: r.int(16), lapsCompleted: r.int(17) ?? 0, maxSpeedKph: r.double(18))
+            position: r.int(16), lapsCompleted: r.int(17) ?? 0, maxSpeedKph: r.double(18),
+            finished: (r.int(19) ?? 0) != 0)
     }
 
     static let lapColumns = """

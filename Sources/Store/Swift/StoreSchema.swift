@@ -32,6 +32,9 @@ enum StoreSchema {
         Migration(
             version: 9, name: "pace-model predictions (intervals, pit window under caution) and strategy simulations",
             sqlite: v9SQLite, postgres: v9Postgres),
+        Migration(
+            version: 10, name: "car states know a car has taken the chequered flag", sqlite: v10SQLite,
+            postgres: v10Postgres),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -455,5 +458,15 @@ enum StoreSchema {
             position_counts TEXT NOT NULL,
             PRIMARY KEY (computed_ms, car_key, pit_lap)
         );
+        """
+
+    /// Version 10: whether a car state is a car that has taken the chequered flag (its lap is then the cool-down
+    /// lap, not a race lap).
+    static let v10SQLite = """
+        ALTER TABLE car_states ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
+        """
+
+    static let v10Postgres = """
+        ALTER TABLE car_states ADD COLUMN finished BIGINT NOT NULL DEFAULT 0;
         """
 }

@@ -23,8 +23,12 @@ public enum UpdateFormatter {
     static func carState(_ s: CarState) -> String {
         let f = s.frame
         // The lap on the timing sheet when timing knows the car (the ECU's own lap counter includes the
-        // formation laps), else the ECU's.
-        var parts = [s.lapsCompleted > 0 ? "lap \(s.lapsCompleted + 1)" : "lap \(f.lap)"]
+        // formation laps), else the ECU's; after the chequered flag, the laps of its race (not the cool-down lap).
+        var parts = [
+            s.finished
+                ? "finished, \(s.lapsCompleted) laps"
+                : s.lapsCompleted > 0 ? "lap \(s.lapsCompleted + 1)" : "lap \(f.lap)"
+        ]
         if let p = s.position { parts.append("P\(p)") }
         if let d = f.lapDistanceM { parts.append(String(format: "%.0f m", d)) }
         if let v = f.speedKph { parts.append(String(format: "%.1f km/h", v)) }

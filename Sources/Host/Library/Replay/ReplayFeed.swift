@@ -29,8 +29,11 @@ struct ReplayFeed {
     /// Sorted runs the telemetry sort wrote to its temporary file (0 when it fitted in memory).
     let spilledRuns: Int
 
-    /// Reads every file of the race; telemetry is read once, in one pass, into the sorter.
-    /// - Throws: `TRDError` for a missing or unreadable file, or a temporary-file error while sorting.
+    /// Reads every file of the race; telemetry is read once, in one pass, into the sorter. Which files the race
+    /// needs, and what an empty, header-only or unreadable one does, is `RaceData+Files`: only missing lap timing
+    /// stops the replay; any other such file is counted as a bad file and the rest is replayed.
+    /// - Throws: `TRDError` when the race has no lap timing (or no time reference), or a temporary-file error while
+    ///   sorting.
     init(
         directory: URL, race number: Int, ledger: RowIssueLedger,
         sorter: TelemetrySorter = TelemetrySorter()
@@ -63,12 +66,30 @@ struct ReplayFeed {
         var first = Int64.max
         var last = Int64.min
         for url in files.telemetry {
-            var rows = try TelemetryReader(url: url, ledger: ledger).makeIterator()
+            // Telemetry is optional (`RaceData+Files`): a file that cannot be read is counted and left out.
+            let reader: TelemetryReader
+            do {
+                reader = try TelemetryReader(url: url, ledger: ledger)
+            } catch let error as TRDError {
+                RaceData.countBadFile(url, kind: TelemetryReader.kind, error: error, ledger: ledger)
+                continue
+            }
+            var rows = reader.makeIterator()
+            var read = 0
             while let sample = rows.next() {
+                read += 1
                 guard inside(.sample(sample), file: url.lastPathComponent, row: rows.row) else { continue }
                 try sorter.append(sample)
                 first = min(first, sample.metaTimeMs)
                 last = max(last, sample.metaTimeMs)
+            }
+            if let error = rows.readError {
+                ledger.record(
+                    file: url.lastPathComponent, kind: TelemetryReader.kind,
+                    reason: "read error (rest of file left out)",
+                    row: rows.position.line + 1, field: nil, detail: "\(error); samples before it are kept")
+            } else if read == 0, !RaceData.hasDataRows(url) {
+                RaceData.countHeaderOnly(url, kind: TelemetryReader.kind, ledger: ledger)
             }
         }
         try sorter.finish()

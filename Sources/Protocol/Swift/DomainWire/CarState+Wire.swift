@@ -17,6 +17,7 @@ extension CarState: CWireMessage {
         message.position = WireScalar.int32(position, unknown: 0)
         message.laps_completed = WireScalar.int32(lapsCompleted)
         message.max_speed_kph = WireScalar.double(maxSpeedKph)
+        message.finished = finished ? 1 : 0
     }
 
     init(unpacked message: Roadsense__V1__CarState) throws {
@@ -25,6 +26,6 @@ extension CarState: CWireMessage {
             samples: Int(message.samples), lastLapMs: WireScalar.optional(message.last_lap_ms),
             bestLapMs: WireScalar.optional(message.best_lap_ms),
             position: WireScalar.optional(message.position, unknown: 0), lapsCompleted: Int(message.laps_completed),
-            maxSpeedKph: WireScalar.optional(message.max_speed_kph))
+            maxSpeedKph: WireScalar.optional(message.max_speed_kph), finished: message.finished != 0)
     }
 }

@@ -425,10 +425,14 @@ struct  Roadsense__V1__CarState
    * in the window; NaN if no speed sample
    */
   double max_speed_kph;
+  /*
+   * took the chequered flag: laps_completed is final, the car is on its cool-down lap
+   */
+  protobuf_c_boolean finished;
 };
 #define ROADSENSE__V1__CAR_STATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&roadsense__v1__car_state__descriptor) \
-    , NULL, 0, 0, 0, 0, 0, 0 }
+    , NULL, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*

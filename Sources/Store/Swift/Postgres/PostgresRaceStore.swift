@@ -127,7 +127,7 @@ public final class PostgresRaceStore: RaceStore {
             states, name: "upsert_car_state",
             sql: """
                 INSERT INTO car_states (\(StoreRows.carStateColumns))
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
                 ON CONFLICT (car_key, time_ms) DO UPDATE SET \(Self.replacing(StoreRows.carStateColumns))
                 """,
             values: StoreRows.carState)

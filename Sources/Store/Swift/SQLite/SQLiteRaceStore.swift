@@ -80,7 +80,7 @@ public final class SQLiteRaceStore: RaceStore {
             states, name: "upsert_car_state",
             sql: """
                 INSERT OR REPLACE INTO car_states (\(StoreRows.carStateColumns))
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """,
             values: StoreRows.carState
         )
