@@ -37,8 +37,10 @@ struct SupervisionTests {
 
     @Test("SIGKILL one replica of one plugin: only it restarts; the other plugin's process is untouched")
     func killOneReplica() throws {
+        // Liveness 10 s: this test is about a killed process, and on a loaded 2-core machine an idle replica's
+        // heartbeats can be 3 s late — the host would then kill the spare as silent, which is another test's case.
         let harness = try HostHarness(
-            replicas: 0, heartbeatMs: 1000,
+            replicas: 0, heartbeatMs: 1000, liveness: 10,
             plugins: [Self.plugin("bench", replicas: 2), Self.plugin("spare", replicas: 1)])
         let ids = try harness.submit("bench.Sleep", BenchRequest(sleepMs: 2), count: 600)
         try harness.start()
